@@ -1,0 +1,51 @@
+"""When the pipeline runs: a daily schedule, and a sensor that reacts to new exports."""
+
+from __future__ import annotations
+
+import hashlib
+
+import dagster as dg
+
+from dagster_project.lib.warehouse import WarehouseResource
+from smarketing.ingest.loading import inbox_files
+
+PIPELINE_JOB = "smarketing_pipeline"
+
+# One process, one step at a time: DuckDB allows a single writer.
+pipeline_job = dg.define_asset_job(
+    PIPELINE_JOB,
+    selection=dg.AssetSelection.all(),
+    executor_def=dg.in_process_executor,
+    description="Load the inbox, build and test every dbt model.",
+)
+
+daily = dg.ScheduleDefinition(
+    name="daily_pipeline",
+    job=pipeline_job,
+    cron_schedule="0 6 * * *",
+    execution_timezone="Europe/Paris",
+    description="Every morning at 06:00 Paris time, before the teams start.",
+)
+
+
+def inbox_fingerprint(warehouse: WarehouseResource) -> str:
+    """Changes whenever a file is added, removed, renamed or rewritten in the inbox."""
+    inbox = warehouse.inbox_path
+    digest = hashlib.sha256()
+    if inbox.exists():
+        for path in inbox_files(inbox):
+            stat = path.stat()
+            digest.update(f"{path.relative_to(inbox)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+@dg.sensor(job=pipeline_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
+def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource) -> dg.SensorResult:
+    """Runs the pipeline when the inbox changes."""
+    fingerprint = inbox_fingerprint(warehouse)
+    if fingerprint == context.cursor:
+        return dg.SensorResult(skip_reason="inbox unchanged")
+    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)
+
+
+defs = dg.Definitions(jobs=[pipeline_job], schedules=[daily], sensors=[inbox_sensor])

@@ -1,0 +1,106 @@
+"""Ingestion: the inbox of exports, loaded unchanged into ``raw`` tables with a load audit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+import dagster as dg
+
+from dagster_project.lib.warehouse import WarehouseResource
+from smarketing.ingest.loading import FileLoad, load_inbox
+from smarketing.ingest.registry import export_kinds
+from smarketing.ingest.schema import AUDIT_SCHEMA, RAW_SCHEMA, raw_table
+
+INBOX_KEY = dg.AssetKey(["inbox"])
+AUDIT_TABLES = ("load_audit", "rejected_rows", "file_columns")
+
+inbox = dg.AssetSpec(
+    key=INBOX_KEY,
+    description="CSV exports dropped by the RevOps team (Salesforce, HubSpot, …), "
+    "recognised by their header. Folder: SMARKETING_INBOX.",
+    group_name="inbox",
+    kinds={"csv"},
+)
+
+raw_specs = [
+    dg.AssetSpec(
+        key=[RAW_SCHEMA, kind.table],
+        deps=[INBOX_KEY],
+        description=f"{kind.source_system} {kind.entity} exports as delivered: every column as "
+        "text, plus _source_file, _file_sha256, _row_number, _loaded_at.",
+        group_name="raw",
+        kinds={"duckdb", kind.source_system},
+    )
+    for kind in export_kinds()
+]
+audit_specs = [
+    dg.AssetSpec(
+        key=[AUDIT_SCHEMA, table],
+        deps=[INBOX_KEY],
+        description={
+            "load_audit": "One row per delivered file and load attempt: rows read, loaded, "
+            "rejected, status and error.",
+            "rejected_rows": "Rows that could not be loaded, with the reason.",
+            "file_columns": "How each delivered header cell was named in its raw table.",
+        }[table],
+        group_name="raw",
+        kinds={"duckdb"},
+    )
+    for table in AUDIT_TABLES
+]
+
+
+@dg.multi_asset(specs=[*raw_specs, *audit_specs], name="load_inbox", pool="warehouse")
+def load_inbox_asset(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult]:
+    """Load every new file of the inbox into its raw table (one transaction per file)."""
+
+    def progress(source_file: str, rows: int) -> None:
+        context.log.info(f"{source_file}: {rows:,} rows read")
+
+    with warehouse.connect() as con:
+        results = load_inbox(con, warehouse.inbox_path, run_id=context.run_id, progress=progress)
+        for result in results:
+            _log_result(context, result)
+        by_table: dict[str, list[FileLoad]] = defaultdict(list)
+        for result in results:
+            if result.raw_table:
+                by_table[result.raw_table].append(result)
+        for kind in export_kinds():
+            total = con.execute(f"select count(*) from {raw_table(kind)}").fetchone()
+            loaded = by_table.get(kind.table, [])
+            yield dg.MaterializeResult(
+                asset_key=[RAW_SCHEMA, kind.table],
+                metadata={
+                    "dagster/row_count": total[0] if total else 0,
+                    "files_this_run": [r.source_file for r in loaded],
+                    "rows_loaded_this_run": sum(r.rows_loaded for r in loaded),
+                    "rows_rejected_this_run": sum(r.rows_rejected for r in loaded),
+                },
+            )
+        for table in AUDIT_TABLES:
+            total = con.execute(f"select count(*) from {AUDIT_SCHEMA}.{table}").fetchone()
+            yield dg.MaterializeResult(
+                asset_key=[AUDIT_SCHEMA, table],
+                metadata={"dagster/row_count": total[0] if total else 0},
+            )
+
+
+def _log_result(context: dg.AssetExecutionContext, result: FileLoad) -> None:
+    line = (
+        f"{result.source_file}: {result.status} → {result.raw_table or '-'} "
+        f"(read {result.rows_read:,}, loaded {result.rows_loaded:,}, "
+        f"rejected {result.rows_rejected:,})"
+    )
+    if result.status in ("loaded",):
+        context.log.info(line)
+    else:
+        context.log.warning(f"{line}: {result.error}")
+
+
+defs = dg.Definitions(
+    assets=[inbox, load_inbox_asset],
+    resources={"warehouse": WarehouseResource.from_settings()},
+)

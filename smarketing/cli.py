@@ -1,0 +1,84 @@
+"""The ``smarketing`` command: generate demo exports, run the pipeline."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from smarketing.progress import ProgressPrinter
+from smarketing.settings import INBOX_ENV, WAREHOUSE_ENV, Settings
+
+SCALES = ("small", "demo", "large")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="smarketing-warehouse")
+def main() -> None:
+    """Smarketing warehouse: one set of facts about leads for Sales and Marketing.
+
+    Exports dropped in the inbox are loaded unchanged into DuckDB, then dbt builds the
+    warehouse. Paths come from SMARKETING_INBOX (default ./data/inbox) and
+    SMARKETING_WAREHOUSE (default ./data/warehouse.duckdb).
+    """
+
+
+@main.command()
+@click.option("--scale", type=click.Choice(SCALES), default="small", show_default=True,
+              help="small ≈ 2,000 people, demo ≈ 50,000, large ≈ 1,000,000 and 10M+ events.")
+@click.option("--seed", type=int, default=42, show_default=True,
+              help="Same seed and scale, same bytes.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("data"), show_default=True,
+              help="Exports go to OUT/inbox/, ground truth to OUT/truth/.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Last day of the generated history (default: a fixed date, for "
+              "reproducibility).")
+def generate(scale: str, seed: int, out_dir: Path, as_of: date | None) -> None:
+    """Write realistic demo exports of a fictional French B2B software company.
+
+    Salesforce (Data Loader) and HubSpot (English and French UI) exports, with the mess of
+    real life, plus the ground truth the tests compare the warehouse with.
+    """
+    from smarketing.generator import generate as run_generator
+
+    as_of_date = as_of.date() if as_of else None
+    summary = run_generator(
+        out_dir, scale=scale, seed=seed, as_of=as_of_date, progress=ProgressPrinter("generate")
+    )
+    click.echo(f"Exports written to {out_dir / 'inbox'}, ground truth to {out_dir / 'truth'}")
+    click.echo(str(summary))
+
+
+@main.command()
+@click.option("--inbox", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=f"Folder of exports (default: ${INBOX_ENV} or ./data/inbox).")
+@click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=f"DuckDB file to build (default: ${WAREHOUSE_ENV} or ./data/warehouse.duckdb).")
+def run(inbox: Path | None, warehouse: Path | None) -> None:
+    """Materialize every asset: load the inbox, build and test the dbt models.
+
+    Runs in this process with Dagster; the run shows in the Dagster UI (same DAGSTER_HOME).
+    """
+    if inbox:
+        os.environ[INBOX_ENV] = str(inbox)
+    if warehouse:
+        os.environ[WAREHOUSE_ENV] = str(warehouse)
+    settings = Settings.from_env()
+    settings.export_env()
+    if not settings.inbox.is_dir():
+        raise click.ClickException(
+            f"inbox {settings.inbox} does not exist: drop exports there, or run "
+            "`smarketing generate` first"
+        )
+    from smarketing.pipeline import run_pipeline
+
+    ok = run_pipeline(settings)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

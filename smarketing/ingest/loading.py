@@ -1,0 +1,356 @@
+"""Loading delivered exports, unchanged, into the warehouse's ``raw`` tables.
+
+Every file ends up in ``audit.load_audit``; every data row either in its raw table or in
+``audit.rejected_rows`` with the reason, so that for each file
+rows_read = rows_loaded + rows_rejected. A file already loaded (same bytes) is not loaded again.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from smarketing.ingest.headers import Recognition, UnknownExport, recognise
+from smarketing.ingest.registry import ExportKind
+from smarketing.ingest.schema import (
+    AUDIT_SCHEMA,
+    add_missing_columns,
+    ensure_schema,
+    quote,
+    raw_table,
+)
+from smarketing.ingest.sniffing import FileFormat, sniff
+
+BATCH_ROWS = 100_000
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+LOADED_STATUSES = ("loaded", "loaded_with_rejects")
+# Raised by csv for very long quoted fields (a JSON address, a long description).
+csv.field_size_limit(1 << 30)
+
+Progress = Callable[[str, int], None]
+"""Called with (source file, rows read so far) while a file loads."""
+
+
+@dataclass
+class FileLoad:
+    """What happened to one delivered file (one row of ``audit.load_audit``)."""
+
+    source_file: str
+    file_sha256: str | None = None
+    file_bytes: int | None = None
+    kind: ExportKind | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_language: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    status: str = "loaded"
+    error: str | None = None
+    duplicate_of: str | None = None
+    unknown_columns: list[str] = field(default_factory=list)
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    finished_at: datetime | None = None
+
+    @property
+    def raw_table(self) -> str | None:
+        return self.kind.table if self.kind else None
+
+
+@dataclass(frozen=True)
+class Rejected:
+    row_number: int
+    line_number: int
+    reason: str
+    fields: list[str]
+
+
+class RefusedFile(ValueError):
+    """The file cannot be loaded at all (empty, or a required column is missing)."""
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    """Files of the inbox, hidden ones aside, in a stable order (``x.csv`` before ``x (1).csv``)."""
+    files = [
+        path
+        for path in inbox.rglob("*")
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(inbox).parts)
+    ]
+    return sorted(files, key=lambda p: (p.parent.as_posix(), p.stem, p.suffix))
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_inbox(
+    con: duckdb.DuckDBPyConnection,
+    inbox: Path,
+    run_id: str | None = None,
+    progress: Progress | None = None,
+) -> list[FileLoad]:
+    """Load every new file of the inbox; files already loaded with the same bytes are skipped."""
+    run_id = run_id or uuid.uuid4().hex
+    ensure_schema(con)
+    results = []
+    for path in inbox_files(inbox):
+        result = load_file(con, inbox, path, run_id, progress)
+        if result is not None:
+            results.append(result)
+    return results
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    inbox: Path,
+    path: Path,
+    run_id: str,
+    progress: Progress | None = None,
+) -> FileLoad | None:
+    """Load one file in one transaction; None when this very file was loaded before."""
+    source_file = path.relative_to(inbox).as_posix()
+    result = FileLoad(source_file=source_file, file_bytes=path.stat().st_size)
+    result.file_sha256 = sha = file_sha256(path)
+    previous = con.execute(
+        f"select source_file from {AUDIT_SCHEMA}.load_audit "
+        f"where file_sha256 = ? and status in {LOADED_STATUSES} order by started_at limit 1",
+        [sha],
+    ).fetchone()
+    if previous is not None:
+        if previous[0] == source_file:
+            return None
+        result.status, result.duplicate_of = "duplicate", previous[0]
+        result.error = f"same bytes as {previous[0]}, already loaded: nothing loaded again"
+        _write_audit(con, run_id, result)
+        return result
+
+    if path.suffix.lower() not in CSV_SUFFIXES:
+        result.status = "unknown"
+        result.error = f"{source_file}: not a CSV export ({path.suffix or 'no extension'}); export it as CSV"
+        _write_audit(con, run_id, result)
+        return result
+
+    fmt = sniff(path)
+    for encoding in _encodings_to_try(fmt):
+        con.begin()
+        try:
+            _load_rows(con, path, source_file, sha, fmt, encoding, run_id, result, progress)
+        except UnicodeDecodeError:
+            con.rollback()
+            continue
+        except (RefusedFile, UnknownExport) as exc:
+            con.rollback()
+            result.status = "unknown" if isinstance(exc, UnknownExport) else "refused"
+            result.error = f"{source_file}: {exc}"
+            result.rows_read = result.rows_loaded = result.rows_rejected = 0
+        except Exception as exc:
+            con.rollback()
+            result.status, result.error = "error", f"{source_file}: {type(exc).__name__}: {exc}"
+            result.rows_read = result.rows_loaded = result.rows_rejected = 0
+        else:
+            _write_audit(con, run_id, result)
+            con.commit()
+            return result
+        _write_audit(con, run_id, result)
+        return result
+    result.status, result.error = "error", f"{source_file}: cannot be decoded as text"
+    _write_audit(con, run_id, result)
+    return result
+
+
+def _encodings_to_try(fmt: FileFormat) -> list[str]:
+    # The sample looked like UTF-8; a later byte may still prove it is Windows-1252.
+    return [fmt.encoding, "cp1252"] if fmt.encoding == "utf-8" else [fmt.encoding]
+
+
+def _records(reader: Iterator[list[str]]) -> Iterator[list[str] | csv.Error]:
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield exc
+
+
+def _load_rows(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    source_file: str,
+    sha: str,
+    fmt: FileFormat,
+    encoding: str,
+    run_id: str,
+    result: FileLoad,
+    progress: Progress | None,
+) -> None:
+    result.encoding, result.delimiter = encoding, fmt.delimiter
+    result.rows_read = result.rows_loaded = result.rows_rejected = 0
+    result.started_at = datetime.now(UTC)
+    with path.open(encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=fmt.delimiter)
+        header = next(reader, None)
+        if not header or not any(cell.strip() for cell in header):
+            raise RefusedFile("file is empty: no header line")
+        recognition = recognise(header)
+        kind = recognition.kind
+        result.kind, result.header_language = kind, recognition.language
+        if recognition.missing_required:
+            missing = ", ".join(recognition.header_for(c) for c in recognition.missing_required)
+            raise RefusedFile(f"recognised as {kind.name} but the required column(s) {missing} are missing")
+        result.unknown_columns = [
+            c for c, known in zip(recognition.columns, recognition.known, strict=True) if not known
+        ]
+        add_missing_columns(con, kind, recognition.columns)
+        _write_file_columns(con, source_file, sha, header, recognition)
+
+        width, key_index = len(header), recognition.columns.index(kind.key)
+        batch: list[list[str]] = []
+        row_numbers: list[int] = []
+        rejects: list[Rejected] = []
+        for record in _records(reader):
+            if isinstance(record, list) and not record:
+                continue  # a blank line holds no data
+            result.rows_read += 1
+            line = reader.line_num
+            if isinstance(record, csv.Error):
+                rejects.append(Rejected(result.rows_read, line, f"unreadable CSV: {record}", []))
+            elif len(record) != width:
+                reason = f"expected {width} fields, found {len(record)}"
+                rejects.append(Rejected(result.rows_read, line, reason, record))
+            elif not record[key_index].strip():
+                reason = f"empty key {recognition.header_for(kind.key)!r}"
+                rejects.append(Rejected(result.rows_read, line, reason, record))
+            else:
+                batch.append(record)
+                row_numbers.append(result.rows_read)
+            if len(batch) >= BATCH_ROWS:
+                _insert_batch(con, kind, recognition, batch, row_numbers, source_file, sha, result)
+                batch, row_numbers = [], []
+                if progress:
+                    progress(source_file, result.rows_read)
+        if batch:
+            _insert_batch(con, kind, recognition, batch, row_numbers, source_file, sha, result)
+        _write_rejects(con, run_id, source_file, sha, kind, rejects)
+        result.rows_rejected = len(rejects)
+    result.status = "loaded_with_rejects" if result.rows_rejected else "loaded"
+    result.error = (
+        f"{source_file}: {result.rows_rejected} row(s) rejected, see audit.rejected_rows"
+        if result.rows_rejected
+        else None
+    )
+    if progress:
+        progress(source_file, result.rows_read)
+
+
+def _insert_batch(
+    con: duckdb.DuckDBPyConnection,
+    kind: ExportKind,
+    recognition: Recognition,
+    batch: list[list[str]],
+    row_numbers: list[int],
+    source_file: str,
+    sha: str,
+    result: FileLoad,
+) -> None:
+    n = len(batch)
+    arrays = [pa.array(column, type=pa.string()) for column in zip(*batch, strict=True)]
+    names = list(recognition.columns)
+    arrays += [
+        pa.array([source_file] * n, type=pa.string()),
+        pa.array([sha] * n, type=pa.string()),
+        pa.array(row_numbers, type=pa.int64()),
+        pa.array([result.started_at] * n, type=pa.timestamp("us", tz="UTC")),
+    ]
+    names += ["_source_file", "_file_sha256", "_row_number", "_loaded_at"]
+    rows = pa.Table.from_arrays(arrays, names=names)
+    column_list = ", ".join(quote(name) for name in names)
+    con.register("_smarketing_batch", rows)
+    try:
+        con.execute(
+            f"insert into {raw_table(kind)} ({column_list}) "
+            f"select {column_list} from _smarketing_batch"
+        )
+    finally:
+        con.unregister("_smarketing_batch")
+    result.rows_loaded += n
+
+
+def _write_file_columns(
+    con: duckdb.DuckDBPyConnection,
+    source_file: str,
+    sha: str,
+    header: list[str],
+    recognition: Recognition,
+) -> None:
+    con.executemany(
+        f"insert into {AUDIT_SCHEMA}.file_columns values (?, ?, ?, ?, ?, ?, ?)",
+        [
+            [source_file, sha, recognition.kind.table, position, cell, column, known]
+            for position, (cell, column, known) in enumerate(
+                zip(header, recognition.columns, recognition.known, strict=True), start=1
+            )
+        ],
+    )
+
+
+def _write_rejects(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    source_file: str,
+    sha: str,
+    kind: ExportKind,
+    rejects: list[Rejected],
+) -> None:
+    if not rejects:
+        return
+    now = datetime.now(UTC)
+    con.executemany(
+        f"insert into {AUDIT_SCHEMA}.rejected_rows values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            [run_id, source_file, sha, kind.table, r.row_number, r.line_number, r.reason, r.fields, now]
+            for r in rejects
+        ],
+    )
+
+
+def _write_audit(con: duckdb.DuckDBPyConnection, run_id: str, result: FileLoad) -> None:
+    result.finished_at = datetime.now(UTC)
+    kind = result.kind
+    con.execute(
+        f"insert into {AUDIT_SCHEMA}.load_audit values "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run_id,
+            result.source_file,
+            result.file_sha256,
+            result.file_bytes,
+            kind.source_system if kind else None,
+            kind.entity if kind else None,
+            result.raw_table,
+            result.encoding,
+            result.delimiter,
+            result.header_language,
+            result.rows_read,
+            result.rows_loaded,
+            result.rows_rejected,
+            result.status,
+            result.error,
+            result.duplicate_of,
+            result.unknown_columns,
+            result.started_at,
+            result.finished_at,
+        ],
+    )

@@ -1,0 +1,96 @@
+"""DDL of the raw and audit tables the loader writes."""
+
+from __future__ import annotations
+
+import duckdb
+
+from smarketing.ingest.registry import ExportKind, export_kinds
+
+RAW_SCHEMA = "raw"
+AUDIT_SCHEMA = "audit"
+METADATA_COLUMNS = (
+    ("_source_file", "varchar"),
+    ("_file_sha256", "varchar"),
+    ("_row_number", "bigint"),
+    ("_loaded_at", "timestamptz"),
+)
+
+AUDIT_DDL = f"""
+create table if not exists {AUDIT_SCHEMA}.load_audit (
+    run_id varchar not null,
+    source_file varchar not null,
+    file_sha256 varchar,
+    file_bytes bigint,
+    source_system varchar,
+    entity varchar,
+    raw_table varchar,
+    encoding varchar,
+    delimiter varchar,
+    header_language varchar,
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_rejected bigint not null,
+    status varchar not null,
+    error varchar,
+    duplicate_of varchar,
+    unknown_columns varchar[],
+    started_at timestamptz not null,
+    finished_at timestamptz not null
+);
+create table if not exists {AUDIT_SCHEMA}.rejected_rows (
+    run_id varchar not null,
+    source_file varchar not null,
+    file_sha256 varchar not null,
+    raw_table varchar not null,
+    row_number bigint not null,
+    line_number bigint not null,
+    reason varchar not null,
+    raw_fields varchar[],
+    rejected_at timestamptz not null
+);
+create table if not exists {AUDIT_SCHEMA}.file_columns (
+    source_file varchar not null,
+    file_sha256 varchar not null,
+    raw_table varchar not null,
+    position integer not null,
+    header varchar not null,
+    column_name varchar not null,
+    is_known boolean not null
+);
+"""
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def raw_table(kind: ExportKind) -> str:
+    return f"{RAW_SCHEMA}.{quote(kind.table)}"
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Every raw table exists, even before its first delivery, so staging always builds."""
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    con.execute(f"create schema if not exists {AUDIT_SCHEMA}")
+    for kind in export_kinds():
+        columns = [f"{quote(c)} varchar" for c in kind.columns]
+        columns += [f"{quote(name)} {type_}" for name, type_ in METADATA_COLUMNS]
+        con.execute(f"create table if not exists {raw_table(kind)} ({', '.join(columns)})")
+    con.execute(AUDIT_DDL)
+
+
+def add_missing_columns(
+    con: duckdb.DuckDBPyConnection, kind: ExportKind, columns: tuple[str, ...]
+) -> None:
+    """Columns a delivery brings that the table lacks (custom fields) are added, as text."""
+    existing = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [RAW_SCHEMA, kind.table],
+        ).fetchall()
+    }
+    for column in columns:
+        if column not in existing:
+            con.execute(f"alter table {raw_table(kind)} add column {quote(column)} varchar")
