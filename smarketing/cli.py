@@ -27,16 +27,30 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--scale", type=click.Choice(SCALES), default="small", show_default=True,
-              help="small ≈ 2,000 people, demo ≈ 50,000, large ≈ 1,000,000 and 10M+ events.")
-@click.option("--seed", type=int, default=42, show_default=True,
-              help="Same seed and scale, same bytes.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("data"), show_default=True,
-              help="Exports go to OUT/inbox/, ground truth to OUT/truth/.")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Last day of the generated history (default: a fixed date, for "
-              "reproducibility).")
+@click.option(
+    "--scale",
+    type=click.Choice(SCALES),
+    default="small",
+    show_default=True,
+    help="small ≈ 2,000 people, demo ≈ 50,000, large ≈ 1,000,000 and 10M+ events.",
+)
+@click.option(
+    "--seed", type=int, default=42, show_default=True, help="Same seed and scale, same bytes."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Exports go to OUT/inbox/, ground truth to OUT/truth/.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Last day of the generated history (default: a fixed date, for reproducibility).",
+)
 def generate(scale: str, seed: int, out_dir: Path, as_of: date | None) -> None:
     """Write realistic demo exports of a fictional French B2B software company.
 
@@ -54,10 +68,18 @@ def generate(scale: str, seed: int, out_dir: Path, as_of: date | None) -> None:
 
 
 @main.command()
-@click.option("--inbox", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help=f"Folder of exports (default: ${INBOX_ENV} or ./data/inbox).")
-@click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help=f"DuckDB file to build (default: ${WAREHOUSE_ENV} or ./data/warehouse.duckdb).")
+@click.option(
+    "--inbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=f"Folder of exports (default: ${INBOX_ENV} or ./data/inbox).",
+)
+@click.option(
+    "--warehouse",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"DuckDB file to build (default: ${WAREHOUSE_ENV} or ./data/warehouse.duckdb).",
+)
 def run(inbox: Path | None, warehouse: Path | None) -> None:
     """Materialize every asset: load the inbox, build and test the dbt models.
 

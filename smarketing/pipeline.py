@@ -24,8 +24,8 @@ def run_pipeline(settings: Settings) -> bool:
     dagster_home(settings)
     from dagster import DagsterInstance
 
-    from dagster_project.defs.automation.definitions import PIPELINE_JOB
     from dagster_project.definitions import defs
+    from dagster_project.defs.automation.definitions import PIPELINE_JOB
 
     started = time.monotonic()
     click.echo(f"Loading {settings.inbox} into {settings.warehouse} …", err=True)
@@ -58,5 +58,6 @@ def print_summary(settings: Settings) -> None:
         con.close()
     click.echo(f"Warehouse: {settings.warehouse}")
     for status, files, loaded, rejected in rows:
-        click.echo(f"  {status:<20} {files:>4} file(s), {loaded:>10,} rows loaded, "
-                   f"{rejected:>6,} rejected")
+        click.echo(
+            f"  {status:<20} {files:>4} file(s), {loaded:>10,} rows loaded, {rejected:>6,} rejected"
+        )

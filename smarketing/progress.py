@@ -8,7 +8,9 @@ from typing import TextIO
 
 
 class ProgressPrinter:
-    def __init__(self, prefix: str, stream: TextIO = sys.stderr, every_seconds: float = 2.0) -> None:
+    def __init__(
+        self, prefix: str, stream: TextIO = sys.stderr, every_seconds: float = 2.0
+    ) -> None:
         self.prefix, self.stream, self.every = prefix, stream, every_seconds
         self._stage: str | None = None
         self._last = 0.0

@@ -14,7 +14,7 @@ os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
-def pytest_sessionstart(session) -> None:  # noqa: ARG001
+def pytest_sessionstart(session) -> None:
     if not FIXTURES.is_dir():
         raise RuntimeError(
             f"real export samples not found at {FIXTURES}: set SMARKETING_FIXTURES to the "

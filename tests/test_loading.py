@@ -11,7 +11,6 @@ import pytest
 from smarketing.ingest.headers import UnknownExport, recognise
 from smarketing.ingest.loading import load_inbox
 from smarketing.ingest.registry import kind_named
-
 from tests.conftest import FIXTURES
 
 HUBSPOT_EN = (
@@ -66,12 +65,28 @@ def test_english_and_french_hubspot_exports_land_in_one_table(tmp_path: Path, co
         "_source_file, _row_number from raw.hubspot__contact order by record_id"
     ).fetchall()
     assert rows == [
-        ("101", "Élodie", "Dupont", "Marketing Qualified Lead", "2026-03-05 14:22", "Décideur",
-         "contacts-en.csv", 1),
+        (
+            "101",
+            "Élodie",
+            "Dupont",
+            "Marketing Qualified Lead",
+            "2026-03-05 14:22",
+            "Décideur",
+            "contacts-en.csv",
+            1,
+        ),
         ("102", "Jean", "Martin", "Lead", "2026-03-06 09:00", "", "contacts-en.csv", 2),
         # Windows-1252 characters that Latin-1 lacks (œ) survive; a column the file lacks is NULL
-        ("201", "Gaëlle", "Lœuvre", "Lead qualifié marketing", "05/03/2026 14:22", None,
-         "contacts-fr.csv", 1),
+        (
+            "201",
+            "Gaëlle",
+            "Lœuvre",
+            "Lead qualifié marketing",
+            "05/03/2026 14:22",
+            None,
+            "contacts-fr.csv",
+            1,
+        ),
         ("202", "François", "Cœur", "Abonné", "06/03/2026 09:00", None, "contacts-fr.csv", 2),
     ]
     sha = con.execute(
@@ -100,7 +115,9 @@ def test_bom_tab_delimiter_and_utf16(tmp_path: Path, con) -> None:
 
 def test_non_utf8_byte_late_in_the_file_rereads_as_windows_1252(tmp_path: Path, con) -> None:
     inbox = tmp_path / "inbox"
-    filler = "".join(f"{i},Nom{i},Prenom{i},x{i}@a.fr,Lead,2026-01-01 10:00\n" for i in range(30000))
+    filler = "".join(
+        f"{i},Nom{i},Prenom{i},x{i}@a.fr,Lead,2026-01-01 10:00\n" for i in range(30000)
+    )
     text = "Record ID,Last Name,First Name,Email,Lifecycle Stage,Create Date\n" + filler
     text += "99999,Kœnig,Zoé,z@a.fr,Lead,2026-01-01 10:00\n"
     write(inbox / "late.csv", text, encoding="cp1252")
@@ -161,7 +178,10 @@ def test_redelivery_changes_nothing(tmp_path: Path, con) -> None:
 
 def test_missing_required_column_is_refused_naming_file_and_column(tmp_path: Path, con) -> None:
     inbox = tmp_path / "inbox"
-    write(inbox / "leads.csv", "Id,LastName,Status,IsConverted,LeadSource,Email\n00Q1,A,Open,false,Web,a@b.fr\n")
+    write(
+        inbox / "leads.csv",
+        "Id,LastName,Status,IsConverted,LeadSource,Email\n00Q1,A,Open,false,Web,a@b.fr\n",
+    )
     write(inbox / "ok.csv", HUBSPOT_EN)
     load_inbox(con, inbox)
     files = audit(con)
@@ -191,8 +211,11 @@ def test_empty_and_unknown_files_are_reported_not_guessed(tmp_path: Path, con) -
 
 def test_unknown_columns_and_repeated_labels_are_kept(tmp_path: Path, con) -> None:
     inbox = tmp_path / "inbox"
-    write(inbox / "c.csv", "Record ID,First Name,Email,Create Date,Lifecycle Stage,Lead Status,"
-          "Create Date,Langue préférée\n1,Ana,a@b.fr,2026-01-01 10:00,Lead,New,2025-06-01 08:00,fr\n")
+    write(
+        inbox / "c.csv",
+        "Record ID,First Name,Email,Create Date,Lifecycle Stage,Lead Status,"
+        "Create Date,Langue préférée\n1,Ana,a@b.fr,2026-01-01 10:00,Lead,New,2025-06-01 08:00,fr\n",
+    )
     load_inbox(con, inbox)
     assert con.execute(
         "select create_date, create_date_2, langue_preferee from raw.hubspot__contact"
@@ -200,18 +223,22 @@ def test_unknown_columns_and_repeated_labels_are_kept(tmp_path: Path, con) -> No
     columns = con.execute(
         "select header, column_name, is_known from audit.file_columns order by position"
     ).fetchall()
-    assert columns[6:] == [("Create Date", "create_date_2", False),
-                           ("Langue préférée", "langue_preferee", False)]
+    assert columns[6:] == [
+        ("Create Date", "create_date_2", False),
+        ("Langue préférée", "langue_preferee", False),
+    ]
 
 
 def test_recognition_uses_the_header_not_the_file_name() -> None:
-    assert recognise(["Id", "WhoId", "WhatId", "Subject", "ActivityDate", "Priority"]).kind.name == (
-        "salesforce__task"
-    )
+    assert recognise(
+        ["Id", "WhoId", "WhatId", "Subject", "ActivityDate", "Priority"]
+    ).kind.name == ("salesforce__task")
     assert recognise(["Id", "OpportunityId", "StageName", "CreatedDate", "Amount"]).kind.name == (
         "salesforce__opportunity_history"
     )
-    fr = recognise(["ID de l'événement", "ID du contact", "Type d'événement", "Date de l'événement"])
+    fr = recognise(
+        ["ID de l'événement", "ID du contact", "Type d'événement", "Date de l'événement"]
+    )
     assert fr.kind.name == "hubspot__marketing_event" and fr.language == "fr"
     with pytest.raises(UnknownExport):
         recognise(["foo", "bar"])

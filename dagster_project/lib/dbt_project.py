@@ -9,8 +9,16 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 DBT_DIR = Path(__file__).resolve().parents[2] / "dbt"
-SOURCE_GLOBS = ("dbt_project.yml", "profiles.yml", "models/**/*", "macros/**/*", "seeds/**/*",
-                "tests/**/*", "snapshots/**/*", "analyses/**/*")
+SOURCE_GLOBS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models/**/*",
+    "macros/**/*",
+    "seeds/**/*",
+    "tests/**/*",
+    "snapshots/**/*",
+    "analyses/**/*",
+)
 
 
 def dbt_executable() -> str:
@@ -21,7 +29,12 @@ def dbt_executable() -> str:
 
 def _newest_source_mtime() -> float:
     return max(
-        (p.stat().st_mtime for pattern in SOURCE_GLOBS for p in DBT_DIR.glob(pattern) if p.is_file()),
+        (
+            p.stat().st_mtime
+            for pattern in SOURCE_GLOBS
+            for p in DBT_DIR.glob(pattern)
+            if p.is_file()
+        ),
         default=0.0,
     )
 
@@ -31,8 +44,15 @@ def ensure_manifest(project: DbtProject) -> Path:
     manifest = project.manifest_path
     if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
         subprocess.run(
-            [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_DIR),
-             "--profiles-dir", str(DBT_DIR)],
+            [
+                dbt_executable(),
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_DIR),
+                "--profiles-dir",
+                str(DBT_DIR),
+            ],
             check=True,
             cwd=DBT_DIR,
         )

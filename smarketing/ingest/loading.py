@@ -82,7 +82,8 @@ def inbox_files(inbox: Path) -> list[Path]:
     files = [
         path
         for path in inbox.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(inbox).parts)
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(inbox).parts)
     ]
     return sorted(files, key=lambda p: (p.parent.as_posix(), p.stem, p.suffix))
 
@@ -138,7 +139,9 @@ def load_file(
 
     if path.suffix.lower() not in CSV_SUFFIXES:
         result.status = "unknown"
-        result.error = f"{source_file}: not a CSV export ({path.suffix or 'no extension'}); export it as CSV"
+        result.error = (
+            f"{source_file}: not a CSV export ({path.suffix or 'no extension'}); export it as CSV"
+        )
         _write_audit(con, run_id, result)
         return result
 
@@ -209,7 +212,9 @@ def _load_rows(
         result.kind, result.header_language = kind, recognition.language
         if recognition.missing_required:
             missing = ", ".join(recognition.header_for(c) for c in recognition.missing_required)
-            raise RefusedFile(f"recognised as {kind.name} but the required column(s) {missing} are missing")
+            raise RefusedFile(
+                f"recognised as {kind.name} but the required column(s) {missing} are missing"
+            )
         result.unknown_columns = [
             c for c, known in zip(recognition.columns, recognition.known, strict=True) if not known
         ]
@@ -320,7 +325,17 @@ def _write_rejects(
     con.executemany(
         f"insert into {AUDIT_SCHEMA}.rejected_rows values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            [run_id, source_file, sha, kind.table, r.row_number, r.line_number, r.reason, r.fields, now]
+            [
+                run_id,
+                source_file,
+                sha,
+                kind.table,
+                r.row_number,
+                r.line_number,
+                r.reason,
+                r.fields,
+                now,
+            ]
             for r in rejects
         ],
     )

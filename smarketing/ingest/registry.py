@@ -93,7 +93,8 @@ def _kind(source_system: str, entity: str, spec: dict) -> ExportKind:
         unknown = [n for n in names if n not in labels]
         if unknown:
             raise ValueError(
-                f"{KINDS_FILE.name}: {source_system}.{entity}: {what} names unknown columns {unknown}"
+                f"{KINDS_FILE.name}: {source_system}.{entity}: {what} names unknown "
+                f"columns {unknown}"
             )
     return ExportKind(
         source_system=source_system,

@@ -1,7 +1,5 @@
 """When the pipeline runs: a daily schedule, and a sensor that reacts to new exports."""
 
-from __future__ import annotations
-
 import hashlib
 
 import dagster as dg
@@ -39,8 +37,12 @@ def inbox_fingerprint(warehouse: WarehouseResource) -> str:
     return digest.hexdigest()
 
 
-@dg.sensor(job=pipeline_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
-def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource) -> dg.SensorResult:
+@dg.sensor(
+    job=pipeline_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING
+)
+def inbox_sensor(
+    context: dg.SensorEvaluationContext, warehouse: WarehouseResource
+) -> dg.SensorResult:
     """Runs the pipeline when the inbox changes."""
     fingerprint = inbox_fingerprint(warehouse)
     if fingerprint == context.cursor:

@@ -1,7 +1,5 @@
 """Ingestion: the inbox of exports, loaded unchanged into ``raw`` tables with a load audit."""
 
-from __future__ import annotations
-
 from collections import defaultdict
 from collections.abc import Iterator
 

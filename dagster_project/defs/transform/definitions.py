@@ -1,7 +1,5 @@
 """Transformation: the dbt project (staging, and the marts built on it); dbt tests are checks."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator, Mapping
 from typing import Any
 

@@ -1,0 +1,56 @@
+# Smarketing warehouse — the two commands a new user runs are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+DATA ?= data
+SCALE ?= demo
+export SMARKETING_INBOX ?= $(abspath $(DATA)/inbox)
+export SMARKETING_WAREHOUSE ?= $(abspath $(DATA)/warehouse.duckdb)
+export DAGSTER_HOME ?= $(abspath $(DATA)/dagster_home)
+export GX_ANALYTICS_ENABLED := false
+export DAGSTER_DISABLE_TELEMETRY := 1
+export DO_NOT_TRACK := 1
+
+.PHONY: help setup demo run test lint bench clean
+
+help:
+	@echo "make demo   set up, generate demo exports if the inbox is empty, run the whole pipeline"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make bench  benchmark at large scale (1M people, 10M+ events); writes bench/out/"
+	@echo "make clean  remove the generated data and the warehouse"
+
+setup:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install --quiet "uv==$(UV_VERSION)"
+	@$(UV) sync --frozen --quiet
+
+demo: setup
+	@mkdir -p "$(SMARKETING_INBOX)" "$(DAGSTER_HOME)"
+	@if [ -z "$$(ls -A "$(SMARKETING_INBOX)")" ]; then \
+		echo "Inbox is empty: generating $(SCALE)-scale demo exports …"; \
+		$(UV) run smarketing generate --scale $(SCALE) --seed 42 --out "$(DATA)"; \
+	fi
+	@$(UV) run smarketing run
+	@echo
+	@echo "Warehouse:  $(SMARKETING_WAREHOUSE)"
+	@echo "            query it: $(UV) run python -c \"import duckdb; print(duckdb.connect('$(SMARKETING_WAREHOUSE)', read_only=True).sql('show all tables'))\""
+	@echo "Dagster UI: DAGSTER_HOME=$(DAGSTER_HOME) $(UV) run dagster dev -m dagster_project.definitions  (then open http://localhost:3000)"
+
+run: setup
+	@$(UV) run smarketing run
+
+test: setup
+	@$(UV) run ruff check .
+	@$(UV) run pytest
+
+lint: setup
+	@$(UV) run ruff check .
+	@$(UV) run ruff format --check .
+
+bench: setup
+	@$(UV) run python -m smarketing.bench --out bench/out
+
+clean:
+	rm -rf "$(DATA)" dbt/target dbt/logs
