@@ -6,8 +6,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.defs.automation.definitions import PIPELINE_JOB, daily, inbox_sensor
 from dagster_project.definitions import defs
+from dagster_project.defs.automation.definitions import PIPELINE_JOB, daily, inbox_sensor
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.ingest.registry import export_kinds
 

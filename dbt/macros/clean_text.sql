@@ -8,20 +8,10 @@
 {%- endmacro %}
 
 {% macro default__clean_text(column) -%}
-    case
-        when lower(trim({{ column }})) in ('', 'null') then null
-        else trim({{ column }})
-    end
+    case when lower(trim({{ column }})) in ('', 'null') then null else trim({{ column }}) end
 {%- endmacro %}
 
 {% macro duckdb__clean_text(column) -%}
-    nullif(
-        regexp_replace(
-            {{ column }},
-            '^[\s\x{00A0}\x{202F}\x{FEFF}]*(?i:null)[\s\x{00A0}\x{202F}\x{FEFF}]*$|^[\s\x{00A0}\x{202F}\x{FEFF}]+|[\s\x{00A0}\x{202F}\x{FEFF}]+$',
-            '',
-            'g'
-        ),
-        ''
-    )
+    {%- set blank -%} [\s\x{00A0}\x{202F}\x{FEFF}] {%- endset -%}
+    nullif(regexp_replace({{ column }}, '^{{ blank }}*(?i:null){{ blank }}*$|^{{ blank }}+|{{ blank }}+$', '', 'g'), '')
 {%- endmacro %}

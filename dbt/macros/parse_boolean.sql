@@ -8,13 +8,12 @@
     have at all (raw NULL) always gives NULL.
 #}
 {% macro parse_boolean(column, empty_as=none) -%}
-    {%- set value = 'lower(' ~ smarketing.clean_text(column) ~ ')' -%}
+    {%- set value = 'lower(trim(' ~ column ~ '))' -%}
     case
-        when {{ column }} is null then null
         when {{ value }} in ('true', 't', '1', 'yes', 'y', 'oui', 'vrai') then true
         when {{ value }} in ('false', 'f', '0', 'no', 'n', 'non', 'faux') then false
         {%- if empty_as is not none %}
-        when {{ value }} is null then {{ empty_as }}
+        when {{ value }} in ('', 'null') then {{ empty_as }}
         {%- endif %}
     end
 {%- endmacro %}

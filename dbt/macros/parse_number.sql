@@ -1,6 +1,6 @@
 {#
     A number from English or French notation, cast to `type` (a SQL type such as `double`,
-    `bigint` or `decimal(18, 2)`); NULL when the text is not a number.
+    `bigint` or `decimal(18, 2)`); NULL when the text is not a number (empty, `null`, `N/A`, …).
 
     Spaces (also no-break spaces), currency signs and `%` are dropped. Separators:
       `1,234.5` -> 1234.5   (comma before the point: thousands comma)
@@ -14,32 +14,24 @@
 {%- endmacro %}
 
 {% macro default__parse_number(column, type) -%}
-    {%- set text -%}
-        {{ dbt.replace(dbt.replace(smarketing.clean_text(column), "' '", "''"), "'%'", "''") }}
-    {%- endset -%}
-    {{ smarketing._number_from_text(text, type, dbt.safe_cast) }}
+    {%- set text = "replace(replace(trim(" ~ column ~ "), ' ', ''), '%', '')" -%}
+    {{ dbt.safe_cast(smarketing._decimal_point_text(text), type) }}
 {%- endmacro %}
 
 {% macro duckdb__parse_number(column, type) -%}
     {%- set text -%}
-        regexp_replace({{ smarketing.clean_text(column) }}, '[\s\x{00A0}\x{202F}€$£%]', '', 'g')
+        regexp_replace({{ column }}, '[\s\x{00A0}\x{202F}€$£%]', '', 'g')
     {%- endset -%}
-    {{ smarketing._number_from_text(text, type, smarketing._duckdb_try_cast) }}
+    try_cast({{ smarketing._decimal_point_text(text) }} as {{ type }})
 {%- endmacro %}
 
-{% macro _number_from_text(text, type, cast_macro) -%}
-    {%- set normalised -%}
-        case
-            when {{ text }} like '%,%.%' then replace({{ text }}, ',', '')
-            when {{ text }} like '%.%,%' then replace(replace({{ text }}, '.', ''), ',', '.')
-            when {{ text }} like '%,%,%' then replace({{ text }}, ',', '')
-            when {{ text }} like '%.%.%' then replace({{ text }}, '.', '')
-            else replace({{ text }}, ',', '.')
-        end
-    {%- endset -%}
-    {{ cast_macro(normalised, type) }}
-{%- endmacro %}
-
-{% macro _duckdb_try_cast(field, type) -%}
-    try_cast({{ field }} as {{ type }})
+{# `text` rewritten with a decimal point and no thousands separator (rules above). #}
+{% macro _decimal_point_text(text) -%}
+    case
+        when {{ text }} like '%,%.%' then replace({{ text }}, ',', '')
+        when {{ text }} like '%.%,%' then replace(replace({{ text }}, '.', ''), ',', '.')
+        when {{ text }} like '%,%,%' then replace({{ text }}, ',', '')
+        when {{ text }} like '%.%.%' then replace({{ text }}, '.', '')
+        else replace({{ text }}, ',', '.')
+    end
 {%- endmacro %}

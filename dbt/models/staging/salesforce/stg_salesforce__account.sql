@@ -1,0 +1,74 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'salesforce__account') }}
+
+),
+
+deduplicated as (
+
+    -- the latest delivery of each account
+    select *
+    from source
+    qualify row_number() over (
+        partition by {{ clean_text('id') }}
+        order by _loaded_at desc, _source_file desc, _row_number desc
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+
+        ----------  ids
+        {{ clean_text('id') }} as account_id,
+        {{ clean_text('master_record_id') }} as master_record_id,
+        {{ clean_text('parent_id') }} as parent_account_id,
+        {{ clean_text('owner_id') }} as owner_id,
+        {{ clean_text('created_by_id') }} as created_by_id,
+        {{ clean_text('last_modified_by_id') }} as last_modified_by_id,
+
+        ----------  strings
+        {{ clean_text('name') }} as account_name,
+        {{ clean_text('type') }} as account_type,
+        {{ clean_text('industry') }} as industry,
+        {{ clean_text('segment__c') }} as segment,
+        {{ clean_text('account_source') }} as account_source,
+        {{ clean_text('ownership') }} as ownership,
+        {{ clean_text('rating') }} as rating,
+        {{ clean_text('phone') }} as phone,
+        {{ clean_text('website') }} as website,
+        {{ clean_text('billing_street') }} as billing_street,
+        {{ clean_text('billing_city') }} as billing_city,
+        {{ clean_text('billing_state') }} as billing_state,
+        {{ clean_text('billing_postal_code') }} as billing_postal_code,
+        {{ clean_text('billing_country') }} as billing_country,
+        {{ clean_text('description') }} as description,
+
+        ----------  numerics
+        {{ parse_number('annual_revenue', 'decimal(18, 2)') }} as annual_revenue,
+        {{ parse_number('number_of_employees', 'bigint') }} as number_of_employees,
+
+        ----------  booleans
+        {{ parse_boolean('is_deleted', empty_as='false') }} as is_deleted,
+
+        ----------  dates
+        {{ parse_date('last_activity_date') }} as last_activity_date,
+
+        ----------  timestamps
+        {{ parse_timestamp('created_date') }} as created_date,
+        {{ parse_timestamp('last_modified_date') }} as last_modified_date,
+        {{ parse_timestamp('system_modstamp') }} as system_modstamp,
+
+        ----------  lineage
+        _source_file,
+        _row_number,
+        _loaded_at
+
+    from deduplicated
+
+)
+
+select * from renamed

@@ -1,0 +1,51 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'salesforce__lead_history') }}
+
+),
+
+deduplicated as (
+
+    -- the latest delivery of each history row
+    select *
+    from source
+    qualify row_number() over (
+        partition by {{ clean_text('id') }}
+        order by _loaded_at desc, _source_file desc, _row_number desc
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+
+        ----------  ids
+        {{ clean_text('id') }} as lead_history_id,
+        {{ clean_text('lead_id') }} as lead_id,
+        {{ clean_text('created_by_id') }} as created_by_id,
+
+        ----------  strings
+        {{ clean_text('field') }} as field,
+        {{ clean_text('data_type') }} as data_type,
+        {{ clean_text('old_value') }} as old_value,
+        {{ clean_text('new_value') }} as new_value,
+
+        ----------  booleans
+        {{ parse_boolean('is_deleted', empty_as='false') }} as is_deleted,
+
+        ----------  timestamps
+        {{ parse_timestamp('created_date') }} as created_date,
+
+        ----------  lineage
+        _source_file,
+        _row_number,
+        _loaded_at
+
+    from deduplicated
+
+)
+
+select * from renamed

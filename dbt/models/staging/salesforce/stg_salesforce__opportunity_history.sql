@@ -1,0 +1,58 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'salesforce__opportunity_history') }}
+
+),
+
+deduplicated as (
+
+    -- the latest delivery of each history row
+    select *
+    from source
+    qualify row_number() over (
+        partition by {{ clean_text('id') }}
+        order by _loaded_at desc, _source_file desc, _row_number desc
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+
+        ----------  ids
+        {{ clean_text('id') }} as opportunity_history_id,
+        {{ clean_text('opportunity_id') }} as opportunity_id,
+        {{ clean_text('created_by_id') }} as created_by_id,
+
+        ----------  strings
+        {{ clean_text('stage_name') }} as stage_name,
+        {{ clean_text('forecast_category') }} as forecast_category,
+
+        ----------  numerics
+        {{ parse_number('amount', 'decimal(18, 2)') }} as amount,
+        {{ parse_number('probability') }} as probability,
+        {{ parse_number('expected_revenue', 'decimal(18, 2)') }} as expected_revenue,
+
+        ----------  booleans
+        {{ parse_boolean('is_deleted', empty_as='false') }} as is_deleted,
+
+        ----------  dates
+        {{ parse_date('close_date') }} as close_date,
+
+        ----------  timestamps
+        {{ parse_timestamp('created_date') }} as created_date,
+        {{ parse_timestamp('system_modstamp') }} as system_modstamp,
+
+        ----------  lineage
+        _source_file,
+        _row_number,
+        _loaded_at
+
+    from deduplicated
+
+)
+
+select * from renamed
