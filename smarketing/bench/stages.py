@@ -1,0 +1,356 @@
+"""The stages of the benchmark, each run in its own subprocess and measured.
+
+A stage is a name and a function ``(BenchContext, name) -> StageResult``; ``STAGES`` lists
+them in the order they run. Adding one is one line, usually with a factory, for instance::
+
+    Stage("marts", dbt_stage("marts")),
+    Stage("identity", command_stage(module_argv("smarketing.identity"), schema_rows("marts"))),
+
+(``schema_rows`` is in ``smarketing.bench.rows``.)
+
+A stage that fails stops the benchmark; the report then shows the stages done so far.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from smarketing.bench.measure import MIB, LineFilter, StageResult, SubRow, run_measured
+from smarketing.bench.output import dagster_lines, dbt_lines, progress_lines
+from smarketing.bench.rows import built_relation_rows, dbt_elapsed, dbt_nodes, raw_table_rows
+from smarketing.settings import INBOX_ENV, WAREHOUSE_ENV
+
+QUIET_ENV = {
+    "GX_ANALYTICS_ENABLED": "false",
+    "DAGSTER_DISABLE_TELEMETRY": "1",
+    "DO_NOT_TRACK": "1",
+}
+MANIFEST = Path("truth") / "manifest.json"
+
+
+@dataclass
+class BenchContext:
+    """Where the stages read and write, and what the earlier stages found."""
+
+    out: Path
+    inbox: Path
+    data: Path | None
+    """Folder the generator writes to (exports in ``inbox/``); None when ``--inbox`` is given."""
+    scale: str
+    seed: int
+    results: dict[str, StageResult] = field(default_factory=dict)
+
+    @property
+    def warehouse(self) -> Path:
+        """The warehouse the load and dbt stages build (the dagster stage has its own)."""
+        return self.out / "warehouse.duckdb"
+
+    @property
+    def dagster_dir(self) -> Path:
+        return self.out / "dagster"
+
+    @property
+    def dbt_target(self) -> Path:
+        return self.out / "dbt" / "target"
+
+    def log_path(self, stage: str) -> Path:
+        return self.out / "logs" / f"{stage}.log"
+
+    def env(self, warehouse: Path | None = None, **extra: str) -> dict[str, str]:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        for key, value in QUIET_ENV.items():
+            env.setdefault(key, value)
+        env[INBOX_ENV] = str(self.inbox)
+        env[WAREHOUSE_ENV] = str(warehouse or self.warehouse)
+        env.update(extra)
+        return env
+
+
+StageRunner = Callable[[BenchContext, str], StageResult]
+"""Runs the stage of the given name and measures it."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: StageRunner
+
+
+def say(message: str) -> None:
+    click.echo(f"[bench] {message}", err=True)
+
+
+def python_module(module: str) -> list[str]:
+    return [sys.executable, "-m", module]
+
+
+def module_argv(module: str, *args: str) -> Callable[[BenchContext], list[str]]:
+    """``python -m module args… WAREHOUSE`` (the warehouse of the load and dbt stages)."""
+    return lambda ctx: [*python_module(module), *args, str(ctx.warehouse)]
+
+
+def fresh_database(path: Path) -> Path:
+    """Remove a DuckDB file (and its WAL) left by an earlier benchmark run."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    return path
+
+
+def measure(
+    ctx: BenchContext,
+    name: str,
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    echo: LineFilter | None = None,
+) -> StageResult:
+    """Run one stage's command; a non-zero exit makes a failed result with the output's tail."""
+
+    def heartbeat(elapsed: float, rss: int) -> None:
+        say(f"{name}: still running, {elapsed:.0f} s, {rss / MIB:,.0f} MiB")
+
+    log_path = ctx.log_path(name)
+    measurement = run_measured(
+        argv, env=env or ctx.env(), cwd=cwd, log_path=log_path, echo=echo, heartbeat=heartbeat
+    )
+    result = StageResult(
+        name=name, wall_s=measurement.wall_s, peak_rss_bytes=measurement.peak_rss_bytes
+    )
+    if not measurement.ok:
+        tail = "\n".join(measurement.output_tail[-25:])
+        result.status = "failed"
+        result.error = (
+            f"`{' '.join(argv)}` exited with code {measurement.returncode} "
+            f"(full output: {log_path})\n{tail}"
+        )
+    return result
+
+
+# ---------------------------------------------------------------------------------- the stages
+
+
+def command_stage(
+    argv: Callable[[BenchContext], list[str]],
+    rows: Callable[[Path], list[SubRow]] | None = None,
+) -> StageRunner:
+    """Any command on the warehouse; ``rows`` counts what it built once it is done."""
+
+    def run(ctx: BenchContext, name: str) -> StageResult:
+        result = measure(ctx, name, argv(ctx), echo=progress_lines)
+        if result.ok and rows is not None:
+            result.sub_rows = rows(ctx.warehouse)
+            result.rows = sum(row.rows or 0 for row in result.sub_rows)
+        return result
+
+    return run
+
+
+def read_manifest(data: Path) -> dict[str, Any] | None:
+    path = data / MANIFEST
+    if not path.exists():
+        return None
+    manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return manifest
+
+
+def exported_rows(manifest: Mapping[str, Any]) -> int | None:
+    """Data rows the generator wrote to the inbox, from its manifest."""
+    counts = manifest.get("counts") or {}
+    rows = [n for name, n in counts.items() if str(name).startswith("inbox/")]
+    return sum(rows) if rows else None
+
+
+def run_generate(ctx: BenchContext, name: str) -> StageResult:
+    if ctx.data is None:
+        return StageResult(name, status="skipped", notes=[f"inbox given: {ctx.inbox}"])
+    manifest = read_manifest(ctx.data)
+    notes = []
+    if manifest is not None:
+        made = (manifest.get("scale"), manifest.get("seed"))
+        if made == (ctx.scale, ctx.seed):
+            return StageResult(
+                name,
+                status="reused",
+                rows=exported_rows(manifest),
+                notes=[f"{ctx.data / MANIFEST} exists: exports reused"],
+            )
+        notes.append(f"{ctx.data} held scale {made[0]}, seed {made[1]}: generated again")
+    argv = [
+        *python_module("smarketing.cli"),
+        "generate",
+        "--scale",
+        ctx.scale,
+        "--seed",
+        str(ctx.seed),
+        "--out",
+        str(ctx.data),
+    ]
+    result = measure(ctx, name, argv, echo=progress_lines)
+    result.notes += notes
+    manifest = read_manifest(ctx.data) if result.ok else None
+    if manifest is not None:
+        result.rows = exported_rows(manifest)
+    elif result.ok:
+        result.status, result.error = "failed", f"the generator wrote no {ctx.data / MANIFEST}"
+    return result
+
+
+def _worker(
+    ctx: BenchContext, name: str, worker: str, database: Path
+) -> tuple[StageResult, dict[str, Any]]:
+    result_path = ctx.out / "logs" / f"{name}.json"
+    result_path.unlink(missing_ok=True)
+    argv = [
+        *python_module("smarketing.bench.workers"),
+        worker,
+        str(ctx.inbox),
+        str(database),
+        str(result_path),
+    ]
+    result = measure(ctx, name, argv, echo=progress_lines)
+    if not result.ok:
+        return result, {}
+    data = json.loads(result_path.read_text(encoding="utf-8"))
+    result.work_s = data["work_s"]
+    return result, data
+
+
+def run_load(ctx: BenchContext, name: str) -> StageResult:
+    result, data = _worker(ctx, name, "load", fresh_database(ctx.warehouse))
+    if not result.ok:
+        return result
+    result.files = [
+        SubRow(
+            name=f["source_file"],
+            status=f["status"],
+            seconds=f["seconds"],
+            rows=f["rows_loaded"],
+            note=f["raw_table"] or "",
+        )
+        for f in data["files"]
+    ]
+    result.sub_rows = raw_table_rows(ctx.warehouse)
+    result.rows = sum(row.rows or 0 for row in result.sub_rows)
+    for f in data["files"]:
+        if f["status"] not in ("loaded", "loaded_with_rejects"):
+            result.notes.append(f"{f['source_file']}: {f['status']}: {f['error']}")
+    return result
+
+
+def run_floor(ctx: BenchContext, name: str) -> StageResult:
+    database = fresh_database(ctx.out / "floor" / "floor.duckdb")
+    result, data = _worker(ctx, name, "floor", database)
+    database.unlink(missing_ok=True)  # as large as the warehouse, and of no further use
+    if not result.ok:
+        return result
+    for f in data["files"]:
+        note = f"{f['encoding']}, delimiter {f['delimiter']!r}"
+        if f["transcode_s"]:
+            note += f", transcoded to UTF-8 in {f['transcode_s']:.2f} s"
+        if f["note"]:
+            note += f", {f['note']}"
+        result.files.append(
+            SubRow(
+                name=f["source_file"],
+                status="read",
+                seconds=f["seconds"],
+                rows=f["rows"],
+                note=note,
+            )
+        )
+    result.rows = sum(row.rows or 0 for row in result.files)
+    return result
+
+
+def dbt_stage(select: str | None = None) -> StageRunner:
+    """``dbt build`` (optionally ``--select select``) on the warehouse of the load stage."""
+
+    def run(ctx: BenchContext, name: str) -> StageResult:
+        from dagster_project.lib.dbt_project import DBT_DIR, dbt_executable
+
+        argv = [
+            dbt_executable(),
+            "build",
+            "--project-dir",
+            str(DBT_DIR),
+            "--profiles-dir",
+            str(DBT_DIR),
+            "--target-path",
+            str(ctx.dbt_target),
+            "--log-path",
+            str(ctx.out / "dbt" / "logs"),
+        ]
+        if select:
+            argv += ["--select", select]
+        run_results = ctx.dbt_target / "run_results.json"
+        run_results.unlink(missing_ok=True)
+        env = ctx.env(DBT_USE_COLORS="false")
+        result = measure(ctx, name, argv, env=env, cwd=DBT_DIR, echo=dbt_lines)
+        if run_results.exists():
+            result.sub_rows = dbt_nodes(run_results, built_relation_rows(ctx.warehouse))
+            elapsed = dbt_elapsed(run_results)
+            if elapsed is not None and result.wall_s:
+                result.notes.append(
+                    f"dbt's own run: {elapsed:.1f} s of {result.wall_s:.1f} s "
+                    "(the rest is start-up and parsing)"
+                )
+        elif result.ok:
+            result.status, result.error = "failed", f"dbt wrote no {run_results}"
+        models = [row for row in result.sub_rows if row.note == "model"]
+        result.rows = sum(row.rows or 0 for row in models) if models else None
+        return result
+
+    return run
+
+
+def run_dagster(ctx: BenchContext, name: str) -> StageResult:
+    """The real job end to end (``smarketing run``), on a warehouse of its own."""
+    warehouse = fresh_database(ctx.dagster_dir / "warehouse.duckdb")
+    home = ctx.dagster_dir / "home"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    argv = [
+        *python_module("smarketing.cli"),
+        "run",
+        "--inbox",
+        str(ctx.inbox),
+        "--warehouse",
+        str(warehouse),
+    ]
+    env = ctx.env(warehouse, DAGSTER_HOME=str(home))
+    result = measure(ctx, name, argv, env=env, echo=dagster_lines())
+    if result.ok:
+        result.sub_rows = raw_table_rows(warehouse)
+        result.rows = sum(row.rows or 0 for row in result.sub_rows)
+    load, dbt = ctx.results.get("load"), ctx.results.get("dbt")
+    if load and dbt and load.wall_s and dbt.wall_s and result.wall_s:
+        alone = load.wall_s + dbt.wall_s
+        result.notes.append(
+            f"load + dbt alone: {alone:.1f} s; through Dagster: {result.wall_s:.1f} s "
+            f"(orchestration overhead {result.wall_s - alone:+.1f} s)"
+        )
+    if load and load.rows is not None and result.rows is not None and load.rows != result.rows:
+        result.notes.append(
+            f"raw rows differ from the load stage: {result.rows:,} vs {load.rows:,}"
+        )
+    return result
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("generate", run_generate),
+    Stage("load", run_load),
+    Stage("floor", run_floor),
+    Stage("dbt", dbt_stage()),
+    Stage("dagster", run_dagster),
+)
