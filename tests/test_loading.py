@@ -173,6 +173,7 @@ def test_redelivery_changes_nothing(tmp_path: Path, con) -> None:
         ("contacts (1).csv", "duplicate", "contacts.csv")
     ]
     assert again[0].rows_read == again[0].rows_loaded + again[0].rows_rejected == 0
+    assert load_inbox(con, inbox) == []  # a duplicate already reported is not reported again
     assert con.execute("select count(*) from raw.hubspot__contact").fetchone() == (2,)
 
 

@@ -124,14 +124,19 @@ def load_file(
     source_file = path.relative_to(inbox).as_posix()
     result = FileLoad(source_file=source_file, file_bytes=path.stat().st_size)
     result.file_sha256 = sha = file_sha256(path)
+    already = con.execute(
+        f"select 1 from {AUDIT_SCHEMA}.load_audit where file_sha256 = ? and source_file = ? "
+        f"and status in {(*LOADED_STATUSES, 'duplicate')} limit 1",
+        [sha, source_file],
+    ).fetchone()
+    if already is not None:
+        return None  # this very file was handled by an earlier run
     previous = con.execute(
         f"select source_file from {AUDIT_SCHEMA}.load_audit "
         f"where file_sha256 = ? and status in {LOADED_STATUSES} order by started_at limit 1",
         [sha],
     ).fetchone()
     if previous is not None:
-        if previous[0] == source_file:
-            return None
         result.status, result.duplicate_of = "duplicate", previous[0]
         result.error = f"same bytes as {previous[0]}, already loaded: nothing loaded again"
         _write_audit(con, run_id, result)
