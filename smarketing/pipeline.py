@@ -11,11 +11,24 @@ import duckdb
 
 from smarketing.settings import Settings
 
+DAGSTER_YAML = """\
+# Written by `smarketing run`. The warehouse is one DuckDB file with a single writer: every
+# asset that writes it is in pool "warehouse", and a pool runs one step at a time.
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+"""
+
 
 def dagster_home(settings: Settings) -> Path:
     """DAGSTER_HOME, by default beside the warehouse, so `dagster dev` shows these runs."""
     home = Path(os.environ.get("DAGSTER_HOME") or settings.warehouse.parent / "dagster_home")
     home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
