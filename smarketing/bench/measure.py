@@ -1,14 +1,13 @@
 """Running a command in a subprocess while measuring its wall time and peak memory.
 
 Peak memory is the largest resident set size of the whole process tree (the command and every
-process it starts), sampled with psutil every ``interval`` seconds. On POSIX the kernel's own
-maximum RSS of the command (from ``wait4``) is taken too, so a short spike of the main process
-between two samples is not missed.
+process it starts), sampled with psutil every ``interval`` seconds. On Linux each process's own
+high-water mark (``VmHWM``) is read too, so a short spike between two samples is not missed.
+(``wait4``'s ``ru_maxrss`` is not used: on Linux it includes the parent's memory copied at fork.)
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -97,19 +96,33 @@ class Measurement:
         return self.returncode == 0
 
 
-def tree_rss(process: psutil.Process) -> int:
-    """Resident bytes of a process and all its descendants, 0 once it is gone."""
+def _high_water_mark(pid: int) -> int:
+    """The kernel's peak RSS of one process since its exec, in bytes (0 when unknown)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def tree_memory(process: psutil.Process) -> tuple[int, int]:
+    """Resident bytes of a process and all its descendants, and the largest single high-water
+    mark among them; (0, 0) once it is gone."""
     try:
         members = [process, *process.children(recursive=True)]
     except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-        return 0
-    total = 0
+        return 0, 0
+    total = high_water = 0
     for member in members:
         try:
             total += member.memory_info().rss
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             continue
-    return total
+        high_water = max(high_water, _high_water_mark(member.pid))
+    return total, high_water
 
 
 class _Sampler(threading.Thread):
@@ -130,8 +143,8 @@ class _Sampler(threading.Thread):
     def run(self) -> None:
         started = last_beat = time.monotonic()
         while not self.stop.is_set():
-            rss = tree_rss(self.process)
-            self.peak = max(self.peak, rss)
+            rss, high_water = tree_memory(self.process)
+            self.peak = max(self.peak, rss, high_water)
             self.samples += 1
             now = time.monotonic()
             if self.heartbeat and now - last_beat >= self.heartbeat_s:
@@ -155,16 +168,6 @@ def _pump(
         shown = echo(text) if echo is not None else None
         if shown is not None:
             print(f"    {shown}", file=echo_to, flush=True)
-
-
-def _wait(process: subprocess.Popen[str]) -> tuple[int, int]:
-    """Exit code and the kernel's max RSS of the command in bytes (0 when unknown)."""
-    if hasattr(os, "wait4"):
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss is KiB on Linux
-        return process.returncode, usage.ru_maxrss * scale
-    return process.wait(), 0
 
 
 def _kill_tree(pid: int) -> None:
@@ -220,7 +223,7 @@ def run_measured(
     assert process.stdout is not None
     try:
         _pump(process.stdout, tail, log, echo, echo_to)
-        returncode, kernel_peak = _wait(process)
+        returncode = process.wait()
     except BaseException:
         _kill_tree(process.pid)
         process.wait()
@@ -235,7 +238,7 @@ def run_measured(
     return Measurement(
         returncode=returncode,
         wall_s=wall,
-        peak_rss_bytes=max(sampler.peak, kernel_peak),
+        peak_rss_bytes=sampler.peak,
         samples=sampler.samples,
         output_tail=list(tail),
     )
