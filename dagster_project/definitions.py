@@ -1,8 +1,7 @@
 """Dagster entry point: every concern under ``defs/`` registers its own definitions."""
 
+from pathlib import Path
+
 import dagster as dg
-from dagster.components import load_defs
 
-import dagster_project.defs
-
-defs: dg.Definitions = load_defs(defs_root=dagster_project.defs)
+defs: dg.Definitions = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
