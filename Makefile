@@ -35,7 +35,7 @@ demo: setup
 	@$(UV) run smarketing run
 	@echo
 	@echo "Warehouse:  $(SMARKETING_WAREHOUSE)"
-	@echo "            query it: $(UV) run python -c \"import duckdb; print(duckdb.connect('$(SMARKETING_WAREHOUSE)', read_only=True).sql('show all tables'))\""
+	@echo "            schemas: raw (as delivered), audit (load audit, rejected rows), staging (typed)"
 	@echo "Dagster UI: DAGSTER_HOME=$(DAGSTER_HOME) $(UV) run dagster dev -m dagster_project.definitions  (then open http://localhost:3000)"
 
 run: setup

@@ -44,7 +44,11 @@ def run_pipeline(settings: Settings) -> bool:
     click.echo(f"Loading {settings.inbox} into {settings.warehouse} …", err=True)
     job = defs.resolve_job_def(PIPELINE_JOB)
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
     elapsed = time.monotonic() - started
     print_summary(settings)
     status = "succeeded" if result.success else "FAILED"

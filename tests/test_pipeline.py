@@ -145,5 +145,7 @@ def test_dbt_tests_ran_as_passing_asset_checks(small: dict) -> None:
             )
         ]
     assert len(evaluations) > 20
-    failed = [e.check_name for e in evaluations if not e.passed and e.severity.value == "ERROR"]
+    # the demo exports are messy in the ways real ones are, yet well-formed: no check fails,
+    # not even a warning
+    failed = [(e.check_name, e.severity.value) for e in evaluations if not e.passed]
     assert failed == []

@@ -191,10 +191,10 @@ REJECTION_REASONS = {
 TOUCH_SUBTYPES = ("Call", "Email")
 TOUCH_TYPE_MEETING = "Meeting"
 
-OPPORTUNITY_STAGES = {  # stage -> (probability, forecast category)
+OPPORTUNITY_STAGES = {  # stage -> (probability, ForecastCategory API value)
     "Qualification": (10, "Pipeline"),
-    "Proposal/Price Quote": (75, "Best Case"),
-    "Negotiation/Review": (90, "Commit"),
+    "Proposal/Price Quote": (75, "BestCase"),
+    "Negotiation/Review": (90, "Forecast"),
     "Closed Won": (100, "Closed"),
     "Closed Lost": (0, "Omitted"),
 }
