@@ -10,7 +10,7 @@ import pytest
 
 from smarketing.ingest.headers import UnknownExport, recognise
 from smarketing.ingest.loading import load_inbox
-from smarketing.ingest.registry import kind_named
+from smarketing.ingest.registry import export_kinds, kind_named
 from tests.conftest import FIXTURES
 
 HUBSPOT_EN = (
@@ -271,3 +271,46 @@ def test_real_salesforce_samples_load_without_error(tmp_path: Path, con) -> None
         "select address from raw.salesforce__lead where address like '{%' limit 1"
     ).fetchone()
     assert address is not None and '"city"' in address[0]
+
+
+def test_a_clean_utf8_file_takes_duckdbs_reader(tmp_path: Path, con, monkeypatch) -> None:
+    def row_by_row(*args: object) -> None:
+        raise AssertionError("the row-by-row path was used")
+
+    monkeypatch.setattr("smarketing.ingest.loading._load_row_by_row", row_by_row)
+    inbox = tmp_path / "inbox"
+    write(inbox / "contacts.csv", HUBSPOT_EN)
+    assert [r.status for r in load_inbox(con, inbox)] == ["loaded"]
+    assert con.execute("select count(*) from raw.hubspot__contact").fetchone() == (2,)
+
+
+def test_duckdbs_reader_and_the_row_by_row_path_load_the_same(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    shutil.copytree(FIXTURES, inbox, ignore=shutil.ignore_patterns("LICENSE*", "*.md"))
+    write(inbox / "en.csv", HUBSPOT_EN)
+    write(inbox / "fr.csv", HUBSPOT_FR, encoding="cp1252")
+    write(inbox / "broken.csv", "Id,LastName,Company,Status\n00Q1,A,B,Open\n00Q2,A\n,C,D,E\n")
+    write(inbox / "quoted.csv", 'Id,LastName,Company,Status\n00Q3,"a ""b"", c","x\ny",\n\n')
+    snapshots = []
+    for fast in (True, False):
+        connection = duckdb.connect(str(tmp_path / f"{fast}.duckdb"))
+        load_inbox(connection, inbox, fast=fast)
+        tables = {
+            kind.table: connection.execute(
+                f"select * exclude (_loaded_at) from raw.{kind.table} "
+                "order by _source_file, _row_number"
+            ).fetchall()
+            for kind in export_kinds()
+        }
+        audit_rows = connection.execute(
+            "select source_file, status, rows_read, rows_loaded, rows_rejected, error "
+            "from audit.load_audit order by source_file"
+        ).fetchall()
+        rejects = connection.execute(
+            "select source_file, row_number, line_number, reason, raw_fields "
+            "from audit.rejected_rows order by all"
+        ).fetchall()
+        connection.close()
+        snapshots.append((tables, audit_rows, rejects))
+    assert snapshots[0] == snapshots[1]
+    assert sum(len(rows) for rows in snapshots[0][0].values()) > 500

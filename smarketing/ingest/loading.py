@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from smarketing.ingest.headers import Recognition, UnknownExport, recognise
 from smarketing.ingest.registry import ExportKind
@@ -30,6 +33,9 @@ from smarketing.ingest.schema import (
 from smarketing.ingest.sniffing import FileFormat, sniff
 
 BATCH_ROWS = 100_000
+DUCKDB_ENCODINGS = ("utf-8", "utf-8-sig")
+# DuckDB reads an empty cell as NULL unless told another text means NULL: raw keeps '' as ''.
+NEVER_NULL = "\x00smarketing-no-null\x00"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 LOADED_STATUSES = ("loaded", "loaded_with_rejects")
 # Raised by csv for very long quoted fields (a JSON address, a long description).
@@ -101,13 +107,17 @@ def load_inbox(
     inbox: Path,
     run_id: str | None = None,
     progress: Progress | None = None,
+    fast: bool = True,
 ) -> list[FileLoad]:
-    """Load every new file of the inbox; files already loaded with the same bytes are skipped."""
+    """Load every new file of the inbox; files already loaded with the same bytes are skipped.
+
+    ``fast=False`` reads every file row by row (the exact path) even when DuckDB could read it.
+    """
     run_id = run_id or uuid.uuid4().hex
     ensure_schema(con)
     results = []
     for path in inbox_files(inbox):
-        result = load_file(con, inbox, path, run_id, progress)
+        result = load_file(con, inbox, path, run_id, progress, fast)
         if result is not None:
             results.append(result)
     return results
@@ -119,6 +129,7 @@ def load_file(
     path: Path,
     run_id: str,
     progress: Progress | None = None,
+    fast: bool = True,
 ) -> FileLoad | None:
     """Load one file in one transaction; None when this very file was loaded before."""
     source_file = path.relative_to(inbox).as_posix()
@@ -154,7 +165,7 @@ def load_file(
     for encoding in _encodings_to_try(fmt):
         con.begin()
         try:
-            _load_rows(con, path, source_file, sha, fmt, encoding, run_id, result, progress)
+            _load_rows(con, path, source_file, sha, fmt, encoding, run_id, result, progress, fast)
         except UnicodeDecodeError:
             con.rollback()
             continue
@@ -203,6 +214,7 @@ def _load_rows(
     run_id: str,
     result: FileLoad,
     progress: Progress | None,
+    fast: bool,
 ) -> None:
     result.encoding, result.delimiter = encoding, fmt.delimiter
     result.rows_read = result.rows_loaded = result.rows_rejected = 0
@@ -226,35 +238,13 @@ def _load_rows(
         add_missing_columns(con, kind, recognition.columns)
         _write_file_columns(con, source_file, sha, header, recognition)
 
-        width, key_index = len(header), recognition.columns.index(kind.key)
-        batch: list[list[str]] = []
-        row_numbers: list[int] = []
-        rejects: list[Rejected] = []
-        for record in _records(reader):
-            if isinstance(record, list) and not record:
-                continue  # a blank line holds no data
-            result.rows_read += 1
-            line = reader.line_num
-            if isinstance(record, csv.Error):
-                rejects.append(Rejected(result.rows_read, line, f"unreadable CSV: {record}", []))
-            elif len(record) != width:
-                reason = f"expected {width} fields, found {len(record)}"
-                rejects.append(Rejected(result.rows_read, line, reason, record))
-            elif not record[key_index].strip():
-                reason = f"empty key {recognition.header_for(kind.key)!r}"
-                rejects.append(Rejected(result.rows_read, line, reason, record))
-            else:
-                batch.append(record)
-                row_numbers.append(result.rows_read)
-            if len(batch) >= BATCH_ROWS:
-                _insert_batch(con, kind, recognition, batch, row_numbers, source_file, sha, result)
-                batch, row_numbers = [], []
-                if progress:
-                    progress(source_file, result.rows_read)
-        if batch:
-            _insert_batch(con, kind, recognition, batch, row_numbers, source_file, sha, result)
-        _write_rejects(con, run_id, source_file, sha, kind, rejects)
-        result.rows_rejected = len(rejects)
+        if not (
+            fast
+            and _load_clean_file(con, path, encoding, source_file, sha, fmt, recognition, result)
+        ):
+            _load_row_by_row(
+                con, reader, header, source_file, sha, run_id, recognition, result, progress
+            )
     result.status = "loaded_with_rejects" if result.rows_rejected else "loaded"
     result.error = (
         f"{source_file}: {result.rows_rejected} row(s) rejected, see audit.rejected_rows"
@@ -263,6 +253,108 @@ def _load_rows(
     )
     if progress:
         progress(source_file, result.rows_read)
+
+
+def _load_clean_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    encoding: str,
+    source_file: str,
+    sha: str,
+    fmt: FileFormat,
+    recognition: Recognition,
+    result: FileLoad,
+) -> bool:
+    """The fast path for a well-formed UTF-8 file: DuckDB's CSV reader, all or nothing.
+
+    Returns False, having written nothing, when DuckDB rejects any row, a key is empty or the
+    text is not UTF-8: the row-by-row path then reports those rows with their line and reason.
+    The read runs on its own cursor, so a failed read leaves the file's transaction usable.
+    Other encodings (Windows-1252, UTF-16) are read from a UTF-8 copy.
+    """
+    if encoding not in DUCKDB_ENCODINGS:
+        with tempfile.TemporaryDirectory(prefix="smarketing-") as tmp:
+            copy = Path(tmp) / "utf8.csv"
+            with (
+                path.open(encoding=encoding, newline="") as source,
+                copy.open("w", encoding="utf-8", newline="") as target,
+            ):
+                shutil.copyfileobj(source, target, 1 << 20)
+            return _load_clean_file(con, copy, "utf-8", source_file, sha, fmt, recognition, result)
+    columns = ", ".join(
+        "'" + name.replace("'", "''") + "': 'VARCHAR'" for name in recognition.columns
+    )
+    cursor = con.cursor()
+    try:
+        cursor.execute("set enable_progress_bar = false")
+        rows = cursor.sql(
+            "select row_number() over () as _row_number, * from read_csv($path, header = true, "
+            f"auto_detect = false, columns = {{{columns}}}, delim = $delim, quote = '\"', "
+            "escape = '\"', nullstr = $never_null, strict_mode = true, store_rejects = true, "
+            "rejects_table = '_smarketing_rejects', rejects_scan = '_smarketing_scans')",
+            params={"path": str(path), "delim": fmt.delimiter, "never_null": NEVER_NULL},
+        ).to_arrow_table()
+        rejected = cursor.execute("select count(*) from _smarketing_rejects").fetchone()
+    except duckdb.Error:
+        return False
+    finally:
+        cursor.close()
+    key = rows.column(recognition.kind.key)
+    if (rejected and rejected[0]) or pc.any(pc.equal(pc.utf8_trim_whitespace(key), "")).as_py():
+        return False
+    n = rows.num_rows
+    rows = rows.append_column("_source_file", pa.array([source_file] * n, type=pa.string()))
+    rows = rows.append_column("_file_sha256", pa.array([sha] * n, type=pa.string()))
+    rows = rows.append_column(
+        "_loaded_at", pa.array([result.started_at] * n, type=pa.timestamp("us", tz="UTC"))
+    )
+    _insert_arrow(con, recognition.kind, rows)
+    result.rows_read = result.rows_loaded = n
+    return True
+
+
+def _load_row_by_row(
+    con: duckdb.DuckDBPyConnection,
+    reader: Iterator[list[str]],
+    header: list[str],
+    source_file: str,
+    sha: str,
+    run_id: str,
+    recognition: Recognition,
+    result: FileLoad,
+    progress: Progress | None,
+) -> None:
+    """The exact path: every record checked, each bad one rejected with its line and reason."""
+    kind = recognition.kind
+    width, key_index = len(header), recognition.columns.index(kind.key)
+    batch: list[list[str]] = []
+    row_numbers: list[int] = []
+    rejects: list[Rejected] = []
+    for record in _records(reader):
+        if isinstance(record, list) and not record:
+            continue  # a blank line holds no data
+        result.rows_read += 1
+        line = reader.line_num  # type: ignore[attr-defined]
+        if isinstance(record, csv.Error):
+            rejects.append(Rejected(result.rows_read, line, f"unreadable CSV: {record}", []))
+        elif len(record) != width:
+            reason = f"expected {width} fields, found {len(record)}"
+            rejects.append(Rejected(result.rows_read, line, reason, record))
+        elif not record[key_index].strip():
+            reason = f"empty key {recognition.header_for(kind.key)!r}"
+            rejects.append(Rejected(result.rows_read, line, reason, record))
+        else:
+            batch.append(record)
+            row_numbers.append(result.rows_read)
+        if len(batch) >= BATCH_ROWS:
+            _insert_batch(con, kind, recognition, batch, row_numbers, source_file, sha, result)
+            batch, row_numbers = [], []
+            if progress:
+                progress(source_file, result.rows_read)
+    if batch:
+        _insert_batch(con, kind, recognition, batch, row_numbers, source_file, sha, result)
+    _write_rejects(con, run_id, source_file, sha, kind, rejects)
+    result.rows_rejected = len(rejects)
 
 
 def _insert_batch(
@@ -285,8 +377,12 @@ def _insert_batch(
         pa.array([result.started_at] * n, type=pa.timestamp("us", tz="UTC")),
     ]
     names += ["_source_file", "_file_sha256", "_row_number", "_loaded_at"]
-    rows = pa.Table.from_arrays(arrays, names=names)
-    column_list = ", ".join(quote(name) for name in names)
+    _insert_arrow(con, kind, pa.Table.from_arrays(arrays, names=names))
+    result.rows_loaded += n
+
+
+def _insert_arrow(con: duckdb.DuckDBPyConnection, kind: ExportKind, rows: pa.Table) -> None:
+    column_list = ", ".join(quote(name) for name in rows.column_names)
     con.register("_smarketing_batch", rows)
     try:
         con.execute(
@@ -295,7 +391,6 @@ def _insert_batch(
         )
     finally:
         con.unregister("_smarketing_batch")
-    result.rows_loaded += n
 
 
 def _write_file_columns(
