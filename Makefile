@@ -35,7 +35,8 @@ demo: setup
 	@$(UV) run smarketing run
 	@echo
 	@echo "Warehouse:  $(SMARKETING_WAREHOUSE)"
-	@echo "            schemas: raw (as delivered), audit (load audit, rejected rows), staging (typed)"
+	@echo "            schemas: raw (as delivered), audit (load audit, rejected rows), staging (typed),"
+	@echo "            identity (record links, stable ids), marts (dim_leads, bridge_lead_source_records)"
 	@echo "Dagster UI: DAGSTER_HOME=$(DAGSTER_HOME) $(UV) run dagster dev -m dagster_project.definitions  (then open http://localhost:3000)"
 
 run: setup

@@ -1,9 +1,17 @@
-"""Shared test settings."""
+"""Shared test settings, and the small-scale pipeline run several test modules read."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
+
+import duckdb
+import pytest
+
+from smarketing.generator import generate
+from smarketing.ingest.registry import export_kinds
 
 REPO = Path(__file__).resolve().parents[1]
 # Real export samples live in shared/fixtures beside the checkout (CI lays a copy there too).
@@ -20,3 +28,54 @@ def pytest_sessionstart(session) -> None:
             f"real export samples not found at {FIXTURES}: set SMARKETING_FIXTURES to the "
             "shared/fixtures folder"
         )
+
+
+def run_cli(root: Path, inbox: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``smarketing run`` as a user runs it, on ROOT/inbox (or INBOX) into ROOT/warehouse.duckdb."""
+    env = {
+        **os.environ,
+        "SMARKETING_INBOX": str(inbox or root / "inbox"),
+        "SMARKETING_WAREHOUSE": str(root / "warehouse.duckdb"),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "smarketing.cli", "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def small(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Small-scale demo exports (seed 7) run through `smarketing run` twice, with what the
+    warehouse held after the first run."""
+    root = tmp_path_factory.mktemp("small")
+    generate(root, scale="small", seed=7)
+    first = run_cli(root)
+    con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+    snapshot = {
+        kind.table: con.execute(f"select count(*) from raw.{kind.table}").fetchone()[0]
+        for kind in export_kinds()
+    }
+    audit_rows = con.execute("select count(*) from audit.load_audit").fetchone()[0]
+    try:
+        lead_ids = dict(
+            con.execute(
+                "select record_key, unified_lead_id from marts.bridge_lead_source_records"
+            ).fetchall()
+        )
+    except duckdb.Error:
+        lead_ids = {}
+    con.close()
+    second = run_cli(root)
+    return {
+        "root": root,
+        "first": first,
+        "second": second,
+        "raw_after_first": snapshot,
+        "audit_after_first": audit_rows,
+        "lead_ids_after_first": lead_ids,
+    }

@@ -1,11 +1,10 @@
-"""A full small-scale run, as a user runs it: generate, then `smarketing run`, twice."""
+"""A full small-scale run, as a user runs it: generate, then `smarketing run`, twice (the
+``small`` fixture in conftest.py, shared with the identity tests)."""
 
 from __future__ import annotations
 
 import csv
 import os
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -13,48 +12,8 @@ import duckdb
 import pytest
 from dagster import DagsterEventType, DagsterInstance
 
-from smarketing.generator import generate
 from smarketing.ingest.registry import export_kinds
 from smarketing.ingest.sniffing import sniff
-
-
-def run_cli(root: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "SMARKETING_INBOX": str(root / "inbox"),
-        "SMARKETING_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "DAGSTER_HOME": str(root / "dagster_home"),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "smarketing.cli", "run"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    root = tmp_path_factory.mktemp("small")
-    generate(root, scale="small", seed=7)
-    first = run_cli(root)
-    con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
-    snapshot = {
-        kind.table: con.execute(f"select count(*) from raw.{kind.table}").fetchone()[0]
-        for kind in export_kinds()
-    }
-    audit_rows = con.execute("select count(*) from audit.load_audit").fetchone()[0]
-    con.close()
-    second = run_cli(root)
-    return {
-        "root": root,
-        "first": first,
-        "second": second,
-        "raw_after_first": snapshot,
-        "audit_after_first": audit_rows,
-    }
 
 
 @pytest.fixture

@@ -26,7 +26,14 @@ import click
 
 from smarketing.bench.measure import MIB, LineFilter, StageResult, SubRow, run_measured
 from smarketing.bench.output import dagster_lines, dbt_lines, progress_lines
-from smarketing.bench.rows import built_relation_rows, dbt_elapsed, dbt_nodes, raw_table_rows
+from smarketing.bench.rows import (
+    built_relation_rows,
+    dbt_elapsed,
+    dbt_nodes,
+    raw_table_rows,
+    schema_rows,
+)
+from smarketing.identity import DBT_AFTER_IDENTITY
 from smarketing.settings import INBOX_ENV, WAREHOUSE_ENV
 
 QUIET_ENV = {
@@ -273,8 +280,9 @@ def run_floor(ctx: BenchContext, name: str) -> StageResult:
     return result
 
 
-def dbt_stage(select: str | None = None) -> StageRunner:
-    """``dbt build`` (optionally ``--select select``) on the warehouse of the load stage."""
+def dbt_stage(select: str | None = None, exclude: str | None = None) -> StageRunner:
+    """``dbt build`` (optionally ``--select select``, ``--exclude exclude``) on the warehouse
+    of the load stage."""
 
     def run(ctx: BenchContext, name: str) -> StageResult:
         from dagster_project.lib.dbt_project import DBT_DIR, dbt_executable
@@ -293,6 +301,8 @@ def dbt_stage(select: str | None = None) -> StageRunner:
         ]
         if select:
             argv += ["--select", select]
+        if exclude:
+            argv += ["--exclude", exclude]
         run_results = ctx.dbt_target / "run_results.json"
         run_results.unlink(missing_ok=True)
         env = ctx.env(DBT_USE_COLORS="false")
@@ -333,12 +343,13 @@ def run_dagster(ctx: BenchContext, name: str) -> StageResult:
     if result.ok:
         result.sub_rows = raw_table_rows(warehouse)
         result.rows = sum(row.rows or 0 for row in result.sub_rows)
-    load, dbt = ctx.results.get("load"), ctx.results.get("dbt")
-    if load and dbt and load.wall_s and dbt.wall_s and result.wall_s:
-        alone = load.wall_s + dbt.wall_s
+    load = ctx.results.get("load")
+    parts = [ctx.results.get(name) for name in PIPELINE_STAGES]
+    if all(part and part.wall_s for part in parts) and result.wall_s:
+        alone = sum(part.wall_s or 0.0 for part in parts if part)
         result.notes.append(
-            f"load + dbt alone: {alone:.1f} s; through Dagster: {result.wall_s:.1f} s "
-            f"(orchestration overhead {result.wall_s - alone:+.1f} s)"
+            f"{' + '.join(PIPELINE_STAGES)} alone: {alone:.1f} s; through Dagster: "
+            f"{result.wall_s:.1f} s (orchestration overhead {result.wall_s - alone:+.1f} s)"
         )
     if load and load.rows is not None and result.rows is not None and load.rows != result.rows:
         result.notes.append(
@@ -351,6 +362,11 @@ STAGES: tuple[Stage, ...] = (
     Stage("generate", run_generate),
     Stage("load", run_load),
     Stage("floor", run_floor),
-    Stage("dbt", dbt_stage()),
+    # dbt up to what the identity resolution reads, the resolution, then the marts on it
+    Stage("dbt", dbt_stage(exclude=DBT_AFTER_IDENTITY)),
+    Stage("identity", command_stage(module_argv("smarketing.identity"), schema_rows("identity"))),
+    Stage("marts", dbt_stage(DBT_AFTER_IDENTITY)),
     Stage("dagster", run_dagster),
 )
+PIPELINE_STAGES = ("load", "dbt", "identity", "marts")
+"""The stages ``smarketing run`` does in one Dagster job (the dagster stage compares)."""

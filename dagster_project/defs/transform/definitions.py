@@ -1,4 +1,9 @@
-"""Transformation: the dbt project (staging, and the marts built on it); dbt tests are checks."""
+"""Transformation: the dbt project; dbt tests are checks.
+
+The project runs in two parts around the identity resolution (a Python asset, see
+``defs/identity``): everything it reads (seeds, staging, intermediate), then everything built on
+its tables (selected as ``source:identity+``: the marts and what follows them).
+"""
 
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -7,6 +12,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.lib.dbt_project import dbt_executable, dbt_project, ensure_manifest
+from smarketing.identity import DBT_AFTER_IDENTITY
 from smarketing.settings import Settings
 
 # dbt reads the warehouse path from the environment (profiles.yml).
@@ -29,19 +35,38 @@ class SmarketingTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else None
 
 
+IDENTITY_SOURCES = DBT_AFTER_IDENTITY
+
+
 @dbt_assets(
     manifest=ensure_manifest(dbt_project),
     project=dbt_project,
     dagster_dbt_translator=SmarketingTranslator(),
+    select="fqn:*",
+    exclude=IDENTITY_SOURCES,
+    name="dbt_before_identity",
     pool="warehouse",
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    """Build and test every selected dbt model; failing tests show as failed asset checks."""
+def dbt_before_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    """Seeds, staging and the intermediate models the identity resolution reads."""
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+@dbt_assets(
+    manifest=ensure_manifest(dbt_project),
+    project=dbt_project,
+    dagster_dbt_translator=SmarketingTranslator(),
+    select=IDENTITY_SOURCES,
+    name="dbt_after_identity",
+    pool="warehouse",
+)
+def dbt_after_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    """The models built on the unified leads (marts), once the identity resolution ran."""
     yield from dbt.cli(["build"], context=context).stream()
 
 
 defs = dg.Definitions(
-    assets=[dbt_models],
+    assets=[dbt_before_identity, dbt_after_identity],
     resources={
         "dbt": DbtCliResource(
             project_dir=dbt_project,

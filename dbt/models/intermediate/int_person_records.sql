@@ -1,0 +1,392 @@
+{{ config(materialized='table') }}
+
+with
+
+salesforce_leads as (
+
+    select * from {{ ref('stg_salesforce__lead') }}
+
+),
+
+salesforce_contacts as (
+
+    select * from {{ ref('stg_salesforce__contact') }}
+
+),
+
+salesforce_accounts as (
+
+    select * from {{ ref('stg_salesforce__account') }}
+
+),
+
+salesforce_users as (
+
+    select * from {{ ref('stg_salesforce__user') }}
+
+),
+
+hubspot_contacts as (
+
+    select * from {{ ref('stg_hubspot__contact') }}
+
+),
+
+country_spellings as (
+
+    select * from {{ ref('country_spellings') }}
+
+),
+
+free_email_domains as (
+
+    select * from {{ ref('free_email_domains') }}
+
+),
+
+legal_suffixes as (
+
+    select distinct {{ company_tokens('suffix') }} as suffix_tokens
+    from {{ ref('company_legal_suffixes') }}
+
+),
+
+lead_source_channels as (
+
+    select * from {{ ref('lead_source_channels') }}
+
+),
+
+-- one shape for the three person-like exports
+
+leads as (
+
+    select
+        'salesforce' as source_system,
+        'lead' as source_entity,
+        salesforce_leads.lead_id as source_record_id,
+        salesforce_leads.master_record_id,
+        salesforce_leads.converted_contact_id as linked_salesforce_contact_id,
+        cast(null as varchar) as linked_salesforce_lead_id,
+        salesforce_leads.hubspot_contact_id as linked_hubspot_contact_id,
+        salesforce_leads.converted_account_id as salesforce_account_id,
+        salesforce_leads.owner_id,
+        salesforce_users.full_name as owner_name,
+        salesforce_leads.first_name,
+        salesforce_leads.last_name,
+        salesforce_leads.title as job_title,
+        salesforce_leads.email,
+        salesforce_leads.phone,
+        salesforce_leads.mobile_phone,
+        salesforce_leads.company,
+        salesforce_leads.website,
+        salesforce_leads.country,
+        salesforce_leads.number_of_employees,
+        salesforce_leads.industry,
+        salesforce_leads.lead_source as original_source,
+        cast(null as varchar) as original_source_detail,
+        salesforce_leads.status as lead_status,
+        cast(null as varchar) as lifecycle_stage,
+        salesforce_leads.lead_score as score,
+        salesforce_leads.has_opted_out_of_email as email_opt_out,
+        salesforce_leads.is_converted,
+        salesforce_leads.is_deleted,
+        salesforce_leads.created_date as created_at,
+        coalesce(salesforce_leads.last_modified_date, salesforce_leads.created_date) as modified_at
+    from salesforce_leads
+    left join salesforce_users
+        on salesforce_leads.owner_id = salesforce_users.user_id
+
+),
+
+contacts as (
+
+    select
+        'salesforce' as source_system,
+        'contact' as source_entity,
+        salesforce_contacts.contact_id as source_record_id,
+        salesforce_contacts.master_record_id,
+        cast(null as varchar) as linked_salesforce_contact_id,
+        cast(null as varchar) as linked_salesforce_lead_id,
+        cast(null as varchar) as linked_hubspot_contact_id,
+        salesforce_contacts.account_id as salesforce_account_id,
+        salesforce_contacts.owner_id,
+        salesforce_users.full_name as owner_name,
+        salesforce_contacts.first_name,
+        salesforce_contacts.last_name,
+        salesforce_contacts.title as job_title,
+        salesforce_contacts.email,
+        salesforce_contacts.phone,
+        salesforce_contacts.mobile_phone,
+        salesforce_accounts.account_name as company,
+        salesforce_accounts.website,
+        coalesce(salesforce_contacts.mailing_country, salesforce_accounts.billing_country) as country,
+        salesforce_accounts.number_of_employees,
+        salesforce_accounts.industry,
+        salesforce_contacts.lead_source as original_source,
+        cast(null as varchar) as original_source_detail,
+        cast(null as varchar) as lead_status,
+        cast(null as varchar) as lifecycle_stage,
+        cast(null as double) as score,
+        salesforce_contacts.has_opted_out_of_email as email_opt_out,
+        cast(null as boolean) as is_converted,
+        salesforce_contacts.is_deleted,
+        salesforce_contacts.created_date as created_at,
+        coalesce(salesforce_contacts.last_modified_date, salesforce_contacts.created_date) as modified_at
+    from salesforce_contacts
+    left join salesforce_accounts
+        on salesforce_contacts.account_id = salesforce_accounts.account_id
+    left join salesforce_users
+        on salesforce_contacts.owner_id = salesforce_users.user_id
+
+),
+
+hubspot as (
+
+    select
+        'hubspot' as source_system,
+        'contact' as source_entity,
+        contact_id as source_record_id,
+        cast(null as varchar) as master_record_id,
+        salesforce_contact_id as linked_salesforce_contact_id,
+        salesforce_lead_id as linked_salesforce_lead_id,
+        cast(null as varchar) as linked_hubspot_contact_id,
+        cast(null as varchar) as salesforce_account_id,
+        cast(null as varchar) as owner_id,
+        contact_owner as owner_name,
+        first_name,
+        last_name,
+        job_title,
+        email,
+        phone_number as phone,
+        mobile_phone_number as mobile_phone,
+        company_name as company,
+        website_url as website,
+        country,
+        {{ parse_employee_count('number_of_employees') }} as number_of_employees,
+        industry,
+        original_source,
+        original_source_drill_down_1 as original_source_detail,
+        lead_status,
+        lifecycle_stage,
+        hubspot_score as score,
+        unsubscribed_from_all_email as email_opt_out,
+        cast(null as boolean) as is_converted,
+        false as is_deleted,
+        create_date as created_at,
+        coalesce(last_modified_date, create_date) as modified_at
+    from hubspot_contacts
+
+),
+
+unioned as (
+
+    select * from leads
+    union all
+    select * from contacts
+    union all
+    select * from hubspot
+
+),
+
+normalised as (
+
+    select
+        unioned.*,
+        {{ dbt.concat(["source_system", "':'", "source_entity", "':'", "source_record_id"]) }}
+            as record_key,
+        nullif({{ fold_text('email') }}, '') as email_normalised,
+        {{ match_key('first_name') }} as first_name_key,
+        {{ match_key('last_name') }} as last_name_key,
+        {{ match_key('job_title') }} as job_title_key,
+        {{ company_tokens('company') }} as company_tokens,
+        {{ match_key('country') }} as country_key,
+        {{ url_host('website') }} as website_domain
+    from unioned
+
+),
+
+with_email as (
+
+    select
+        normalised.*,
+        coalesce({{ is_valid_email('email_normalised') }}, false) as email_is_valid,
+        case
+            when email_normalised like '%@%'
+                then {{ dbt.split_part('email_normalised', "'@'", 1) }}
+        end as email_local_part,
+        case
+            when email_normalised like '%@%'
+                then {{ dbt.split_part('email_normalised', "'@'", 2) }}
+        end as email_domain
+    from normalised
+
+),
+
+company_legal_forms as (
+
+    -- the longest legal form each company name ends with (`riou sas` ends with `sas`; the dots
+    -- of `S.A.S.` are gone already) and the longest it starts with (`sarl dupont`)
+    select
+        with_email.record_key,
+        coalesce(max(case
+            when with_email.company_tokens like {{ dbt.concat(["'% '", "legal_suffixes.suffix_tokens"]) }}
+                then {{ dbt.length('legal_suffixes.suffix_tokens') }} + 1
+        end), 0) as trailing_length,
+        coalesce(max(case
+            when with_email.company_tokens like {{ dbt.concat(["legal_suffixes.suffix_tokens", "' %'"]) }}
+                then {{ dbt.length('legal_suffixes.suffix_tokens') }} + 1
+        end), 0) as leading_length
+    from with_email
+    inner join legal_suffixes
+        on with_email.company_tokens like {{ dbt.concat(["'% '", "legal_suffixes.suffix_tokens"]) }}
+        or with_email.company_tokens like {{ dbt.concat(["legal_suffixes.suffix_tokens", "' %'"]) }}
+    group by with_email.record_key
+
+),
+
+companies as (
+
+    -- the name without its legal form, then without spaces (`Turpin & Le Roux SARL` ->
+    -- `turpinleroux`); a name that is nothing but a legal form keeps it
+    select
+        with_email.record_key,
+        replace(
+            case
+                when {{ dbt.length('with_email.company_tokens') }}
+                    - company_legal_forms.leading_length
+                    - company_legal_forms.trailing_length > 0
+                    then substr(
+                        with_email.company_tokens,
+                        1 + company_legal_forms.leading_length,
+                        {{ dbt.length('with_email.company_tokens') }}
+                        - company_legal_forms.leading_length
+                        - company_legal_forms.trailing_length
+                    )
+                else with_email.company_tokens
+            end,
+            ' ',
+            ''
+        ) as company_key
+    from with_email
+    inner join company_legal_forms
+        on with_email.record_key = company_legal_forms.record_key
+
+),
+
+source_channels as (
+
+    -- a rule for the exact drill-down wins over the rule for any drill-down (`*`)
+    select
+        with_email.record_key,
+        lead_source_channels.channel,
+        row_number() over (
+            partition by with_email.record_key
+            order by case when lead_source_channels.drill_down_1 = '*' then 1 else 0 end
+        ) as rule_rank
+    from with_email
+    inner join lead_source_channels
+        on with_email.source_system = lead_source_channels.source_system
+        and with_email.original_source = lead_source_channels.source_value
+        and (
+            lead_source_channels.drill_down_1 = '*'
+            or lead_source_channels.drill_down_1 = with_email.original_source_detail
+        )
+
+),
+
+final as (
+
+    select
+
+        ----------  ids
+        with_email.record_key,
+        with_email.source_system,
+        with_email.source_entity,
+        with_email.source_record_id,
+        with_email.master_record_id,
+        with_email.linked_salesforce_lead_id,
+        with_email.linked_salesforce_contact_id,
+        with_email.linked_hubspot_contact_id,
+        with_email.salesforce_account_id,
+        with_email.owner_id,
+
+        ----------  names
+        with_email.first_name,
+        with_email.last_name,
+        with_email.first_name_key,
+        with_email.last_name_key,
+        case
+            when with_email.first_name_key is not null
+                then {{ tidy_case('with_email.first_name') }}
+        end as first_name_tidy,
+        case
+            when with_email.last_name_key is not null
+                then {{ tidy_case('with_email.last_name') }}
+        end as last_name_tidy,
+        with_email.job_title,
+        with_email.job_title_key,
+
+        ----------  e-mail
+        with_email.email,
+        with_email.email_normalised,
+        with_email.email_is_valid,
+        with_email.email_local_part,
+        with_email.email_domain,
+        free_email_domains.domain is not null as is_personal_email,
+
+        ----------  phone (E.164 is computed by the identity resolution, in Python)
+        with_email.phone,
+        with_email.mobile_phone,
+
+        ----------  company
+        with_email.company,
+        with_email.company_tokens,
+        coalesce(companies.company_key, replace(with_email.company_tokens, ' ', '')) as company_key,
+        with_email.website,
+        case
+            when with_email.website_domain is not null then with_email.website_domain
+            when with_email.email_is_valid and free_email_domains.domain is null
+                then with_email.email_domain
+        end as web_domain,
+        case
+            when with_email.website_domain is not null then 'website'
+            when with_email.email_is_valid and free_email_domains.domain is null then 'email'
+        end as web_domain_origin,
+        with_email.country,
+        country_spellings.country_code,
+        with_email.number_of_employees,
+        with_email.industry,
+
+        ----------  marketing and sales
+        with_email.original_source,
+        with_email.original_source_detail,
+        source_channels.channel,
+        coalesce(source_channels.record_key is not null and source_channels.channel is null, false)
+            as original_source_is_sync,
+        with_email.owner_name,
+        with_email.lead_status,
+        with_email.lifecycle_stage,
+        with_email.score,
+        with_email.email_opt_out,
+        with_email.is_converted,
+        with_email.is_deleted,
+
+        ----------  timestamps
+        with_email.created_at,
+        with_email.modified_at
+
+    from with_email
+    left join free_email_domains
+        on with_email.email_domain = free_email_domains.domain
+    left join companies
+        on with_email.record_key = companies.record_key
+    left join country_spellings
+        on with_email.country_key = country_spellings.spelling_key
+    left join source_channels
+        on with_email.record_key = source_channels.record_key
+        and source_channels.rule_rank = 1
+
+)
+
+select * from final

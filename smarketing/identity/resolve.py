@@ -1,0 +1,207 @@
+"""Identity resolution over the warehouse: which source records are the same person.
+
+Reads ``intermediate.int_person_records`` and ``intermediate.int_person_record_links``
+(dbt), works in an in-memory DuckDB database, and writes to the ``identity`` schema:
+
+- ``identity.person_links``: one row per source record, its ``unified_lead_id``, how it joined
+  its person (``match_rule``) and with what probability;
+- ``identity.person_matches``: every link used (deterministic and probabilistic);
+- ``identity.person_phones``: the records' phone numbers in E.164;
+- ``identity.unified_lead_ids``: the registry that keeps ids stable from run to run.
+
+Steps: normalise phones, deterministic links, probabilistic links (``model``) between the
+groups the deterministic links left apart, connected components, stable ids.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from splink import DuckDBAPI
+
+from smarketing.identity.clusters import connected_components
+from smarketing.identity.deterministic import (
+    EDGES,
+    RULE_PRIORITY,
+    UNMATCHED,
+    deterministic_edges,
+)
+from smarketing.identity.model import MATCH_THRESHOLD, probabilistic_edges, summarise
+from smarketing.identity.records import PHONES, RECORDS, load_records
+from smarketing.identity.stable_ids import assign_ids, ensure_registry, update_registry
+from smarketing.identity.tables import (
+    PERSON_LINKS,
+    PERSON_MATCHES,
+    PERSON_PHONES,
+    REGISTRY,
+    SCHEMA,
+)
+
+WAREHOUSE = "warehouse"
+"""Catalog name the warehouse file is attached under in the work database."""
+SOURCE_RECORDS = f"{WAREHOUSE}.intermediate.int_person_records"
+SOURCE_LINKS = f"{WAREHOUSE}.intermediate.int_person_record_links"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Resolution:
+    """What one run found, for logs and asset metadata."""
+
+    records: int = 0
+    deterministic_links: int = 0
+    candidate_pairs: int = 0
+    probabilistic_links: int = 0
+    persons: int = 0
+    merged_records: int = 0
+    reused_ids: int = 0
+    new_ids: int = 0
+    match_threshold: float = MATCH_THRESHOLD
+    prior: float = 0.0
+    model: dict[str, Any] = field(default_factory=dict)
+    """m and u of every comparison level of the trained model (``model.summarise``)."""
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def resolve_identities(
+    warehouse: Path, *, progress: Progress = _quiet, now: datetime | None = None
+) -> Resolution:
+    """Resolve every person record of ``warehouse`` and write the ``identity`` tables."""
+    now = now or datetime.now(UTC)
+    result = Resolution()
+    started = last = time.monotonic()
+
+    def step(name: str, message: str) -> None:
+        nonlocal last
+        at = time.monotonic()
+        result.seconds[name] = round(at - last, 2)
+        last = at
+        progress(f"{message} ({at - started:.1f} s)")
+
+    con = duckdb.connect()
+    try:
+        path = str(warehouse).replace("'", "''")
+        con.execute(f"attach '{path}' as {WAREHOUSE}")
+        db_api = DuckDBAPI(con)
+        result.records = load_records(con, SOURCE_RECORDS, progress)
+        step("records", f"{result.records:,} person records read, phones in E.164")
+
+        result.deterministic_links = deterministic_edges(con, SOURCE_LINKS)
+        con.execute(f"create or replace temp view record_nodes as select record_key from {RECORDS}")
+        connected_components(con, db_api, nodes="record_nodes", edges=EDGES, into="det_clusters")
+        con.execute(
+            f"""
+            create or replace table records_to_match as
+            select {RECORDS}.*, det_clusters.cluster_id as det_cluster
+            from {RECORDS} inner join det_clusters using (record_key)
+            """
+        )
+        step("deterministic", f"{result.deterministic_links:,} deterministic links")
+
+        if result.records > 1:
+            run = probabilistic_edges(con, db_api, "records_to_match")
+            result.candidate_pairs, result.probabilistic_links = (
+                run.candidate_pairs,
+                run.linked_pairs,
+            )
+            result.prior, result.model = run.prior, summarise(run.parameters)
+        step(
+            "probabilistic",
+            f"{result.candidate_pairs:,} candidate pairs scored, "
+            f"{result.probabilistic_links:,} linked (probability ≥ {MATCH_THRESHOLD})",
+        )
+
+        result.persons = connected_components(
+            con, db_api, nodes="record_nodes", edges=EDGES, into="clusters"
+        )
+        result.merged_records = result.records - result.persons
+        step("clusters", f"{result.persons:,} persons")
+
+        ensure_registry(con, f"{WAREHOUSE}.{REGISTRY}")
+        assignment = assign_ids(
+            con,
+            clusters="clusters",
+            records=RECORDS,
+            registry=f"{WAREHOUSE}.{REGISTRY}",
+            into="cluster_ids",
+        )
+        result.reused_ids, result.new_ids = assignment.reused, assignment.new
+        _write_outputs(con, now)
+        step("ids", f"ids: {assignment.reused:,} kept, {assignment.new:,} new; tables written")
+    finally:
+        con.close()
+    return result
+
+
+def _best_links_sql() -> str:
+    """Each record's strongest link to another record of its person."""
+    priority = " ".join(f"when '{rule}' then {rank}" for rule, rank in RULE_PRIORITY.items())
+    return f"""
+        with both_ways as (
+            select record_key_l as record_key, record_key_r as matched_record_key,
+                   match_rule, match_probability
+            from {EDGES}
+            union all
+            select record_key_r, record_key_l, match_rule, match_probability
+            from {EDGES}
+        )
+        select *
+        from both_ways
+        qualify row_number() over (
+            partition by record_key
+            order by case match_rule {priority} end, match_probability desc, matched_record_key
+        ) = 1
+    """
+
+
+def _write_outputs(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
+    con.execute(
+        f"""
+        create or replace table links as
+        with best as ({_best_links_sql()})
+        select
+            {RECORDS}.record_key,
+            {RECORDS}.source_system,
+            {RECORDS}.source_entity,
+            {RECORDS}.source_record_id,
+            cluster_ids.unified_lead_id,
+            coalesce(best.match_rule, '{UNMATCHED}') as match_rule,
+            best.match_probability,
+            best.matched_record_key
+        from {RECORDS}
+        inner join clusters using (record_key)
+        inner join cluster_ids using (cluster_id)
+        left join best using (record_key)
+        """
+    )
+    con.execute("begin transaction")
+    try:
+        con.execute(f"create schema if not exists {WAREHOUSE}.{SCHEMA}")
+        con.execute(f"create or replace table {WAREHOUSE}.{PERSON_LINKS} as select * from links")
+        con.execute(
+            f"create or replace table {WAREHOUSE}.{PERSON_MATCHES} as select * from {EDGES}"
+        )
+        con.execute(
+            f"create or replace table {WAREHOUSE}.{PERSON_PHONES} as select * from {PHONES}"
+        )
+        update_registry(
+            con,
+            links="links",
+            registry=f"{WAREHOUSE}.{REGISTRY}",
+            now=now,
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
