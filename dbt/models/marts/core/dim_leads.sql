@@ -221,18 +221,11 @@ phones as (
 current_companies as (
 
     -- the company of the most recent record that names one (people change jobs)
-    select unified_lead_id, company_key
-    from (
-        select
-            unified_lead_id,
-            company_key,
-            row_number() over (
-                partition by unified_lead_id order by modified_at desc, record_key
-            ) as survivor_rank
-        from lead_records
-        where company_key is not null
-    ) as ranked
-    where survivor_rank = 1
+    {{ survivor(
+        {'company_key': 'company_key'},
+        order_by='modified_at desc',
+        where='company_key is not null'
+    ) }}
 
 ),
 
@@ -273,75 +266,48 @@ companies as (
 web_domains as (
 
     -- a company website, then the domain of a work e-mail; the most recent
-    select unified_lead_id, web_domain, web_domain_source
-    from (
-        select
-            unified_lead_id,
-            web_domain,
-            record_key as web_domain_source,
-            row_number() over (
-                partition by unified_lead_id
-                order by case when web_domain_origin = 'website' then 0 else 1 end,
-                    modified_at desc, record_key
-            ) as survivor_rank
-        from lead_records
-        where web_domain is not null
-    ) as ranked
-    where survivor_rank = 1
+    {{ survivor(
+        {'web_domain': 'web_domain'},
+        source='web_domain_source',
+        order_by="case when web_domain_origin = 'website' then 0 else 1 end, modified_at desc",
+        where='web_domain is not null'
+    ) }}
 
 ),
 
 countries as (
 
-    select unified_lead_id, country_code, country_source
-    from (
-        select
-            unified_lead_id,
-            country_code,
-            record_key as country_source,
-            row_number() over (
-                partition by unified_lead_id order by modified_at desc, record_key
-            ) as survivor_rank
-        from lead_records
-        where country_code is not null
-    ) as ranked
-    where survivor_rank = 1
+    -- the most recent non-empty value
+    {{ survivor(
+        {'country_code': 'country_code'},
+        source='country_source',
+        order_by='modified_at desc',
+        where='country_code is not null'
+    ) }}
 
 ),
 
 employee_counts as (
 
-    select unified_lead_id, employee_count, employee_count_source
-    from (
-        select
-            unified_lead_id,
-            number_of_employees as employee_count,
-            record_key as employee_count_source,
-            row_number() over (
-                partition by unified_lead_id order by modified_at desc, record_key
-            ) as survivor_rank
-        from lead_records
-        where number_of_employees is not null
-    ) as ranked
-    where survivor_rank = 1
+    -- the most recent non-empty value
+    {{ survivor(
+        {'employee_count': 'number_of_employees'},
+        source='employee_count_source',
+        order_by='modified_at desc',
+        where='number_of_employees is not null'
+    ) }}
 
 ),
 
 industries as (
 
-    select unified_lead_id, industry, industry_source
-    from (
-        select
-            unified_lead_id,
-            industry,
-            record_key as industry_source,
-            row_number() over (
-                partition by unified_lead_id order by modified_at desc, record_key
-            ) as survivor_rank
-        from lead_records
-        where industry is not null
-    ) as ranked
-    where survivor_rank = 1
+    -- the most recent non-empty value
+    {{ survivor(
+        {'industry': 'industry'},
+        source='industry_source',
+        order_by='modified_at desc',
+        where='industry is not null'
+    ) }}
 
 ),
 
@@ -349,134 +315,83 @@ origins as (
 
     -- the record that opened the person's history: the earliest created HubSpot contact or
     -- Salesforce lead (not a contact the CRM sync created), else their Salesforce contact
-    select unified_lead_id, original_source, original_source_detail, channel, origin_source
-    from (
-        select
-            unified_lead_id,
-            original_source,
-            original_source_detail,
-            channel,
-            record_key as origin_source,
-            row_number() over (
-                partition by unified_lead_id
-                order by
-                    case
-                        when original_source_is_sync then 2
-                        when source_system = 'salesforce' and source_entity = 'contact' then 1
-                        else 0
-                    end,
-                    created_at asc, record_key
-            ) as survivor_rank
-        from lead_records
-    ) as ranked
-    where survivor_rank = 1
+    {{ survivor(
+        {
+            'original_source': 'original_source',
+            'original_source_detail': 'original_source_detail',
+            'channel': 'channel'
+        },
+        source='origin_source',
+        order_by="case
+            when original_source_is_sync then 2
+            when source_system = 'salesforce' and source_entity = 'contact' then 1
+            else 0
+        end, created_at asc"
+    ) }}
 
 ),
 
 owners as (
 
     -- from the CRM: the owner of the most recent Salesforce record; else HubSpot's owner
-    select unified_lead_id, owner_id, owner_name, owner_source
-    from (
-        select
-            unified_lead_id,
-            owner_id,
-            owner_name,
-            record_key as owner_source,
-            row_number() over (
-                partition by unified_lead_id
-                order by
-                    case when source_system = 'salesforce' and not is_deleted then 0 else 1 end,
-                    modified_at desc, record_key
-            ) as survivor_rank
-        from lead_records
-        where owner_id is not null or owner_name is not null
-    ) as ranked
-    where survivor_rank = 1
+    {{ survivor(
+        {'owner_id': 'owner_id', 'owner_name': 'owner_name'},
+        source='owner_source',
+        order_by="case when source_system = 'salesforce' and not is_deleted then 0 else 1 end,
+            modified_at desc",
+        where='owner_id is not null or owner_name is not null'
+    ) }}
 
 ),
 
 lead_statuses as (
 
     -- from the CRM: the status of the most recent Salesforce lead
-    select unified_lead_id, lead_status, lead_status_source
-    from (
-        select
-            unified_lead_id,
-            lead_status,
-            record_key as lead_status_source,
-            row_number() over (
-                partition by unified_lead_id
-                order by case when is_deleted then 1 else 0 end, modified_at desc, record_key
-            ) as survivor_rank
-        from lead_records
-        where source_system = 'salesforce' and source_entity = 'lead' and lead_status is not null
-    ) as ranked
-    where survivor_rank = 1
+    {{ survivor(
+        {'lead_status': 'lead_status'},
+        source='lead_status_source',
+        order_by='case when is_deleted then 1 else 0 end, modified_at desc',
+        where="source_system = 'salesforce' and source_entity = 'lead'
+            and lead_status is not null"
+    ) }}
 
 ),
 
 lifecycles as (
 
     -- from marketing automation: the most advanced HubSpot lifecycle stage
-    select unified_lead_id, lifecycle_stage, lifecycle_stage_source
-    from (
-        select
-            unified_lead_id,
-            lifecycle_stage,
-            record_key as lifecycle_stage_source,
-            row_number() over (
-                partition by unified_lead_id
-                order by lifecycle_stage_order desc, modified_at desc, record_key
-            ) as survivor_rank
-        from lead_records
-        where source_system = 'hubspot' and lifecycle_stage is not null
-    ) as ranked
-    where survivor_rank = 1
+    {{ survivor(
+        {'lifecycle_stage': 'lifecycle_stage'},
+        source='lifecycle_stage_source',
+        order_by='lifecycle_stage_order desc, modified_at desc',
+        where="source_system = 'hubspot' and lifecycle_stage is not null"
+    ) }}
 
 ),
 
 scores as (
 
     -- from marketing automation: the highest HubSpot score; else the latest lead score
-    select unified_lead_id, score, score_source
-    from (
-        select
-            unified_lead_id,
-            score,
-            record_key as score_source,
-            row_number() over (
-                partition by unified_lead_id
-                order by case when source_system = 'hubspot' then 0 else 1 end,
-                    case when source_system = 'hubspot' then score end desc,
-                    modified_at desc, record_key
-            ) as survivor_rank
-        from lead_records
-        where score is not null
-    ) as ranked
-    where survivor_rank = 1
+    {{ survivor(
+        {'score': 'score'},
+        source='score_source',
+        order_by="case when source_system = 'hubspot' then 0 else 1 end,
+            case when source_system = 'hubspot' then score end desc, modified_at desc",
+        where='score is not null'
+    ) }}
 
 ),
 
 consents as (
 
     -- an opt-out on any record stands; else marketing automation's latest value
-    select unified_lead_id, email_opt_out, email_opt_out_source
-    from (
-        select
-            unified_lead_id,
-            email_opt_out,
-            record_key as email_opt_out_source,
-            row_number() over (
-                partition by unified_lead_id
-                order by case when email_opt_out then 0 else 1 end,
-                    case when source_system = 'hubspot' then 0 else 1 end,
-                    modified_at desc, record_key
-            ) as survivor_rank
-        from lead_records
-        where email_opt_out is not null
-    ) as ranked
-    where survivor_rank = 1
+    {{ survivor(
+        {'email_opt_out': 'email_opt_out'},
+        source='email_opt_out_source',
+        order_by="case when email_opt_out then 0 else 1 end,
+            case when source_system = 'hubspot' then 0 else 1 end, modified_at desc",
+        where='email_opt_out is not null'
+    ) }}
 
 ),
 
