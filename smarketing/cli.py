@@ -6,11 +6,15 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from smarketing.progress import ProgressPrinter
 from smarketing.settings import INBOX_ENV, WAREHOUSE_ENV, Settings
+
+if TYPE_CHECKING:
+    from smarketing.config import SmarketingConfig
 
 SCALES = ("small", "demo", "large")
 
@@ -100,6 +104,89 @@ def run(inbox: Path | None, warehouse: Path | None) -> None:
 
     ok = run_pipeline(settings)
     sys.exit(0 if ok else 1)
+
+
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The shared lead definition (default: $SMARKETING_CONFIG or ./smarketing.yml).",
+)
+
+
+@main.group()
+def config() -> None:
+    """The shared lead definition (smarketing.yml): check it, generate the dbt seeds from it."""
+
+
+def _load_config(config_path: Path | None) -> SmarketingConfig:
+    from smarketing.config import ConfigError, load_config
+
+    try:
+        return load_config(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@config.command("check")
+@CONFIG_OPTION
+def config_check(config_path: Path | None) -> None:
+    """Validate the shared lead definition and print a summary.
+
+    Fails when a key or value is wrong, or when the dbt seeds generated from it are out of
+    date (then run `smarketing config sync-seeds`).
+    """
+    from smarketing.config import default_config_path
+    from smarketing.config.seeds import stale_seeds
+
+    cfg = _load_config(config_path)
+    mql = cfg.stages.mql
+    click.echo(f"{config_path or default_config_path()}: valid")
+    click.echo(
+        f"  MQL: score >= {mql.score_threshold}, countries {', '.join(mql.fit.countries)}, "
+        f">= {mql.fit.min_employees} employees; or lifecycle stage "
+        f"{', '.join(mql.hubspot_lifecycle_stages)}"
+    )
+    for stage in ("sal", "sql", "opportunity", "disqualified"):
+        statuses = getattr(cfg.stages, stage).salesforce_lead_statuses
+        click.echo(f"  {stage.upper()}: lead status {', '.join(statuses)}")
+    click.echo(
+        "  CUSTOMER: opportunity stage "
+        + ", ".join(cfg.stages.customer.salesforce_opportunity_stages)
+    )
+    click.echo(f"  channels: {', '.join(cfg.channels)}")
+    segments = [
+        f"{name} {seg.min_employees}" + (f"-{seg.max_employees}" if seg.max_employees else "+")
+        for name, seg in cfg.segments.items()
+    ]
+    click.echo(f"  segments: {', '.join(segments)}")
+    click.echo(f"  offers: {', '.join(offer.name for offer in cfg.offers)}")
+    click.echo(f"  disqualification reasons: {', '.join(cfg.disqualification_reasons)}")
+    stale = stale_seeds(cfg)
+    if stale:
+        raise click.ClickException(
+            f"dbt seeds out of date with the definition: {', '.join(stale)}; "
+            "run `smarketing config sync-seeds`"
+        )
+    click.echo("  dbt seeds: in sync")
+
+
+@config.command("sync-seeds")
+@CONFIG_OPTION
+def config_sync_seeds(config_path: Path | None) -> None:
+    """Rewrite the dbt seeds generated from the shared lead definition.
+
+    employee_segments.csv, lead_source_channels.csv and disqualification_reasons.csv in
+    dbt/seeds/; rebuild the warehouse afterwards (`smarketing run`).
+    """
+    from smarketing.config.seeds import SEEDS_DIR, write_seeds
+
+    changed = write_seeds(_load_config(config_path))
+    if changed:
+        click.echo(f"rewrote {', '.join(changed)} in {SEEDS_DIR}")
+    else:
+        click.echo("dbt seeds already in sync")
 
 
 if __name__ == "__main__":

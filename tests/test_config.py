@@ -1,0 +1,175 @@
+"""The shared lead definition: smarketing.yml loads, errors name the key, seeds stay in sync."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from smarketing.cli import main
+from smarketing.config import ConfigError, SmarketingConfig, load_config
+from smarketing.config.seeds import SEEDS_DIR, render_seeds, stale_seeds, write_seeds
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = REPO / "smarketing.yml"
+
+
+def shipped_data() -> dict[str, Any]:
+    return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+
+
+def write(tmp_path: Path, data: dict[str, Any]) -> Path:
+    path = tmp_path / "smarketing.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def load_error(tmp_path: Path, data: dict[str, Any]) -> str:
+    path = write(tmp_path, data)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert str(path) in message
+    return message
+
+
+def test_shipped_file_loads_with_the_shared_definition() -> None:
+    config = load_config(SHIPPED)
+    assert isinstance(config, SmarketingConfig)
+    mql = config.stages.mql
+    assert mql.score_threshold == 60
+    assert mql.fit.countries == ["FR", "BE", "CH", "LU"]
+    assert mql.fit.min_employees == 10
+    assert config.stages.sal.salesforce_lead_statuses == ["Accepted"]
+    assert config.stages.sql.salesforce_lead_statuses == ["Qualified"]
+    assert list(config.channels) == [
+        "paid_search",
+        "organic",
+        "webinar",
+        "content_download",
+        "event",
+        "partner",
+        "outbound",
+    ]
+    assert [config.segment_of(n) for n in (1, 99, 100, 999, 1000, 50_000)] == [
+        "smb",
+        "smb",
+        "mid_market",
+        "mid_market",
+        "enterprise",
+        "enterprise",
+    ]
+    assert [offer.name for offer in config.offers] == [
+        "Lumen Pipeline",
+        "Lumen Flux",
+        "Lumen Vigie",
+    ]
+    assert config.disqualification_reasons["out_of_target"] == ["Hors cible"]
+
+
+def test_default_path_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMARKETING_CONFIG", str(SHIPPED))
+    assert load_config().stages.mql.score_threshold == 60
+
+
+def test_misspelt_key_names_the_key(tmp_path: Path) -> None:
+    data = shipped_data()
+    data["stages"]["mql"]["scor_threshold"] = data["stages"]["mql"].pop("score_threshold")
+    message = load_error(tmp_path, data)
+    assert "stages.mql.scor_threshold: unknown key" in message
+    assert "stages.mql.score_threshold: missing key" in message
+
+
+def test_threshold_out_of_range_names_the_key_and_the_value(tmp_path: Path) -> None:
+    data = shipped_data()
+    data["stages"]["mql"]["score_threshold"] = 150
+    message = load_error(tmp_path, data)
+    assert "stages.mql.score_threshold:" in message
+    assert "less than or equal to 100" in message and "150" in message
+
+
+def test_overlapping_segments_are_refused(tmp_path: Path) -> None:
+    data = shipped_data()
+    data["segments"]["mid_market"]["min_employees"] = 50
+    message = load_error(tmp_path, data)
+    assert "segments:" in message
+    assert "mid_market.min_employees 50 overlaps smb" in message
+
+
+def test_segment_gap_is_refused(tmp_path: Path) -> None:
+    data = shipped_data()
+    data["segments"]["enterprise"]["min_employees"] = 2000
+    assert "leaves a gap after mid_market" in load_error(tmp_path, data)
+
+
+def test_source_value_mapped_to_two_channels_is_refused(tmp_path: Path) -> None:
+    data = shipped_data()
+    data["channels"]["organic"]["salesforce_lead_sources"].append("Paid Search")
+    message = load_error(tmp_path, data)
+    assert "channels.organic.salesforce_lead_sources" in message
+    assert "'Paid Search' is already mapped in channels.paid_search" in message
+
+
+def test_hubspot_source_mapped_twice_is_refused(tmp_path: Path) -> None:
+    data = shipped_data()
+    data["channels"]["partner"]["hubspot_original_sources"].append("PAID_SEARCH")
+    assert "'PAID_SEARCH' is already mapped in channels.paid_search" in load_error(tmp_path, data)
+
+
+def test_unknown_reason_category_is_refused(tmp_path: Path) -> None:
+    data = shipped_data()
+    data["disqualification_reasons"]["too_expensive"] = ["Trop cher"]
+    assert "disqualification_reasons.too_expensive" in load_error(tmp_path, data)
+
+
+def test_key_written_twice_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "smarketing.yml"
+    text = SHIPPED.read_text(encoding="utf-8")
+    path.write_text(text.replace("  organic:\n", "  organic:\n    outbound: 1\n  organic:\n", 1))
+    with pytest.raises(ConfigError, match="'organic' is written twice"):
+        load_config(path)
+
+
+def test_missing_file_names_the_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"nowhere\.yml"):
+        load_config(tmp_path / "nowhere.yml")
+
+
+def test_committed_seeds_are_in_sync_with_the_definition() -> None:
+    stale = stale_seeds(load_config(SHIPPED), SEEDS_DIR)
+    assert not stale, f"run `smarketing config sync-seeds`: {stale} differ from smarketing.yml"
+
+
+def test_sync_seeds_follows_a_changed_definition(tmp_path: Path) -> None:
+    data = shipped_data()
+    data["segments"]["smb"]["max_employees"] = 49
+    data["segments"]["mid_market"]["min_employees"] = 50
+    config = load_config(write(tmp_path, data))
+    assert sorted(write_seeds(config, tmp_path)) == sorted(render_seeds(config))
+    segments = (tmp_path / "employee_segments.csv").read_text(encoding="utf-8")
+    assert "smb,1,49," in segments and "mid_market,50,999," in segments
+    assert write_seeds(config, tmp_path) == []
+
+
+def test_config_check_command() -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["config", "check", "--config", str(SHIPPED)])
+    assert result.exit_code == 0, result.output
+    assert "score >= 60" in result.output and "in sync" in result.output
+    for args in (
+        ["config", "--help"],
+        ["config", "check", "--help"],
+        ["config", "sync-seeds", "--help"],
+    ):
+        assert runner.invoke(main, args).exit_code == 0
+
+
+def test_config_check_reports_a_wrong_value(tmp_path: Path) -> None:
+    data = shipped_data()
+    data["stages"]["mql"]["score_threshold"] = 150
+    result = CliRunner().invoke(main, ["config", "check", "--config", str(write(tmp_path, data))])
+    assert result.exit_code == 1
+    assert "stages.mql.score_threshold" in result.output
