@@ -28,10 +28,7 @@ deduplicated as (
     -- the latest delivery of each event
     select *
     from source
-    qualify row_number() over (
-        partition by {{ clean_text('event_id') }}
-        order by _loaded_at desc, _source_file desc, _row_number desc
-    ) = 1
+    {{ latest_delivery('event_id') }}
 
 ),
 

@@ -11,10 +11,7 @@ deduplicated as (
     -- the latest delivery of each history row
     select *
     from source
-    qualify row_number() over (
-        partition by {{ clean_text('id') }}
-        order by _loaded_at desc, _source_file desc, _row_number desc
-    ) = 1
+    {{ latest_delivery('id') }}
 
 ),
 
