@@ -1,8 +1,8 @@
 """The dbt seeds generated from the shared lead definition, so SQL never repeats a value.
 
-``employee_segments.csv``, ``lead_source_channels.csv`` and ``disqualification_reasons.csv``
-are written from ``smarketing.yml`` by ``smarketing config sync-seeds``; edit the YAML, not
-the CSV files.
+``employee_segments.csv``, ``lead_source_channels.csv``, ``disqualification_reasons.csv`` and
+``lead_status_stages.csv`` are written from ``smarketing.yml`` by
+``smarketing config sync-seeds``; edit the YAML, not the CSV files.
 """
 
 from __future__ import annotations
@@ -70,10 +70,35 @@ def disqualification_reasons_csv(config: SmarketingConfig) -> str:
     return _csv(["category", "rejection_reason"], rows)
 
 
+def lead_status_stages_csv(config: SmarketingConfig) -> str:
+    """salesforce_object, status, stage: the funnel stage each Salesforce value means.
+
+    Lead statuses (``Lead.Status``) of the sal, sql, opportunity and disqualified stages, then
+    the opportunity stages (``Opportunity.StageName``) of the customer stage, in YAML order.
+    """
+    stages = config.stages
+    rows = [
+        ["lead", status, stage]
+        for stage, definition in (
+            ("sal", stages.sal),
+            ("sql", stages.sql),
+            ("opportunity", stages.opportunity),
+            ("disqualified", stages.disqualified),
+        )
+        for status in definition.salesforce_lead_statuses
+    ]
+    rows += [
+        ["opportunity", value, "customer"]
+        for value in stages.customer.salesforce_opportunity_stages
+    ]
+    return _csv(["salesforce_object", "status", "stage"], rows)
+
+
 GENERATED_SEEDS: dict[str, Callable[[SmarketingConfig], str]] = {
     "employee_segments.csv": employee_segments_csv,
     "lead_source_channels.csv": lead_source_channels_csv,
     "disqualification_reasons.csv": disqualification_reasons_csv,
+    "lead_status_stages.csv": lead_status_stages_csv,
 }
 
 

@@ -1,0 +1,242 @@
+with
+
+bridge as (
+
+    select * from {{ ref('bridge_lead_source_records') }}
+
+),
+
+hubspot_contacts as (
+
+    select * from {{ ref('stg_hubspot__contact') }}
+
+),
+
+leads as (
+
+    select * from {{ ref('stg_salesforce__lead') }}
+
+),
+
+lead_history as (
+
+    select * from {{ ref('stg_salesforce__lead_history') }}
+
+),
+
+primary_leads as (
+
+    select * from {{ ref('int_primary_leads') }}
+
+),
+
+status_changes as (
+
+    select * from {{ ref('int_lead_status_changes') }}
+
+),
+
+-- cycle 1: the person's first HubSpot contact or Salesforce lead
+
+journey_records as (
+
+    select
+        bridge.unified_lead_id,
+        hubspot_contacts.create_date as created_at,
+        'HubSpot contact Create Date' as created_evidence,
+        hubspot_contacts.became_a_marketing_qualified_lead_date as mql_at
+    from bridge
+    inner join hubspot_contacts
+        on bridge.source_record_id = hubspot_contacts.contact_id
+    where bridge.source_system = 'hubspot'
+        and bridge.source_entity = 'contact'
+
+    union all
+
+    select
+        bridge.unified_lead_id,
+        leads.created_date as created_at,
+        'Lead CreatedDate' as created_evidence,
+        cast(null as {{ dbt.type_timestamp() }}) as mql_at
+    from bridge
+    inner join leads
+        on bridge.source_record_id = leads.lead_id
+    where bridge.source_system = 'salesforce'
+        and bridge.source_entity = 'lead'
+
+),
+
+first_records as (
+
+    select
+        unified_lead_id,
+        created_at,
+        created_evidence,
+        row_number() over (
+            partition by unified_lead_id
+            order by created_at, created_evidence
+        ) as record_rank
+    from journey_records
+    where created_at is not null
+
+),
+
+first_mqls as (
+
+    select unified_lead_id, min(mql_at) as mql_at
+    from journey_records
+    group by unified_lead_id
+
+),
+
+first_cycles as (
+
+    select
+        first_records.unified_lead_id,
+        1 as cycle,
+        first_records.created_at,
+        first_records.created_evidence,
+        first_mqls.mql_at,
+        case
+            when first_mqls.mql_at is not null
+                then 'HubSpot contact Became a Marketing Qualified Lead Date'
+        end as mql_evidence,
+        case when primary_leads.is_handoff then primary_leads.created_date end as handoff_at,
+        case when primary_leads.is_handoff then 'Lead CreatedDate' end
+            as handoff_evidence
+    from first_records
+    inner join first_mqls
+        on first_records.unified_lead_id = first_mqls.unified_lead_id
+    left join primary_leads
+        on first_records.unified_lead_id = primary_leads.unified_lead_id
+    where first_records.record_rank = 1
+
+),
+
+-- cycle n >= 2: the primary lead reopened after being sent back to nurturing
+
+recycled_cycles as (
+
+    select
+        unified_lead_id,
+        1 + row_number() over (
+            partition by unified_lead_id
+            order by changed_at, lead_history_id
+        ) as cycle,
+        changed_at as created_at,
+        'LeadHistory Status change' as created_evidence,
+        changed_at as mql_at,
+        'LeadHistory Status change' as mql_evidence,
+        changed_at as handoff_at,
+        'LeadHistory Status change' as handoff_evidence
+    from status_changes
+    where is_recycling
+
+),
+
+cycles as (
+
+    select * from first_cycles
+    union all
+    select * from recycled_cycles
+
+),
+
+windows as (
+
+    select
+        cycles.*,
+        coalesce(cycles.handoff_at, cycles.created_at) as cycle_start_at,
+        lead(coalesce(cycles.handoff_at, cycles.created_at)) over (
+            partition by cycles.unified_lead_id
+            order by cycles.cycle
+        ) as next_cycle_start_at
+    from cycles
+
+),
+
+-- the lead's owner at hand-off, from the Owner history rows that hold user ids
+
+owner_rows as (
+
+    select
+        primary_leads.unified_lead_id,
+        lead_history.created_date,
+        lead_history.lead_history_id,
+        lead_history.old_value,
+        lead_history.new_value
+    from lead_history
+    inner join primary_leads
+        on lead_history.lead_id = primary_leads.lead_id
+    where lead_history.field = 'Owner'
+        and lead_history.data_type = 'EntityId'
+        and not lead_history.is_deleted
+
+),
+
+owners_before as (
+
+    select
+        windows.unified_lead_id,
+        windows.cycle,
+        owner_rows.new_value as owner_id,
+        row_number() over (
+            partition by windows.unified_lead_id, windows.cycle
+            order by owner_rows.created_date desc, owner_rows.lead_history_id desc
+        ) as owner_rank
+    from windows
+    inner join owner_rows
+        on windows.unified_lead_id = owner_rows.unified_lead_id
+        and owner_rows.created_date <= windows.handoff_at
+
+),
+
+owners_after as (
+
+    select
+        windows.unified_lead_id,
+        windows.cycle,
+        owner_rows.old_value as owner_id,
+        row_number() over (
+            partition by windows.unified_lead_id, windows.cycle
+            order by owner_rows.created_date, owner_rows.lead_history_id
+        ) as owner_rank
+    from windows
+    inner join owner_rows
+        on windows.unified_lead_id = owner_rows.unified_lead_id
+        and owner_rows.created_date > windows.handoff_at
+
+),
+
+final as (
+
+    select
+        windows.unified_lead_id,
+        windows.cycle,
+        windows.cycle_start_at,
+        windows.next_cycle_start_at,
+        windows.created_at,
+        windows.created_evidence,
+        windows.mql_at,
+        windows.mql_evidence,
+        windows.handoff_at,
+        windows.handoff_evidence,
+        case
+            when windows.handoff_at is not null
+                then coalesce(owners_before.owner_id, owners_after.owner_id, primary_leads.owner_id)
+        end as handoff_owner_id
+    from windows
+    left join primary_leads
+        on windows.unified_lead_id = primary_leads.unified_lead_id
+    left join owners_before
+        on windows.unified_lead_id = owners_before.unified_lead_id
+        and windows.cycle = owners_before.cycle
+        and owners_before.owner_rank = 1
+    left join owners_after
+        on windows.unified_lead_id = owners_after.unified_lead_id
+        and windows.cycle = owners_after.cycle
+        and owners_after.owner_rank = 1
+
+)
+
+select * from final
