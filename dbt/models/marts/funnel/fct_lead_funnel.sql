@@ -18,6 +18,42 @@ dim_leads as (
 
 ),
 
+hubspot_contacts as (
+
+    select * from {{ ref('stg_hubspot__contact') }}
+
+),
+
+marketing_events as (
+
+    select * from {{ ref('stg_hubspot__marketing_event') }}
+
+),
+
+leads as (
+
+    select * from {{ ref('stg_salesforce__lead') }}
+
+),
+
+campaign_members as (
+
+    select * from {{ ref('stg_salesforce__campaign_member') }}
+
+),
+
+campaigns as (
+
+    select * from {{ ref('stg_salesforce__campaign') }}
+
+),
+
+bridge as (
+
+    select * from {{ ref('bridge_lead_source_records') }}
+
+),
+
 stage_times as (
 
     select
@@ -35,6 +71,122 @@ stage_times as (
         max(disqualification_reason) as disqualification_reason
     from stage_events
     group by unified_lead_id, cycle
+
+),
+
+stage_durations as (
+
+    -- days spent in a stage: from entering it to entering the next stage of the cycle
+    -- (elapsed minutes / 1440, 2 decimals); none while the stage is the current one
+    select
+        unified_lead_id,
+        cycle,
+        {%- for stage in ['created', 'mql', 'handoff', 'sal', 'sql', 'opportunity'] %}
+        max(case when stage = '{{ stage }}' then days_in_stage end) as days_in_{{ stage }}
+        {{- ',' if not loop.last }}
+        {%- endfor %}
+    from (
+        select
+            unified_lead_id,
+            cycle,
+            stage,
+            round(
+                {{ dbt.datediff('entered_at', 'next_entered_at', 'minute') }} / 1440.0, 2
+            ) as days_in_stage
+        from (
+            select
+                unified_lead_id,
+                cycle,
+                stage,
+                entered_at,
+                lead(entered_at) over (
+                    partition by unified_lead_id, cycle
+                    order by entered_at,
+                        case stage
+                            when 'created' then 1
+                            when 'mql' then 2
+                            when 'handoff' then 3
+                            when 'sal' then 4
+                            when 'sql' then 5
+                            when 'opportunity' then 6
+                            else 7
+                        end
+                ) as next_entered_at
+            from stage_events
+        ) as sequenced
+    ) as durations
+    group by unified_lead_id, cycle
+
+),
+
+-- the person's campaign: the one of the record that opened their history (dim_leads'
+-- origin): a HubSpot contact's form submission at its Create Date (events name the
+-- Salesforce campaign), or a Salesforce lead's earliest campaign membership
+
+opening_records as (
+
+    select
+        dim_leads.unified_lead_id,
+        bridge.source_system,
+        bridge.source_entity,
+        bridge.source_record_id
+    from dim_leads
+    inner join bridge
+        on dim_leads.origin_source = bridge.record_key
+
+),
+
+opening_campaigns as (
+
+    select
+        opening_records.unified_lead_id,
+        campaigns.campaign_id,
+        row_number() over (
+            partition by opening_records.unified_lead_id
+            order by marketing_events.event_id
+        ) as campaign_rank
+    from opening_records
+    inner join hubspot_contacts
+        on opening_records.source_record_id = hubspot_contacts.contact_id
+    inner join marketing_events
+        on hubspot_contacts.contact_id = marketing_events.contact_id
+        and hubspot_contacts.create_date = marketing_events.occurred_at
+    inner join campaigns
+        on marketing_events.campaign_name = campaigns.campaign_name
+    where opening_records.source_system = 'hubspot'
+        and opening_records.source_entity = 'contact'
+
+    union all
+
+    select
+        opening_records.unified_lead_id,
+        campaign_members.campaign_id,
+        row_number() over (
+            partition by opening_records.unified_lead_id
+            order by campaign_members.created_date, campaign_members.campaign_member_id
+        ) as campaign_rank
+    from opening_records
+    inner join leads
+        on opening_records.source_record_id = leads.lead_id
+    inner join campaign_members
+        on leads.lead_id = campaign_members.lead_id
+    where opening_records.source_system = 'salesforce'
+        and opening_records.source_entity = 'lead'
+        and not campaign_members.is_deleted
+
+),
+
+person_campaigns as (
+
+    select
+        opening_campaigns.unified_lead_id,
+        opening_campaigns.campaign_id,
+        campaigns.campaign_name,
+        campaigns.offer
+    from opening_campaigns
+    inner join campaigns
+        on opening_campaigns.campaign_id = campaigns.campaign_id
+    where opening_campaigns.campaign_rank = 1
 
 ),
 
@@ -81,11 +233,20 @@ final as (
         stage_times.lost_at,
         stage_times.disqualified_at,
         stage_times.disqualification_reason,
+        stage_durations.days_in_created,
+        stage_durations.days_in_mql,
+        stage_durations.days_in_handoff,
+        stage_durations.days_in_sal,
+        stage_durations.days_in_sql,
+        stage_durations.days_in_opportunity,
         cycles.handoff_owner_id,
         current_stages.current_stage,
         cycles.next_cycle_start_at is not null as is_recycled,
         dim_leads.channel,
-        dim_leads.segment
+        dim_leads.segment,
+        person_campaigns.campaign_id,
+        person_campaigns.campaign_name,
+        person_campaigns.offer
     from cycles
     inner join stage_times
         on cycles.unified_lead_id = stage_times.unified_lead_id
@@ -93,8 +254,13 @@ final as (
     inner join current_stages
         on cycles.unified_lead_id = current_stages.unified_lead_id
         and cycles.cycle = current_stages.cycle
+    inner join stage_durations
+        on cycles.unified_lead_id = stage_durations.unified_lead_id
+        and cycles.cycle = stage_durations.cycle
     inner join dim_leads
         on cycles.unified_lead_id = dim_leads.unified_lead_id
+    left join person_campaigns
+        on cycles.unified_lead_id = person_campaigns.unified_lead_id
 
 )
 

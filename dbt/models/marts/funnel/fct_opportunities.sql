@@ -1,0 +1,173 @@
+with
+
+opportunities as (
+
+    select * from {{ ref('stg_salesforce__opportunity') }}
+
+),
+
+opportunity_history as (
+
+    select * from {{ ref('stg_salesforce__opportunity_history') }}
+
+),
+
+leads as (
+
+    select * from {{ ref('stg_salesforce__lead') }}
+
+),
+
+bridge as (
+
+    select * from {{ ref('bridge_lead_source_records') }}
+
+),
+
+cycles as (
+
+    select * from {{ ref('int_lead_cycles') }}
+
+),
+
+funnel as (
+
+    select * from {{ ref('fct_lead_funnel') }}
+
+),
+
+dim_leads as (
+
+    select * from {{ ref('dim_leads') }}
+
+),
+
+-- the unified lead of the Salesforce lead each opportunity was converted from
+
+converted_leads as (
+
+    select
+        leads.converted_opportunity_id as opportunity_id,
+        bridge.unified_lead_id,
+        row_number() over (
+            partition by leads.converted_opportunity_id
+            order by leads.created_date, leads.lead_id
+        ) as lead_rank
+    from leads
+    inner join bridge
+        on leads.lead_id = bridge.source_record_id
+        and bridge.source_system = 'salesforce'
+        and bridge.source_entity = 'lead'
+    where leads.converted_opportunity_id is not null
+
+),
+
+-- the cycle of that lead the opportunity was created in
+
+opportunity_cycles as (
+
+    select
+        opportunities.opportunity_id,
+        converted_leads.unified_lead_id,
+        cycles.cycle
+    from opportunities
+    inner join converted_leads
+        on opportunities.opportunity_id = converted_leads.opportunity_id
+        and converted_leads.lead_rank = 1
+    left join cycles
+        on converted_leads.unified_lead_id = cycles.unified_lead_id
+        and opportunities.created_date >= cycles.cycle_start_at
+        and (
+            cycles.next_cycle_start_at is null
+            or opportunities.created_date < cycles.next_cycle_start_at
+        )
+
+),
+
+-- the history row that closed the opportunity: the first one at its closed stage
+
+closing_rows as (
+
+    select
+        opportunities.opportunity_id,
+        opportunity_history.created_date as closed_at,
+        row_number() over (
+            partition by opportunities.opportunity_id
+            order by opportunity_history.created_date, opportunity_history.opportunity_history_id
+        ) as closing_rank
+    from opportunities
+    inner join opportunity_history
+        on opportunities.opportunity_id = opportunity_history.opportunity_id
+        and opportunities.stage_name = opportunity_history.stage_name
+    where opportunities.is_closed
+        and not opportunity_history.is_deleted
+
+),
+
+final as (
+
+    select
+
+        ----------  ids
+        opportunities.opportunity_id,
+        opportunity_cycles.unified_lead_id,
+        opportunity_cycles.cycle,
+        opportunities.account_id,
+        opportunities.owner_id,
+
+        ----------  opportunity
+        opportunities.opportunity_name,
+        opportunities.amount,
+        opportunities.offer,
+        opportunities.stage_name as current_stage,
+        opportunities.is_won,
+        opportunities.is_closed and not opportunities.is_won as is_lost,
+        opportunities.is_closed,
+        opportunities.loss_reason,
+
+        ----------  the lead it came from
+        dim_leads.channel,
+        dim_leads.segment,
+
+        ----------  timestamps
+        opportunities.created_date as created_at,
+        closing_rows.closed_at,
+        opportunities.close_date,
+
+        ----------  durations in days (elapsed minutes / 1440, 2 decimals)
+        round(
+            {{ dbt.datediff('opportunities.created_date', 'closing_rows.closed_at', 'minute') }}
+            / 1440.0,
+            2
+        ) as cycle_days,
+        case when opportunities.is_won then
+            round(
+                {{ dbt.datediff('funnel.created_at', 'closing_rows.closed_at', 'minute') }}
+                / 1440.0,
+                2
+            )
+        end as lead_created_to_won_days,
+        case when opportunities.is_won then
+            round(
+                {{ dbt.datediff('funnel.mql_at', 'closing_rows.closed_at', 'minute') }}
+                / 1440.0,
+                2
+            )
+        end as mql_to_won_days
+
+    from opportunities
+    left join opportunity_cycles
+        on opportunities.opportunity_id = opportunity_cycles.opportunity_id
+    left join closing_rows
+        on opportunities.opportunity_id = closing_rows.opportunity_id
+        and closing_rows.closing_rank = 1
+    left join funnel
+        on opportunity_cycles.unified_lead_id = funnel.unified_lead_id
+        and opportunity_cycles.cycle = funnel.cycle
+    left join dim_leads
+        on opportunity_cycles.unified_lead_id = dim_leads.unified_lead_id
+    where not opportunities.is_deleted
+
+)
+
+select * from final
