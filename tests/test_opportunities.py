@@ -10,48 +10,15 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
+from tests.truth import truth_connection
+
 
 @pytest.fixture
 def con(small: dict) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect(str(small["root"] / "warehouse.duckdb"), read_only=True)
-    connection.execute("set timezone = 'UTC'").fetchall()
-    truth = small["root"] / "truth"
-    for table, file in (
-        ("truth_opportunities", "opportunities.csv"),
-        ("truth_people", "people.csv"),
-    ):
-        connection.execute(
-            f"create temp table {table} as select * from read_csv(?, all_varchar = true)",
-            [str(truth / file)],
-        ).fetchall()
-    connection.execute(
-        "create temp table truth_records as select concat_ws(':', source_system, "
-        "source_entity, source_record_id) as record_key, person_id "
-        "from read_csv(?, all_varchar = true)",
-        [str(truth / "source_records.csv")],
-    ).fetchall()
-    # each person's unified lead: the one holding the record that opened their history
-    connection.execute(
-        """
-        create temp table person_leads as
-        select person_id, unified_lead_id
-        from (
-            select
-                truth_records.person_id,
-                bridge.unified_lead_id,
-                row_number() over (
-                    partition by truth_records.person_id
-                    order by records.created_at, records.record_key
-                ) as record_rank
-            from truth_records
-            join marts.bridge_lead_source_records as bridge using (record_key)
-            join intermediate.int_person_records as records using (record_key)
-            where not (records.source_system = 'salesforce'
-                and records.source_entity = 'contact')
-        )
-        where record_rank = 1
-        """
-    ).fetchall()
+    connection = truth_connection(
+        small["root"],
+        {"truth_opportunities": "opportunities.csv", "truth_people": "people.csv"},
+    )
     yield connection
     connection.close()
 
