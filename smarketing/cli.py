@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from smarketing.progress import ProgressPrinter
-from smarketing.settings import INBOX_ENV, WAREHOUSE_ENV, Settings
+from smarketing.settings import AS_OF_ENV, INBOX_ENV, WAREHOUSE_ENV, Settings
 
 if TYPE_CHECKING:
     from smarketing.config import SmarketingConfig
@@ -84,15 +84,31 @@ def generate(scale: str, seed: int, out_dir: Path, as_of: date | None) -> None:
     default=None,
     help=f"DuckDB file to build (default: ${WAREHOUSE_ENV} or ./data/warehouse.duckdb).",
 )
-def run(inbox: Path | None, warehouse: Path | None) -> None:
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="TIMESTAMP",
+    help=(
+        f"Decide time-dependent outcomes (SLA pending or breached, cohort maturity) as of this "
+        f"ISO 8601 instant; a date or a time without offset is read in Europe/Paris "
+        f"(default: ${AS_OF_ENV} or the build time)."
+    ),
+)
+def run(inbox: Path | None, warehouse: Path | None, as_of: str | None) -> None:
     """Materialize every asset: load the inbox, build and test the dbt models.
 
-    Runs in this process with Dagster; the run shows in the Dagster UI (same DAGSTER_HOME).
+    Checks the shared lead definition (smarketing.yml) first and rewrites the dbt seeds
+    generated from it when it changed. Runs in this process with Dagster; the run shows in
+    the Dagster UI (same DAGSTER_HOME).
     """
     if inbox:
         os.environ[INBOX_ENV] = str(inbox)
     if warehouse:
         os.environ[WAREHOUSE_ENV] = str(warehouse)
+    if as_of:
+        os.environ[AS_OF_ENV] = _instant(as_of)
+    _sync_definition()
     settings = Settings.from_env()
     settings.export_env()
     if not settings.inbox.is_dir():
@@ -118,6 +134,33 @@ CONFIG_OPTION = click.option(
 @main.group()
 def config() -> None:
     """The shared lead definition (smarketing.yml): check it, generate the dbt seeds from it."""
+
+
+def _instant(text: str) -> str:
+    """TEXT as an ISO 8601 instant with its offset (naive values are Paris time)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is not an ISO 8601 date or timestamp (e.g. 2026-11-20T00:00:00+01:00)",
+            param_hint="--as-of",
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("Europe/Paris"))
+    return value.isoformat()
+
+
+def _sync_definition() -> None:
+    """Validate smarketing.yml and bring the dbt seeds generated from it up to date."""
+    from smarketing.config.seeds import write_seeds
+
+    changed = write_seeds(_load_config(None))
+    if changed:
+        click.echo(
+            f"Shared lead definition changed: rewrote dbt seeds {', '.join(changed)}", err=True
+        )
 
 
 def _load_config(config_path: Path | None) -> SmarketingConfig:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 INBOX_ENV = "SMARKETING_INBOX"
 WAREHOUSE_ENV = "SMARKETING_WAREHOUSE"
+# The instant time-dependent outcomes are decided at (read by dbt's as_of() macro).
+AS_OF_ENV = "SMARKETING_AS_OF"
 DEFAULT_DATA_DIR = Path("data")
 
 

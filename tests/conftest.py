@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -30,8 +31,15 @@ def pytest_sessionstart(session) -> None:
         )
 
 
-def run_cli(root: Path, inbox: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """``smarketing run`` as a user runs it, on ROOT/inbox (or INBOX) into ROOT/warehouse.duckdb."""
+def run_cli(
+    root: Path, inbox: Path | None = None, as_of: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``smarketing run`` as a user runs it, on ROOT/inbox (or INBOX) into ROOT/warehouse.duckdb,
+    as of AS_OF (default: the cutoff in ROOT/truth/manifest.json when there is one, so
+    time-dependent outcomes match the generator's truth)."""
+    manifest = root / "truth" / "manifest.json"
+    if as_of is None and manifest.is_file():
+        as_of = json.loads(manifest.read_text(encoding="utf-8"))["cutoff"]
     env = {
         **os.environ,
         "SMARKETING_INBOX": str(inbox or root / "inbox"),
@@ -39,7 +47,7 @@ def run_cli(root: Path, inbox: Path | None = None) -> subprocess.CompletedProces
         "DAGSTER_HOME": str(root / "dagster_home"),
     }
     return subprocess.run(
-        [sys.executable, "-m", "smarketing.cli", "run"],
+        [sys.executable, "-m", "smarketing.cli", "run", *(["--as-of", as_of] if as_of else [])],
         env=env,
         capture_output=True,
         text=True,

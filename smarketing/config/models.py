@@ -18,6 +18,10 @@ from pydantic import (
     model_validator,
 )
 
+from smarketing.config.committee import Committee
+from smarketing.config.custom_fields import CustomField
+from smarketing.config.sla import Sla
+
 REASON_CATEGORIES = ("out_of_target", "no_budget", "no_project", "bad_data", "duplicate", "other")
 ReasonCategory = Literal[
     "out_of_target", "no_budget", "no_project", "bad_data", "duplicate", "other"
@@ -59,17 +63,41 @@ class Fit(_Strict):
         return _no_repeats(value, "country")
 
 
+# HubSpot lifecycle stages whose "Became a … Date" property the contact exports carry
+HUBSPOT_DATED_LIFECYCLE_STAGES = (
+    "lead",
+    "marketingqualifiedlead",
+    "salesqualifiedlead",
+    "opportunity",
+    "customer",
+)
+HubSpotDatedLifecycleStage = Literal[
+    "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer"
+]
+
+
 class MqlStage(_Strict):
     score_threshold: int = Field(
         ge=0,
         le=100,
-        description="HubSpot score (0-100) from which a person who fits becomes an MQL.",
+        description=(
+            "Score (0-100) a person needs to be an MQL: the score the sync wrote on the "
+            "Salesforce lead at hand-off (Lead_Score__c), else the HubSpot score."
+        ),
     )
     fit: Fit = Field(description="Who fits the target; both criteria must be known and met.")
-    hubspot_lifecycle_stages: list[Value] = Field(
+    hubspot_lifecycle_stages: list[HubSpotDatedLifecycleStage] = Field(
         min_length=1,
-        description="HubSpot lifecycle stages (internal codes) that mean the person is an MQL.",
+        description=(
+            "HubSpot lifecycle stages (internal codes) whose Became a … Date marks when the "
+            "person became an MQL (the earliest of them); the score and fit then confirm it."
+        ),
     )
+
+    @field_validator("hubspot_lifecycle_stages")
+    @classmethod
+    def _unique_stages(cls, value: list[str]) -> list[str]:
+        return _no_repeats(value, "lifecycle stage")
 
 
 class SalesforceLeadStatusStage(_Strict):
@@ -77,6 +105,27 @@ class SalesforceLeadStatusStage(_Strict):
         min_length=1,
         description="Salesforce Lead.Status values (API values) that mean the stage is reached.",
     )
+
+
+class DisqualifiedStage(SalesforceLeadStatusStage):
+    nurturing_statuses: list[Value] = Field(
+        default_factory=list,
+        description=(
+            "Those of salesforce_lead_statuses that send the lead back to Marketing to be "
+            "nurtured (it may be qualified again: a new cycle), rather than reject it."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _nurturing_is_disqualified(self) -> DisqualifiedStage:
+        for status in self.nurturing_statuses:
+            if status not in self.salesforce_lead_statuses:
+                raise ValueError(
+                    f"nurturing status {status!r} is not one of salesforce_lead_statuses "
+                    f"({', '.join(self.salesforce_lead_statuses)})"
+                )
+        _no_repeats(self.nurturing_statuses, "nurturing status")
+        return self
 
 
 class CustomerStage(_Strict):
@@ -98,7 +147,7 @@ class Stages(_Strict):
         description="Opportunity: the lead is converted into a Salesforce opportunity."
     )
     customer: CustomerStage = Field(description="Customer: the opportunity is won.")
-    disqualified: SalesforceLeadStatusStage = Field(
+    disqualified: DisqualifiedStage = Field(
         description="Disqualified: Sales rejected the lead or sent it back to nurturing."
     )
 
@@ -210,6 +259,18 @@ class SmarketingConfig(_Strict):
         description="Company segments by number of employees, smallest first, no gap or overlap.",
     )
     offers: list[Offer] = Field(min_length=1, description="What the company sells.")
+    sla: Sla = Field(
+        default_factory=Sla,
+        description="The SLA contract between Marketing and Sales (smarketing/config/sla.py).",
+    )
+    committee: Committee = Field(
+        default_factory=Committee,
+        description="The KPIs the monthly committee follows (smarketing/config/committee.py).",
+    )
+    custom_fields: list[CustomField] = Field(
+        default_factory=list,
+        description="Export columns the project does not know, passed through to the marts.",
+    )
     disqualification_reasons: dict[ReasonCategory, list[Value]] = Field(
         description=(
             "Reason category -> the Salesforce Lead.Rejection_Reason__c values that mean it. "
@@ -284,6 +345,40 @@ class SmarketingConfig(_Strict):
                         f"{hubspot[pair]}; a source value maps to one channel only"
                     )
                 hubspot[pair] = key
+        return self
+
+    @field_validator("custom_fields")
+    @classmethod
+    def _unique_custom_fields(cls, fields: list[CustomField]) -> list[CustomField]:
+        _no_repeats([field.name for field in fields], "custom field")
+        return fields
+
+    @model_validator(mode="after")
+    def _sla_segments_exist(self) -> SmarketingConfig:
+        segments = ", ".join(self.segments)
+        for segment in self.sla.first_touch.by_segment:
+            if segment not in self.segments:
+                raise ValueError(
+                    f"sla.first_touch.by_segment: {segment!r} is not a segment ({segments})"
+                )
+        for number, rule in enumerate(self.sla.routing.rules, start=1):
+            for segment in rule.segments:
+                if segment not in self.segments:
+                    raise ValueError(
+                        f"sla.routing.rules[{number}] ({rule.team}): {segment!r} is not a "
+                        f"segment ({segments})"
+                    )
+        for number, target in enumerate(self.sla.volume_targets, start=1):
+            if target.segment not in self.segments:
+                raise ValueError(
+                    f"sla.volume_targets[{number}]: {target.segment!r} is not a segment "
+                    f"({segments})"
+                )
+            if target.channel not in self.channels:
+                raise ValueError(
+                    f"sla.volume_targets[{number}]: {target.channel!r} is not a channel "
+                    f"({', '.join(self.channels)})"
+                )
         return self
 
     def segment_of(self, employees: int) -> str | None:

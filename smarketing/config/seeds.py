@@ -1,7 +1,7 @@
 """The dbt seeds generated from the shared lead definition, so SQL never repeats a value.
 
-``employee_segments.csv``, ``lead_source_channels.csv``, ``disqualification_reasons.csv`` and
-``lead_status_stages.csv`` are written from ``smarketing.yml`` by
+``employee_segments.csv``, ``lead_source_channels.csv``, ``disqualification_reasons.csv``,
+``lead_status_stages.csv`` and ``mql_criteria.csv`` are written from ``smarketing.yml`` by
 ``smarketing config sync-seeds``; edit the YAML, not the CSV files.
 """
 
@@ -12,6 +12,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+from smarketing.config.calendar import business_days_csv, sla_first_touch_limits_csv
 from smarketing.config.models import ChannelSources, SmarketingConfig
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt" / "seeds"
@@ -71,14 +72,15 @@ def disqualification_reasons_csv(config: SmarketingConfig) -> str:
 
 
 def lead_status_stages_csv(config: SmarketingConfig) -> str:
-    """salesforce_object, status, stage: the funnel stage each Salesforce value means.
+    """salesforce_object, status, stage, is_nurturing: the stage each Salesforce value means.
 
     Lead statuses (``Lead.Status``) of the sal, sql, opportunity and disqualified stages, then
     the opportunity stages (``Opportunity.StageName``) of the customer stage, in YAML order.
     """
     stages = config.stages
+    nurturing = set(stages.disqualified.nurturing_statuses)
     rows = [
-        ["lead", status, stage]
+        ["lead", status, stage, "true" if status in nurturing else "false"]
         for stage, definition in (
             ("sal", stages.sal),
             ("sql", stages.sql),
@@ -88,10 +90,26 @@ def lead_status_stages_csv(config: SmarketingConfig) -> str:
         for status in definition.salesforce_lead_statuses
     ]
     rows += [
-        ["opportunity", value, "customer"]
+        ["opportunity", value, "customer", "false"]
         for value in stages.customer.salesforce_opportunity_stages
     ]
-    return _csv(["salesforce_object", "status", "stage"], rows)
+    return _csv(["salesforce_object", "status", "stage", "is_nurturing"], rows)
+
+
+def mql_criteria_csv(config: SmarketingConfig) -> str:
+    """criterion, value: the MQL rule, one row per value (lists give several rows).
+
+    ``score_threshold`` and ``fit_min_employees`` once, a ``fit_country`` row per country and a
+    ``hubspot_lifecycle_stage`` row per lifecycle stage, in YAML order.
+    """
+    mql = config.stages.mql
+    rows = [
+        ["score_threshold", str(mql.score_threshold)],
+        ["fit_min_employees", str(mql.fit.min_employees)],
+    ]
+    rows += [["fit_country", country] for country in mql.fit.countries]
+    rows += [["hubspot_lifecycle_stage", stage] for stage in mql.hubspot_lifecycle_stages]
+    return _csv(["criterion", "value"], rows)
 
 
 GENERATED_SEEDS: dict[str, Callable[[SmarketingConfig], str]] = {
@@ -99,6 +117,9 @@ GENERATED_SEEDS: dict[str, Callable[[SmarketingConfig], str]] = {
     "lead_source_channels.csv": lead_source_channels_csv,
     "disqualification_reasons.csv": disqualification_reasons_csv,
     "lead_status_stages.csv": lead_status_stages_csv,
+    "mql_criteria.csv": mql_criteria_csv,
+    "business_days.csv": business_days_csv,
+    "sla_first_touch_limits.csv": sla_first_touch_limits_csv,
 }
 
 

@@ -36,6 +36,12 @@ status_changes as (
 
 ),
 
+mql_qualification as (
+
+    select * from {{ ref('int_mql_qualification') }}
+
+),
+
 -- cycle 1: the person's first HubSpot contact or Salesforce lead
 
 journey_records as (
@@ -43,8 +49,7 @@ journey_records as (
     select
         bridge.unified_lead_id,
         hubspot_contacts.create_date as created_at,
-        'HubSpot contact Create Date' as created_evidence,
-        hubspot_contacts.became_a_marketing_qualified_lead_date as mql_at
+        'HubSpot contact Create Date' as created_evidence
     from bridge
     inner join hubspot_contacts
         on bridge.source_record_id = hubspot_contacts.contact_id
@@ -56,8 +61,7 @@ journey_records as (
     select
         bridge.unified_lead_id,
         leads.created_date as created_at,
-        'Lead CreatedDate' as created_evidence,
-        cast(null as {{ dbt.type_timestamp() }}) as mql_at
+        'Lead CreatedDate' as created_evidence
     from bridge
     inner join leads
         on bridge.source_record_id = leads.lead_id
@@ -81,14 +85,6 @@ first_records as (
 
 ),
 
-first_mqls as (
-
-    select unified_lead_id, min(mql_at) as mql_at
-    from journey_records
-    group by unified_lead_id
-
-),
-
 first_cycles as (
 
     select
@@ -96,17 +92,15 @@ first_cycles as (
         1 as cycle,
         first_records.created_at,
         first_records.created_evidence,
-        first_mqls.mql_at,
-        case
-            when first_mqls.mql_at is not null
-                then 'HubSpot contact Became a Marketing Qualified Lead Date'
-        end as mql_evidence,
+        case when mql_qualification.is_mql then mql_qualification.tool_mql_at end as mql_at,
+        case when mql_qualification.is_mql then mql_qualification.tool_mql_evidence end
+            as mql_evidence,
         case when primary_leads.is_handoff then primary_leads.created_date end as handoff_at,
         case when primary_leads.is_handoff then 'Lead CreatedDate' end
             as handoff_evidence
     from first_records
-    inner join first_mqls
-        on first_records.unified_lead_id = first_mqls.unified_lead_id
+    inner join mql_qualification
+        on first_records.unified_lead_id = mql_qualification.unified_lead_id
     left join primary_leads
         on first_records.unified_lead_id = primary_leads.unified_lead_id
     where first_records.record_rank = 1
@@ -118,19 +112,23 @@ first_cycles as (
 recycled_cycles as (
 
     select
-        unified_lead_id,
+        status_changes.unified_lead_id,
         1 + row_number() over (
-            partition by unified_lead_id
-            order by changed_at, lead_history_id
+            partition by status_changes.unified_lead_id
+            order by status_changes.changed_at, status_changes.lead_history_id
         ) as cycle,
-        changed_at as created_at,
+        status_changes.changed_at as created_at,
         'LeadHistory Status change' as created_evidence,
-        changed_at as mql_at,
-        'LeadHistory Status change' as mql_evidence,
-        changed_at as handoff_at,
+        case when mql_qualification.requalifies_as_mql then status_changes.changed_at end
+            as mql_at,
+        case when mql_qualification.requalifies_as_mql then 'LeadHistory Status change' end
+            as mql_evidence,
+        status_changes.changed_at as handoff_at,
         'LeadHistory Status change' as handoff_evidence
     from status_changes
-    where is_recycling
+    inner join mql_qualification
+        on status_changes.unified_lead_id = mql_qualification.unified_lead_id
+    where status_changes.is_recycling
 
 ),
 

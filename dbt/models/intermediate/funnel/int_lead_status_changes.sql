@@ -64,6 +64,7 @@ classified as (
         status_rows.old_value as old_status,
         status_rows.new_value as new_status,
         new_stages.stage,
+        coalesce(new_stages.is_nurturing, false) as is_nurturing,
         -- a lead sent back by Sales (a disqualified status) and reopened (a status of no
         -- stage) is qualified again: a new cycle
         coalesce(
@@ -102,6 +103,7 @@ final as (
         old_status,
         new_status,
         stage,
+        is_nurturing,
         is_recycling,
         rejection_reason,
         disqualification_reason

@@ -54,6 +54,24 @@ bridge as (
 
 ),
 
+primary_leads as (
+
+    select * from {{ ref('int_primary_leads') }}
+
+),
+
+users as (
+
+    select * from {{ ref('stg_salesforce__user') }}
+
+),
+
+lead_status_stages as (
+
+    select * from {{ ref('lead_status_stages') }}
+
+),
+
 stage_times as (
 
     select
@@ -68,7 +86,8 @@ stage_times as (
         max(case when stage = 'won' then entered_at end) as won_at,
         max(case when stage = 'lost' then entered_at end) as lost_at,
         max(case when stage = 'disqualified' then entered_at end) as disqualified_at,
-        max(disqualification_reason) as disqualification_reason
+        max(disqualification_reason) as disqualification_reason,
+        max(case when stage = 'disqualified' then status end) as disqualified_status
     from stage_events
     group by unified_lead_id, cycle
 
@@ -91,7 +110,7 @@ stage_durations as (
             cycle,
             stage,
             round(
-                {{ dbt.datediff('entered_at', 'next_entered_at', 'minute') }} / 1440.0, 2
+                {{ minutes_between('entered_at', 'next_entered_at') }} / 1440.0, 2
             ) as days_in_stage
         from (
             select
@@ -233,6 +252,8 @@ final as (
         stage_times.lost_at,
         stage_times.disqualified_at,
         stage_times.disqualification_reason,
+        stage_times.disqualified_status,
+        coalesce(lead_status_stages.is_nurturing, false) as is_nurtured,
         stage_durations.days_in_created,
         stage_durations.days_in_mql,
         stage_durations.days_in_handoff,
@@ -240,8 +261,13 @@ final as (
         stage_durations.days_in_sql,
         stage_durations.days_in_opportunity,
         cycles.handoff_owner_id,
+        -- the cycle's owner: at hand-off, else (a lead a rep created) the lead's owner
+        owners.user_id as owner_id,
+        owners.full_name as owner_name,
+        owners.team,
         current_stages.current_stage,
         cycles.next_cycle_start_at is not null as is_recycled,
+        cycles.next_cycle_start_at as cycle_end_at,
         dim_leads.channel,
         dim_leads.segment,
         person_campaigns.campaign_id,
@@ -261,6 +287,13 @@ final as (
         on cycles.unified_lead_id = dim_leads.unified_lead_id
     left join person_campaigns
         on cycles.unified_lead_id = person_campaigns.unified_lead_id
+    left join lead_status_stages
+        on lead_status_stages.salesforce_object = 'lead'
+        and stage_times.disqualified_status = lead_status_stages.status
+    left join primary_leads
+        on cycles.unified_lead_id = primary_leads.unified_lead_id
+    left join users as owners
+        on coalesce(cycles.handoff_owner_id, primary_leads.owner_id) = owners.user_id
 
 )
 

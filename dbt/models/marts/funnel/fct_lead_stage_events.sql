@@ -72,6 +72,7 @@ status_events as (
         status_changes.stage,
         status_changes.changed_at as entered_at,
         'LeadHistory Status change' as evidence,
+        status_changes.new_status as status,
         status_changes.disqualification_reason,
         row_number() over (
             partition by cycles.unified_lead_id, cycles.cycle, status_changes.stage
@@ -136,6 +137,7 @@ closing_rows as (
         opportunity_events.cycle,
         case when opportunity_stages.stage is not null then 'won' else 'lost' end as stage,
         opportunity_history.created_date as entered_at,
+        opportunity_history.stage_name,
         row_number() over (
             partition by opportunity_events.opportunity_id
             order by opportunity_history.created_date, opportunity_history.opportunity_history_id
@@ -160,12 +162,14 @@ closing_rows as (
 events as (
 
     select unified_lead_id, cycle, stage, entered_at, evidence,
+        cast(null as {{ dbt.type_string() }}) as status,
         cast(null as {{ dbt.type_string() }}) as disqualification_reason
     from opening_events
 
     union all
 
-    select unified_lead_id, cycle, stage, entered_at, evidence, disqualification_reason
+    select unified_lead_id, cycle, stage, entered_at, evidence, status,
+        disqualification_reason
     from status_events
     where change_rank = 1
 
@@ -173,6 +177,7 @@ events as (
 
     select unified_lead_id, cycle, 'opportunity' as stage, created_date as entered_at,
         'Opportunity CreatedDate (converted opportunity)' as evidence,
+        cast(null as {{ dbt.type_string() }}) as status,
         cast(null as {{ dbt.type_string() }}) as disqualification_reason
     from opportunity_events
 
@@ -180,6 +185,7 @@ events as (
 
     select unified_lead_id, cycle, stage, entered_at,
         'OpportunityHistory closing row' as evidence,
+        stage_name as status,
         cast(null as {{ dbt.type_string() }}) as disqualification_reason
     from closing_rows
     where closing_rank = 1
@@ -194,6 +200,7 @@ final as (
         stage,
         entered_at,
         evidence,
+        status,
         disqualification_reason
     from events
 

@@ -136,20 +136,20 @@ final as (
 
         ----------  durations in days (elapsed minutes / 1440, 2 decimals)
         round(
-            {{ dbt.datediff('opportunities.created_date', 'closing_rows.closed_at', 'minute') }}
+            {{ minutes_between('opportunities.created_date', 'closing_rows.closed_at') }}
             / 1440.0,
             2
         ) as cycle_days,
         case when opportunities.is_won then
             round(
-                {{ dbt.datediff('funnel.created_at', 'closing_rows.closed_at', 'minute') }}
+                {{ minutes_between('funnel.created_at', 'closing_rows.closed_at') }}
                 / 1440.0,
                 2
             )
         end as lead_created_to_won_days,
         case when opportunities.is_won then
             round(
-                {{ dbt.datediff('funnel.mql_at', 'closing_rows.closed_at', 'minute') }}
+                {{ minutes_between('funnel.mql_at', 'closing_rows.closed_at') }}
                 / 1440.0,
                 2
             )

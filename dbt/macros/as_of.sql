@@ -1,0 +1,22 @@
+{#-
+    The instant the warehouse describes: outcomes that depend on "now" (an SLA still pending,
+    a cohort old enough to be read) are decided as of this instant, a TIMESTAMP WITH TIME ZONE.
+
+    `smarketing run --as-of` sets it through the SMARKETING_AS_OF environment variable (an ISO
+    8601 timestamp with its offset, e.g. 2026-11-20T00:00:00+01:00); without it, the build's
+    own time is used.
+-#}
+{% macro as_of() -%}
+    {%- set value = env_var('SMARKETING_AS_OF', '') | trim -%}
+    {%- if value -%}
+        cast('{{ value }}' as timestamp with time zone)
+    {%- else -%}
+        {{ dbt.current_timestamp() }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- TS (an instant) as wall-clock time in the reporting time zone (var reporting_time_zone),
+    for calendar months and days as the committee reads them. -#}
+{% macro local_time(ts) -%}
+    ({{ ts }} at time zone '{{ var("reporting_time_zone") }}')
+{%- endmacro %}

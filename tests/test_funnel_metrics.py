@@ -1,0 +1,338 @@
+"""The funnel metric marts of a small-scale run (the ``small`` fixture) against figures
+computed from the generator's ground truth: cohort conversion, period conversion, sales-cycle
+length, nurturing share and the segment ranking, for every combination of breakdowns.
+
+The truth gives each person's cycles, channel, campaign, offer and industry; the team is the
+Salesforce ``Team__c`` of the cycle's owner (the owner at hand-off, else the owner of the
+person's primary lead), read from the exports. The segment is the one the exports allow
+(``dim_leads``): about 1 % of people never give a company size in any record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.truth import truth_connection
+
+BREAKDOWNS = ["segment", "channel", "campaign_name", "offer", "team"]
+LABELS = ", ".join(f"coalesce({column}, '(all)') as {column}" for column in BREAKDOWNS)
+CUBE = f"cube({', '.join(BREAKDOWNS)})"
+
+
+def paris_month(column: str) -> str:
+    return f"cast(date_trunc('month', timezone('Europe/Paris', {column})) as date)"
+
+
+def ts(column: str) -> str:
+    return f"cast(nullif({column}, '') as timestamptz)"
+
+
+@pytest.fixture(scope="module")
+def con(small: dict) -> Iterator[duckdb.DuckDBPyConnection]:
+    root: Path = small["root"]
+    connection = truth_connection(
+        root,
+        {
+            "truth_cycles": "lead_cycles.csv",
+            "truth_people": "people.csv",
+            "truth_opportunities": "opportunities.csv",
+        },
+    )
+    salesforce = root / "inbox" / "salesforce"
+    for table, file in [("sf_users", "User.csv"), ("sf_campaigns", "Campaign.csv")]:
+        connection.execute(
+            f"create temp table {table} as select * from read_csv(?, all_varchar = true)",
+            [str(salesforce / file)],
+        ).fetchall()
+    connection.execute(
+        "create temp table sf_leads as select * from read_csv(?, all_varchar = true)",
+        [str(salesforce / "Lead.csv")],
+    ).fetchall()
+    connection.execute(
+        """
+        create temp table sf_status_rows as
+        select LeadId as lead_id, cast(CreatedDate as timestamptz) as changed_at,
+            NewValue as new_status
+        from read_csv(?, all_varchar = true)
+        where Field = 'Status'
+        """,
+        [str(salesforce / "LeadHistory.csv")],
+    ).fetchall()
+    # every truth cycle with its breakdowns, as the marts name unknown values
+    connection.execute(
+        f"""
+        create temp table truth_funnel as
+        with primary_leads as (
+            select truth_records.person_id, sf_leads.OwnerId as owner_id,
+                row_number() over (
+                    partition by truth_records.person_id
+                    order by sf_leads.CreatedDate, sf_leads.Id
+                ) as lead_rank
+            from truth_records
+            join sf_leads on truth_records.record_key = 'salesforce:lead:' || sf_leads.Id
+        )
+        select
+            cycles.person_id,
+            cast(cycles.cycle as integer) as cycle,
+            {
+            ", ".join(
+                ts(f"cycles.{s}_at") + f" as {s}_at"
+                for s in (
+                    "created",
+                    "mql",
+                    "handoff",
+                    "sal",
+                    "sql",
+                    "opportunity",
+                    "won",
+                    "lost",
+                    "disqualified",
+                )
+            )
+        },
+            coalesce(dim_leads.segment, '(unknown)') as segment,
+            coalesce(nullif(people.channel, ''), '(unknown)') as channel,
+            coalesce(campaigns.Name, '(unknown)') as campaign_name,
+            coalesce(nullif(people.offer, ''), '(unknown)') as offer,
+            coalesce(nullif(users.Team__c, ''), '(unknown)') as team
+        from truth_cycles as cycles
+        join truth_people as people using (person_id)
+        join person_leads using (person_id)
+        join marts.dim_leads as dim_leads using (unified_lead_id)
+        left join sf_campaigns as campaigns on people.campaign = campaigns.Id
+        left join primary_leads
+            on cycles.person_id = primary_leads.person_id and primary_leads.lead_rank = 1
+        left join sf_users as users
+            on coalesce(nullif(cycles.owner_id, ''), primary_leads.owner_id) = users.Id
+        """
+    ).fetchall()
+    assert connection.execute("select count(*) from truth_funnel").fetchone()[0] > 1500
+    yield connection
+    connection.close()
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str) -> set[tuple]:
+    return set(con.execute(sql).fetchall())
+
+
+def assert_same(expected: set[tuple], got: set[tuple]) -> None:
+    assert len(expected) > 50
+    assert got - expected == set(), sorted(got - expected, key=str)[:5]
+    assert expected - got == set(), sorted(expected - got, key=str)[:5]
+
+
+def within(stage: str, days: int) -> str:
+    return (
+        f"count(case when {stage}_at is not null "
+        f"and {stage}_at - mql_at <= interval {days} day then 1 end)"
+    )
+
+
+COHORT_STAGES = ["sal", "sql", "opportunity", "won"]
+COHORT_COLUMNS = [
+    *(f"{stage}_within_{days}d" for stage in COHORT_STAGES for days in (30, 90, 180)),
+    *(f"{stage}_to_date" for stage in COHORT_STAGES),
+]
+
+
+def test_cohort_conversion_equals_the_truth(con) -> None:
+    counts = ", ".join(
+        [within(stage, days) for stage in COHORT_STAGES for days in (30, 90, 180)]
+        + [f"count({stage}_at)" for stage in COHORT_STAGES]
+    )
+    expected = rows(
+        con,
+        f"select {paris_month('mql_at')}, {LABELS}, count(*), {counts} from truth_funnel "
+        f"where mql_at is not null group by {paris_month('mql_at')}, {CUBE}",
+    )
+    got = rows(
+        con,
+        f"select mql_month, {', '.join(BREAKDOWNS)}, mql_count, {', '.join(COHORT_COLUMNS)} "
+        "from marts.fct_funnel_cohorts",
+    )
+    assert_same(expected, got)
+
+
+def test_cohort_rates_and_maturity(con) -> None:
+    bad = con.execute(
+        """
+        select * from marts.fct_funnel_cohorts
+        where sal_rate_30d <> round(sal_within_30d / mql_count, 4)
+            or won_rate_180d <> round(won_within_180d / mql_count, 4)
+            or mql_to_sql_rate <> round(sql_to_date / mql_count, 4)
+            or sal_within_30d > sal_within_90d or sal_within_90d > sal_within_180d
+            or sal_within_180d > sal_to_date
+        """
+    ).fetchall()
+    assert bad == []
+    # as of 2026-11-20 (the truth's cutoff): October's MQLs have not all had 30 days
+    maturity = dict(
+        con.execute(
+            "select mql_month, is_complete_30d from marts.fct_funnel_cohorts "
+            "where segment = '(all)' and channel = '(all)' and campaign_name = '(all)' "
+            "and offer = '(all)' and team = '(all)'"
+        ).fetchall()
+    )
+    assert {str(month) for month, done in maturity.items() if not done} == {
+        "2026-10-01",
+        "2026-11-01",
+    }
+
+
+def test_period_conversion_equals_the_truth(con) -> None:
+    # not `created`: a record identity resolution failed to attach is a lead of its own
+    # whose cycle stops at its creation (tests/test_funnel.py bounds those)
+    stages = ["mql", "handoff", "sal", "sql", "opportunity", "won", "lost", "disqualified"]
+    unions = " union all ".join(
+        f"select {paris_month(f'{stage}_at')} as period_month, "
+        f"{', '.join(BREAKDOWNS)}, '{stage}' as stage from truth_funnel "
+        f"where {stage}_at is not null"
+        for stage in stages
+    )
+    counts = ", ".join(f"count(case when stage = '{stage}' then 1 end)" for stage in stages)
+    expected = rows(
+        con,
+        f"select period_month, {LABELS}, {counts} from ({unions}) "
+        f"group by period_month, {CUBE} having count(*) > count(case when false then 1 end)",
+    )
+    got = rows(
+        con,
+        f"select period_month, {', '.join(BREAKDOWNS)}, "
+        f"{', '.join(f'{stage}_count' for stage in stages)} from marts.fct_funnel_periods "
+        f"where {' + '.join(f'{stage}_count' for stage in stages)} > 0",
+    )
+    assert_same(expected, got)
+
+
+def test_sales_cycle_length_equals_the_truth(con) -> None:
+    def minutes(start: str) -> str:
+        return f"datediff('minute', {start}, opps.closed_at)"
+
+    expected = rows(
+        con,
+        f"""
+        select won_month, {LABELS}, count(*), sum(amount),
+            {
+            ", ".join(
+                f"round(avg({d}) / 1440.0, 2), round(median({d}) / 1440.0, 2)"
+                for d in ("created_to_won", "mql_to_won", "cycle_days")
+            )
+        }
+        from (
+            select {paris_month("opps.closed_at")} as won_month, funnel.segment,
+                funnel.channel, funnel.campaign_name, funnel.offer, funnel.team,
+                cast(opps.amount as decimal(18, 2)) as amount,
+                {minutes("funnel.created_at")} as created_to_won,
+                {minutes("funnel.mql_at")} as mql_to_won,
+                {minutes("opps.created_at")} as cycle_days
+            from (
+                select person_id, cast(cycle as integer) as cycle, amount,
+                    {ts("created_at")} as created_at, {ts("closed_at")} as closed_at
+                from truth_opportunities where won = 'true'
+            ) as opps
+            join truth_funnel as funnel using (person_id, cycle)
+        )
+        group by won_month, {CUBE}
+        """,
+    )
+    got = rows(
+        con,
+        f"""
+        select won_month, {", ".join(BREAKDOWNS)}, won_count, won_amount,
+            lead_created_to_won_days_average, lead_created_to_won_days_median,
+            mql_to_won_days_average, mql_to_won_days_median,
+            cycle_days_average, cycle_days_median
+        from marts.fct_sales_cycle_length
+        """,
+    )
+    assert_same(expected, got)
+
+
+def test_nurturing_share_equals_the_truth(con) -> None:
+    """At each month's end, the leads whose cycle running then was handed over, and those
+    Sales had sent back to nurturing: the truth's disqualification, with the Lead.Status it
+    was written with (LeadHistory) being Nurturing."""
+    got = rows(
+        con,
+        "select period_month, handed_over_leads, nurturing_leads from marts.fct_nurturing_share "
+        "where segment = '(all)' and channel = '(all)' and campaign_name = '(all)' "
+        "and offer = '(all)' and team = '(all)'",
+    )
+    expected = rows(
+        con,
+        f"""
+        with cycles as (
+            select funnel.*,
+                lead(handoff_at) over (partition by person_id order by cycle) as ends_at,
+                exists (
+                    select 1 from sf_status_rows as status
+                    join truth_records on truth_records.record_key = 'salesforce:lead:'
+                        || status.lead_id
+                    where truth_records.person_id = funnel.person_id
+                        and status.changed_at = funnel.disqualified_at
+                        and status.new_status = 'Nurturing'
+                ) as nurtured
+            from truth_funnel as funnel
+        ),
+        months as (
+            select cast(unnest(generate_series(
+                (select min({paris_month("handoff_at")}) from truth_funnel),
+                date '2026-11-01', interval 1 month)) as date) as period_month
+        )
+        select months.period_month, count(*),
+            count(case when cycles.nurtured and timezone('Europe/Paris', cycles.disqualified_at)
+                < months.period_month + interval 1 month then 1 end)
+        from months
+        join cycles
+            on timezone('Europe/Paris', cycles.handoff_at) < months.period_month + interval 1 month
+            and (cycles.ends_at is null or timezone('Europe/Paris', cycles.ends_at)
+                >= months.period_month + interval 1 month)
+        group by months.period_month
+        """,
+    )
+    assert len(expected) > 20
+    assert got == expected
+    assert any(nurturing > 0 for _, _, nurturing in got)
+
+
+def test_segment_ranking_equals_the_truth(con) -> None:
+    cutoff = "timestamptz '2026-11-20 00:00:00+01:00'"
+    expected = rows(
+        con,
+        f"""
+        select period_window,
+            case when grouping(industry) = 1 then 'segment' else 'segment_industry' end,
+            segment, coalesce(industry, '(all)'), count(*),
+            count(case when won = 'true' then 1 end),
+            coalesce(sum(case when won = 'true' then amount end), 0)
+        from (
+            select 'all_time' as period_window, * from closed
+            union all
+            select 'last_12_months', * from closed
+            where closed_at >= {cutoff} - interval 12 month
+        )
+        group by grouping sets ((period_window, segment), (period_window, segment, industry))
+        """.replace(
+            "from closed",
+            "from (select coalesce(nullif(people.segment, ''), '(unknown)') as segment, "
+            "coalesce(nullif(people.industry, ''), '(unknown)') as industry, opps.won, "
+            "cast(opps.amount as decimal(18, 2)) as amount, "
+            f"{ts('opps.closed_at')} as closed_at "
+            "from truth_opportunities as opps join truth_people as people using (person_id) "
+            "where opps.won in ('true', 'false')) as closed_opps",
+        ),
+    )
+    got = rows(
+        con,
+        "select period_window, ranking_level, segment, industry, closed_count, won_count, "
+        "won_revenue from marts.fct_segment_ranking",
+    )
+    assert_same(expected, got)
+    top = con.execute(
+        "select count(*) from marts.fct_segment_ranking where is_top_three "
+        "and period_window = 'all_time' and ranking_level = 'segment_industry'"
+    ).fetchone()[0]
+    assert top == 3
