@@ -232,5 +232,37 @@ def config_sync_seeds(config_path: Path | None) -> None:
         click.echo("dbt seeds already in sync")
 
 
+@main.group()
+def committee() -> None:
+    """The monthly performance committee's frozen figures."""
+
+
+@committee.command("close")
+@click.argument("months", nargs=-1, required=True, metavar="YYYY-MM...")
+@click.option(
+    "--warehouse",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"DuckDB file (default: ${WAREHOUSE_ENV} or ./data/warehouse.duckdb).",
+)
+def committee_close(months: tuple[str, ...], warehouse: Path | None) -> None:
+    """Freeze the KPIs of MONTHS now (marts.fct_committee_kpi_snapshots).
+
+    A month is otherwise frozen by the closing rule of smarketing.yml
+    (committee.closes_on_working_day). Frozen figures are never rewritten: late data changes
+    the live KPIs, and marts.fct_committee_kpi_revisions shows the difference.
+    """
+    from smarketing.committee import CloseError, close_months
+
+    if warehouse:
+        os.environ[WAREHOUSE_ENV] = str(warehouse)
+    settings = Settings.from_env()
+    try:
+        summary = close_months(list(months), settings.warehouse)
+    except CloseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Closed {', '.join(months)} in {settings.warehouse}: {summary}")
+
+
 if __name__ == "__main__":
     main()

@@ -27,7 +27,7 @@ KPI_DESCRIPTIONS: dict[str, str] = {
     "mql_volume_attainment": "MQLs of the month over the volume target of the month",
     "mql_to_sql_rate": "SQLs of the month over MQLs of the month",
     "sla_compliance": "hand-offs of the month touched within the limit, of those decided",
-    "feedback_coverage": "hand-offs of the month with a decision recorded within the deadline",
+    "feedback_coverage": "hand-offs of the month decided within the deadline, with a reason",
     "key_field_completeness": "leads accepted in the month with every key field filled",
     "out_of_target_share": "disqualifications of the month for out of target (hors cible)",
     "nurturing_share": "handed-over leads in a nurturing sequence at the month's end",

@@ -1,8 +1,8 @@
 """The dbt seeds generated from the shared lead definition, so SQL never repeats a value.
 
-``employee_segments.csv``, ``lead_source_channels.csv``, ``disqualification_reasons.csv``,
-``lead_status_stages.csv`` and ``mql_criteria.csv`` are written from ``smarketing.yml`` by
-``smarketing config sync-seeds``; edit the YAML, not the CSV files.
+Every file of ``GENERATED_SEEDS`` below is written from ``smarketing.yml`` by
+``smarketing config sync-seeds`` (and by ``smarketing run`` when the YAML changed); edit the
+YAML, not the CSV files.
 """
 
 from __future__ import annotations
@@ -14,6 +14,16 @@ from pathlib import Path
 
 from smarketing.config.calendar import business_days_csv, sla_first_touch_limits_csv
 from smarketing.config.models import ChannelSources, SmarketingConfig
+from smarketing.config.routing import (
+    routing_rules_csv,
+    sales_regions_csv,
+    sla_feedback_deadlines_csv,
+)
+from smarketing.config.targets import (
+    committee_kpis_csv,
+    committee_settings_csv,
+    mql_volume_targets_csv,
+)
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt" / "seeds"
 
@@ -120,6 +130,12 @@ GENERATED_SEEDS: dict[str, Callable[[SmarketingConfig], str]] = {
     "mql_criteria.csv": mql_criteria_csv,
     "business_days.csv": business_days_csv,
     "sla_first_touch_limits.csv": sla_first_touch_limits_csv,
+    "sales_regions.csv": sales_regions_csv,
+    "routing_rules.csv": routing_rules_csv,
+    "sla_feedback_deadlines.csv": sla_feedback_deadlines_csv,
+    "mql_volume_targets.csv": mql_volume_targets_csv,
+    "committee_kpis.csv": committee_kpis_csv,
+    "committee_settings.csv": committee_settings_csv,
 }
 
 

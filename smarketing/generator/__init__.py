@@ -59,6 +59,15 @@ class GenerationSummary:
     def marketing_events(self) -> int:
         return sum(n for name, n in self.counts.items() if "marketing-events-" in name)
 
+    def __str__(self) -> str:
+        files = sum(1 for name in self.counts if name.startswith("inbox/"))
+        rows = sum(n for name, n in self.counts.items() if name.startswith("inbox/"))
+        return (
+            f"{self.scale} scale (seed {self.seed}, as of {self.as_of}): {self.people:,} people, "
+            f"{files} export files, {rows:,} rows, {self.marketing_events:,} marketing events, "
+            f"in {self.elapsed_seconds:.0f} s"
+        )
+
 
 def _silent(stage: str, done: int, total: int) -> None:
     return None

@@ -3,8 +3,13 @@
 The project runs in two parts around the identity resolution (a Python asset, see
 ``defs/identity``): everything it reads (seeds, staging, intermediate), then everything built on
 its tables (selected as ``source:identity+``: the marts and what follows them).
+
+Both parts get the custom fields of the shared lead definition (``smarketing.yml``, key
+``custom_fields``) as the dbt var ``custom_fields``, read when they run, so an edited file
+applies at the next run.
 """
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -12,6 +17,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.lib.dbt_project import dbt_executable, dbt_project, ensure_manifest
+from smarketing.config import load_config
 from smarketing.identity import DBT_AFTER_IDENTITY
 from smarketing.settings import Settings
 
@@ -38,6 +44,20 @@ class SmarketingTranslator(DagsterDbtTranslator):
 IDENTITY_SOURCES = DBT_AFTER_IDENTITY
 
 
+def dbt_vars() -> dict[str, Any]:
+    """The dbt vars the shared lead definition sets (SMARKETING_CONFIG, else ./smarketing.yml):
+    ``custom_fields``, the export columns passed through to the marts (macros/custom_fields.sql)."""
+    config = load_config(None)
+    return {
+        "custom_fields": [field.model_dump(exclude_none=True) for field in config.custom_fields]
+    }
+
+
+def dbt_build_args() -> list[str]:
+    """``dbt build`` with the vars of the shared lead definition."""
+    return ["build", "--vars", json.dumps(dbt_vars())]
+
+
 @dbt_assets(
     manifest=ensure_manifest(dbt_project),
     project=dbt_project,
@@ -49,7 +69,7 @@ IDENTITY_SOURCES = DBT_AFTER_IDENTITY
 )
 def dbt_before_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """Seeds, staging and the intermediate models the identity resolution reads."""
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(dbt_build_args(), context=context).stream()
 
 
 @dbt_assets(
@@ -62,7 +82,7 @@ def dbt_before_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) 
 )
 def dbt_after_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """The models built on the unified leads (marts), once the identity resolution ran."""
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(dbt_build_args(), context=context).stream()
 
 
 defs = dg.Definitions(

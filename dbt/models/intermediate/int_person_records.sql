@@ -91,6 +91,7 @@ leads as (
         salesforce_leads.has_opted_out_of_email as email_opt_out,
         salesforce_leads.is_converted,
         salesforce_leads.is_deleted,
+        {{ custom_field_record_columns('salesforce_leads', 'salesforce_lead') }}
         salesforce_leads.created_date as created_at,
         coalesce(salesforce_leads.last_modified_date, salesforce_leads.created_date) as modified_at
     from salesforce_leads
@@ -131,6 +132,7 @@ contacts as (
         salesforce_contacts.has_opted_out_of_email as email_opt_out,
         cast(null as boolean) as is_converted,
         salesforce_contacts.is_deleted,
+        {{ custom_field_record_columns('salesforce_contacts', 'salesforce_contact') }}
         salesforce_contacts.created_date as created_at,
         coalesce(salesforce_contacts.last_modified_date, salesforce_contacts.created_date) as modified_at
     from salesforce_contacts
@@ -173,6 +175,7 @@ hubspot as (
         unsubscribed_from_all_email as email_opt_out,
         cast(null as boolean) as is_converted,
         false as is_deleted,
+        {{ custom_field_record_columns('hubspot_contacts', 'hubspot_contact') }}
         create_date as created_at,
         coalesce(last_modified_date, create_date) as modified_at
     from hubspot_contacts
@@ -371,6 +374,9 @@ final as (
         with_email.email_opt_out,
         with_email.is_converted,
         with_email.is_deleted,
+
+        ----------  custom fields (var custom_fields, from smarketing.yml)
+        {{ custom_field_columns('with_email') }}
 
         ----------  timestamps
         with_email.created_at,

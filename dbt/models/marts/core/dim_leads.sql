@@ -68,6 +68,7 @@ lead_records as (
         person_records.score,
         person_records.email_opt_out,
         person_records.is_deleted,
+        {{ custom_field_columns('person_records') }}
         person_records.created_at,
         person_records.modified_at,
         person_phones.phone_e164,
@@ -395,6 +396,9 @@ consents as (
 
 ),
 
+-- custom fields (var custom_fields, from smarketing.yml): one CTE each, custom_field__<name>
+{{ custom_field_survivors() }}
+
 leads as (
 
     select
@@ -448,6 +452,9 @@ final as (
         scores.score,
         coalesce(consents.email_opt_out, false) as email_opt_out,
 
+        ----------  custom fields (var custom_fields, from smarketing.yml)
+        {{ custom_field_survivor_columns('value') }}
+
         ----------  where each value came from (the record key of the surviving record)
         first_names.first_name_source,
         last_names.last_name_source,
@@ -464,6 +471,7 @@ final as (
         lifecycles.lifecycle_stage_source,
         scores.score_source,
         consents.email_opt_out_source,
+        {{ custom_field_survivor_columns('source') }}
 
         ----------  merged records
         leads.source_record_count,
@@ -515,6 +523,7 @@ final as (
     left join lifecycles on leads.unified_lead_id = lifecycles.unified_lead_id
     left join scores on leads.unified_lead_id = scores.unified_lead_id
     left join consents on leads.unified_lead_id = consents.unified_lead_id
+    {{ custom_field_survivor_joins('leads') }}
 
 )
 

@@ -273,6 +273,8 @@ final as (
         person_campaigns.campaign_id,
         person_campaigns.campaign_name,
         person_campaigns.offer
+        ----------  custom fields (var custom_fields, from smarketing.yml): the person's (dim_leads)
+        {{ custom_field_columns('dim_leads', comma='before') }}
     from cycles
     inner join stage_times
         on cycles.unified_lead_id = stage_times.unified_lead_id

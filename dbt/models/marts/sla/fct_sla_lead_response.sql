@@ -33,6 +33,12 @@ first_touch_limits as (
 
 ),
 
+routing as (
+
+    select * from {{ ref('int_handoff_routing') }}
+
+),
+
 handoffs as (
 
     select
@@ -117,6 +123,12 @@ final as (
         responses.owner_id,
         owners.full_name as owner_name,
         owners.team,
+        routing.expected_team,
+        -- the owner's team is the one the routing rules name (unknown without an expected team)
+        case
+            when routing.expected_team is not null
+                then coalesce(owners.team = routing.expected_team, false)
+        end as is_routed_correctly,
         responses.segment,
         responses.first_touch_at,
         responses.first_touch_type,
@@ -140,6 +152,9 @@ final as (
     from responses
     left join users as owners
         on responses.owner_id = owners.user_id
+    left join routing
+        on responses.unified_lead_id = routing.unified_lead_id
+        and responses.cycle = routing.cycle
 
 )
 

@@ -84,6 +84,11 @@ renamed as (
         {{ parse_timestamp('deduplicated.became_an_opportunity_date') }} as became_an_opportunity_date,
         {{ parse_timestamp('deduplicated.became_a_customer_date') }} as became_a_customer_date,
 
+        ----------  custom fields (var custom_fields, from smarketing.yml): cleaned text
+        {{ custom_field_staging_columns(
+            source('raw', 'hubspot__contact'), 'hubspot_contact', prefix='deduplicated'
+        ) }}
+
         ----------  lineage
         deduplicated._source_file,
         deduplicated._row_number,

@@ -77,6 +77,9 @@ renamed as (
         {{ parse_timestamp('system_modstamp') }} as system_modstamp,
         {{ parse_timestamp('email_bounced_date') }} as email_bounced_date,
 
+        ----------  custom fields (var custom_fields, from smarketing.yml): cleaned text
+        {{ custom_field_staging_columns(source('raw', 'salesforce__lead'), 'salesforce_lead') }}
+
         ----------  lineage
         _source_file,
         _row_number,

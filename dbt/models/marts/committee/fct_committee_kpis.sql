@@ -1,0 +1,264 @@
+{%- set all_breakdowns = "segment = '(all)' and channel = '(all)' and campaign_name = '(all)'"
+    ~ " and offer = '(all)' and team = '(all)'" -%}
+
+with
+
+kpis as (
+
+    select * from {{ ref('committee_kpis') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('fct_funnel_periods') }}
+
+),
+
+nurturing as (
+
+    select * from {{ ref('fct_nurturing_share') }}
+
+),
+
+volume as (
+
+    select * from {{ ref('fct_sla_volume') }}
+
+),
+
+responses as (
+
+    select * from {{ ref('fct_sla_lead_response') }}
+
+),
+
+feedback as (
+
+    select * from {{ ref('fct_sla_feedback') }}
+
+),
+
+completeness as (
+
+    select * from {{ ref('fct_crm_completeness') }}
+
+),
+
+funnel as (
+
+    select * from {{ ref('fct_lead_funnel') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('fct_opportunities') }}
+
+),
+
+-- calendar months (reporting time zone) from the first month with an MQL to the as-of month
+
+bounds as (
+
+    select
+        min(period_month) as first_month,
+        cast({{ dbt.date_trunc('month', local_time(as_of())) }} as date) as last_month
+    from volume
+
+),
+
+months as (
+
+    select
+        cast({{ dbt.dateadd('month', 'series.generated_number - 1', 'bounds.first_month') }}
+            as date) as period_month
+    from ({{ dbt.generate_series(1200) }}) as series
+    cross join bounds
+    where {{ dbt.dateadd('month', 'series.generated_number - 1', 'bounds.first_month') }}
+        <= bounds.last_month
+
+),
+
+-- each KPI's value per month, from the marts that define it
+
+values_volume as (
+
+    select
+        period_month,
+        'mql_volume_attainment' as kpi,
+        {{ share('sum(mql_count)', 'sum(mql_target)') }} as kpi_value
+    from volume
+    where campaign_name = '(all)'
+    group by period_month
+
+),
+
+values_conversion as (
+
+    select period_month, 'mql_to_sql_rate' as kpi, mql_to_sql_rate as kpi_value
+    from periods
+    where {{ all_breakdowns }}
+
+),
+
+values_sla as (
+
+    -- hand-offs whose outcome is decided (pending ones are not yet)
+    select
+        cast({{ dbt.date_trunc('month', local_time('handoff_at')) }} as date) as period_month,
+        'sla_compliance' as kpi,
+        {{ share(
+            "count(case when outcome = 'met' then 1 end)",
+            "count(case when outcome <> 'pending' then 1 end)"
+        ) }} as kpi_value
+    from responses
+    group by 1
+
+),
+
+values_feedback as (
+
+    select
+        cast({{ dbt.date_trunc('month', local_time('handoff_at')) }} as date) as period_month,
+        'feedback_coverage' as kpi,
+        {{ share(
+            "count(case when is_feedback_complete then 1 end)",
+            "count(case when feedback_status <> 'pending' then 1 end)"
+        ) }} as kpi_value
+    from feedback
+    group by 1
+
+),
+
+values_completeness as (
+
+    select
+        sal_month as period_month,
+        'key_field_completeness' as kpi,
+        key_field_completeness as kpi_value
+    from completeness
+    where team = '(all)'
+
+),
+
+values_rejections as (
+
+    -- rejections (not the leads sent back to nurturing) for out of target ("hors cible")
+    select
+        cast({{ dbt.date_trunc('month', local_time('disqualified_at')) }} as date)
+            as period_month,
+        'out_of_target_share' as kpi,
+        {{ share(
+            "count(case when disqualification_reason = 'out_of_target' then 1 end)",
+            "count(*)"
+        ) }} as kpi_value
+    from funnel
+    where disqualified_at is not null
+        and not is_nurtured
+    group by 1
+
+),
+
+values_nurturing as (
+
+    select period_month, 'nurturing_share' as kpi, nurturing_share as kpi_value
+    from nurturing
+    where {{ all_breakdowns }}
+
+),
+
+values_cycle as (
+
+    -- inbound deals: opportunities of a cycle Marketing handed over
+    select
+        cast({{ dbt.date_trunc('month', local_time('opportunities.closed_at')) }} as date)
+            as period_month,
+        'inbound_sales_cycle_days' as kpi,
+        round(
+            percentile_cont(0.5) within group (
+                order by {{ minutes_between('funnel.created_at', 'opportunities.closed_at') }}
+            ) / 1440.0,
+            2
+        ) as kpi_value
+    from opportunities
+    inner join funnel
+        on opportunities.unified_lead_id = funnel.unified_lead_id
+        and opportunities.cycle = funnel.cycle
+    where opportunities.is_won
+        and funnel.handoff_at is not null
+        and opportunities.closed_at is not null
+    group by 1
+
+),
+
+kpi_values as (
+
+    select * from values_volume
+    union all select * from values_conversion
+    union all select * from values_sla
+    union all select * from values_feedback
+    union all select * from values_completeness
+    union all select * from values_rejections
+    union all select * from values_nurturing
+    union all select * from values_cycle
+
+),
+
+-- every KPI the committee follows, every month (a month without data has no value)
+
+scorecard as (
+
+    select
+        months.period_month,
+        kpis.kpi,
+        kpis.description,
+        kpi_values.kpi_value,
+        kpis.target,
+        kpis.better,
+        kpis.at_risk_margin,
+        lag(kpi_values.kpi_value) over (
+            partition by kpis.kpi
+            order by months.period_month
+        ) as previous_value
+    from months
+    cross join kpis
+    left join kpi_values
+        on months.period_month = kpi_values.period_month
+        and kpis.kpi = kpi_values.kpi
+
+),
+
+final as (
+
+    select
+        scorecard.period_month,
+        scorecard.kpi,
+        scorecard.description,
+        round(scorecard.kpi_value, 4) as kpi_value,
+        scorecard.target,
+        round(scorecard.previous_value, 4) as previous_value,
+        round(scorecard.kpi_value - scorecard.previous_value, 4) as change,
+        case
+            when scorecard.kpi_value is null then null
+            -- how far the value is on the wrong side of the target (0 or less: met)
+            when (case when scorecard.better = 'higher'
+                    then scorecard.target - scorecard.kpi_value
+                    else scorecard.kpi_value - scorecard.target end) <= 0
+                then 'on_track'
+            when (case when scorecard.better = 'higher'
+                    then scorecard.target - scorecard.kpi_value
+                    else scorecard.kpi_value - scorecard.target end)
+                    <= scorecard.at_risk_margin
+                then 'at_risk'
+            else 'off_track'
+        end as status,
+        scorecard.better,
+        scorecard.at_risk_margin,
+        scorecard.period_month = bounds.last_month as is_month_in_progress
+    from scorecard
+    cross join bounds
+
+)
+
+select * from final

@@ -1,0 +1,129 @@
+with
+
+funnel as (
+
+    select * from {{ ref('fct_lead_funnel') }}
+
+),
+
+targets as (
+
+    select * from {{ ref('mql_volume_targets') }}
+
+),
+
+-- calendar months (reporting time zone) from the first MQL to the as-of month
+
+bounds as (
+
+    select
+        cast({{ dbt.date_trunc('month', 'min(' ~ local_time('mql_at') ~ ')') }} as date)
+            as first_month,
+        cast({{ dbt.date_trunc('month', local_time(as_of())) }} as date) as last_month
+    from funnel
+
+),
+
+months as (
+
+    select
+        cast({{ dbt.dateadd('month', 'series.generated_number - 1', 'bounds.first_month') }}
+            as date) as period_month
+    from ({{ dbt.generate_series(1200) }}) as series
+    cross join bounds
+    where {{ dbt.dateadd('month', 'series.generated_number - 1', 'bounds.first_month') }}
+        <= bounds.last_month
+
+),
+
+-- MQLs per month, per segment and channel, and per campaign within them
+
+mqls as (
+
+    select
+        cast({{ dbt.date_trunc('month', local_time('mql_at')) }} as date) as period_month,
+        coalesce(segment, '(unknown)') as segment,
+        coalesce(channel, '(unknown)') as channel,
+        coalesce(campaign_name, '(unknown)') as campaign_name
+    from funnel
+    where mql_at is not null
+
+),
+
+mql_counts as (
+
+    select
+        period_month,
+        segment,
+        channel,
+        coalesce(campaign_name, '(all)') as campaign_name,
+        count(*) as mql_count
+    from mqls
+    group by grouping sets (
+        (period_month, segment, channel),
+        (period_month, segment, channel, campaign_name)
+    )
+
+),
+
+-- the target of each month: the targets in force that month (a target without a campaign
+-- is the segment and channel's as a whole)
+
+month_targets as (
+
+    select
+        months.period_month,
+        targets.segment,
+        targets.channel,
+        coalesce(targets.campaign, '(all)') as campaign_name,
+        cast(sum(targets.mqls_per_month) as {{ dbt.type_bigint() }}) as mql_target
+    from months
+    inner join targets
+        on (targets.from_month is null
+            or {{ dbt.concat(["targets.from_month", "'-01'"]) }}
+                <= cast(months.period_month as {{ dbt.type_string() }}))
+        and (targets.until_month is null
+            or {{ dbt.concat(["targets.until_month", "'-01'"]) }}
+                >= cast(months.period_month as {{ dbt.type_string() }}))
+    group by months.period_month, targets.segment, targets.channel,
+        coalesce(targets.campaign, '(all)')
+
+),
+
+cells as (
+
+    select period_month, segment, channel, campaign_name from mql_counts
+    union
+    select period_month, segment, channel, campaign_name from month_targets
+
+),
+
+final as (
+
+    select
+        cells.period_month,
+        cells.segment,
+        cells.channel,
+        cells.campaign_name,
+        coalesce(mql_counts.mql_count, 0) as mql_count,
+        month_targets.mql_target,
+        {{ share('coalesce(mql_counts.mql_count, 0)', 'month_targets.mql_target') }}
+            as attainment,
+        coalesce(mql_counts.mql_count, 0) - month_targets.mql_target as gap_to_target,
+        cells.period_month = bounds.last_month as is_month_in_progress
+    from cells
+    cross join bounds
+    left join mql_counts
+        on cells.period_month = mql_counts.period_month
+        and cells.segment = mql_counts.segment
+        and cells.channel = mql_counts.channel
+        and cells.campaign_name = mql_counts.campaign_name
+    left join month_targets
+        on cells.period_month = month_targets.period_month
+        and cells.segment = month_targets.segment
+        and cells.channel = month_targets.channel
+        and cells.campaign_name = month_targets.campaign_name
+
+)
+
+select * from final

@@ -1,0 +1,64 @@
+"""dbt seeds of the committee's targets: the MQL volume targets (``sla.volume_targets``) and the
+KPIs the committee follows (``committee``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from smarketing.config.committee import KPI_DESCRIPTIONS
+from smarketing.config.models import SmarketingConfig
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def mql_volume_targets_csv(config: SmarketingConfig) -> str:
+    """segment, channel, campaign, mqls_per_month, from_month, until_month (empty: no bound;
+    an empty campaign: the target of the segment and channel as a whole)."""
+    rows = [
+        [
+            target.segment,
+            target.channel,
+            target.campaign or "",
+            str(target.mqls_per_month),
+            target.from_month or "",
+            target.until_month or "",
+        ]
+        for target in config.sla.volume_targets
+    ]
+    return _csv(
+        ["segment", "channel", "campaign", "mqls_per_month", "from_month", "until_month"], rows
+    )
+
+
+def committee_kpis_csv(config: SmarketingConfig) -> str:
+    """kpi, description, target, better, at_risk_margin: one row per KPI the committee follows."""
+    rows = [
+        [
+            name,
+            KPI_DESCRIPTIONS[name],
+            _number(kpi.target),
+            kpi.better,
+            _number(kpi.at_risk_margin),
+        ]
+        for name, kpi in config.committee.kpis.items()
+    ]
+    return _csv(["kpi", "description", "target", "better", "at_risk_margin"], rows)
+
+
+def committee_settings_csv(config: SmarketingConfig) -> str:
+    """setting, value: when a month is closed (``closes_on_working_day``)."""
+    return _csv(
+        ["setting", "value"],
+        [["closes_on_working_day", str(config.committee.closes_on_working_day)]],
+    )
