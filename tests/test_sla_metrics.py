@@ -178,3 +178,67 @@ def test_crm_completeness_equals_the_exports(con) -> None:
         """
     ).fetchone()[0]
     assert totals == 0
+
+
+def test_sla_compliance_per_owner_equals_the_truth(con) -> None:
+    expected = set(
+        con.execute(
+            """
+            select cast(date_trunc('month', timezone('Europe/Paris',
+                    cast(handoff_at as timestamptz))) as date),
+                owner_team, owner_id, count(*),
+                count(case when outcome = 'met' then 1 end),
+                count(case when outcome = 'breached_open' then 1 end),
+                count(case when routed_correctly = 'true' then 1 end)
+            from truth_sla group by all
+            """
+        ).fetchall()
+    )
+    got = set(
+        con.execute(
+            "select handoff_month, team, owner_id, handoff_count, met_count, "
+            "breached_open_count, routed_correctly_count from marts.fct_sla_compliance "
+            "where segment = '(all)' and channel = '(all)' and owner_id <> '(all)'"
+        ).fetchall()
+    )
+    assert len(expected) > 100
+    assert got == expected
+
+
+def test_rejection_reasons_equal_the_truth(con) -> None:
+    expected = dict(
+        con.execute(
+            "select coalesce(nullif(disqualification_reason, ''), 'other'), count(*) "
+            "from truth_cycles where disqualified_at <> '' group by 1"
+        ).fetchall()
+    )
+    rows = con.execute(
+        "select disqualification_reason, disqualified_count, reason_rank, cumulative_share "
+        "from marts.fct_rejection_reasons where period_month is null and segment = '(all)' "
+        "and channel = '(all)' and team = '(all)' order by reason_rank"
+    ).fetchall()
+    assert {reason: count for reason, count, _, _ in rows} == expected
+    counts = [count for _, count, _, _ in rows]
+    assert counts == sorted(counts, reverse=True)  # Pareto order
+    assert rows[-1][3] == 1.0
+
+
+def test_key_field_completeness_adds_up_to_dim_leads(con) -> None:
+    rows = con.execute(
+        "select field, record_sources, lead_count, filled_count "
+        "from marts.fct_key_field_completeness"
+    ).fetchall()
+    total = con.execute("select count(*) from marts.dim_leads").fetchone()[0]
+    by_field: dict[str, dict[str, tuple[int, int]]] = {}
+    for field, sources, leads, filled in rows:
+        by_field.setdefault(field, {})[sources] = (leads, filled)
+    assert set(by_field) >= {"email", "phone", "key_fields"}
+    for field, groups in by_field.items():
+        assert groups["(all)"][0] == total
+        parts = [value for sources, value in groups.items() if sources != "(all)"]
+        assert sum(leads for leads, _ in parts) == total
+        assert sum(filled for _, filled in parts) == groups["(all)"][1]
+        filled = con.execute(f"select count(*) from marts.dim_leads where has_{field}").fetchone()[
+            0
+        ]
+        assert groups["(all)"][1] == filled

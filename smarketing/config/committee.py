@@ -35,6 +35,19 @@ KPI_DESCRIPTIONS: dict[str, str] = {
 }
 
 
+# how the dashboard shows a value: a share (0-1, shown as %) or a number of days
+KPI_UNITS: dict[str, str] = {
+    "mql_volume_attainment": "share",
+    "mql_to_sql_rate": "share",
+    "sla_compliance": "share",
+    "feedback_coverage": "share",
+    "key_field_completeness": "share",
+    "out_of_target_share": "share",
+    "nurturing_share": "share",
+    "inbound_sales_cycle_days": "days",
+}
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from smarketing.config.committee import KPI_DESCRIPTIONS
+from smarketing.config.committee import KPI_DESCRIPTIONS, KPI_UNITS
 from smarketing.config.models import SmarketingConfig
 
 
@@ -42,18 +42,24 @@ def mql_volume_targets_csv(config: SmarketingConfig) -> str:
 
 
 def committee_kpis_csv(config: SmarketingConfig) -> str:
-    """kpi, description, target, better, at_risk_margin: one row per KPI the committee follows."""
+    """kpi, description, unit, display_order, target, better, at_risk_margin: one row per KPI
+    the committee follows, in the YAML's order."""
     rows = [
         [
             name,
             KPI_DESCRIPTIONS[name],
+            KPI_UNITS[name],
+            str(order),
             _number(kpi.target),
             kpi.better,
             _number(kpi.at_risk_margin),
         ]
-        for name, kpi in config.committee.kpis.items()
+        for order, (name, kpi) in enumerate(config.committee.kpis.items(), start=1)
     ]
-    return _csv(["kpi", "description", "target", "better", "at_risk_margin"], rows)
+    return _csv(
+        ["kpi", "description", "unit", "display_order", "target", "better", "at_risk_margin"],
+        rows,
+    )
 
 
 def committee_settings_csv(config: SmarketingConfig) -> str:

@@ -27,15 +27,9 @@ volume as (
 
 ),
 
-responses as (
+compliance as (
 
-    select * from {{ ref('fct_sla_lead_response') }}
-
-),
-
-feedback as (
-
-    select * from {{ ref('fct_sla_feedback') }}
+    select * from {{ ref('fct_sla_compliance') }}
 
 ),
 
@@ -104,30 +98,22 @@ values_conversion as (
 
 values_sla as (
 
-    -- hand-offs whose outcome is decided (pending ones are not yet)
-    select
-        cast({{ dbt.date_trunc('month', local_time('handoff_at')) }} as date) as period_month,
-        'sla_compliance' as kpi,
-        {{ share(
-            "count(case when outcome = 'met' then 1 end)",
-            "count(case when outcome <> 'pending' then 1 end)"
-        ) }} as kpi_value
-    from responses
-    group by 1
+    -- first touch within the limit, over the hand-offs whose outcome is decided
+    select handoff_month as period_month, 'sla_compliance' as kpi, sla_compliance as kpi_value
+    from compliance
+    where segment = '(all)' and channel = '(all)' and team = '(all)'
 
 ),
 
 values_feedback as (
 
+    -- decided on time with a reason where owed, over the hand-offs whose deadline passed
     select
-        cast({{ dbt.date_trunc('month', local_time('handoff_at')) }} as date) as period_month,
+        handoff_month as period_month,
         'feedback_coverage' as kpi,
-        {{ share(
-            "count(case when is_feedback_complete then 1 end)",
-            "count(case when feedback_status <> 'pending' then 1 end)"
-        ) }} as kpi_value
-    from feedback
-    group by 1
+        feedback_coverage as kpi_value
+    from compliance
+    where segment = '(all)' and channel = '(all)' and team = '(all)'
 
 ),
 
@@ -213,6 +199,8 @@ scorecard as (
         months.period_month,
         kpis.kpi,
         kpis.description,
+        kpis.unit,
+        kpis.display_order,
         kpi_values.kpi_value,
         kpis.target,
         kpis.better,
@@ -235,6 +223,8 @@ final as (
         scorecard.period_month,
         scorecard.kpi,
         scorecard.description,
+        scorecard.unit,
+        scorecard.display_order,
         round(scorecard.kpi_value, 4) as kpi_value,
         scorecard.target,
         round(scorecard.previous_value, 4) as previous_value,
