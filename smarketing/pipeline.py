@@ -1,9 +1,11 @@
-"""Running the whole Dagster job in this process, with a short summary at the end."""
+"""Running the whole Dagster job in this process, with a short summary at the end: the load,
+the data-governance checks, and whether the run was published or held back (and why)."""
 
 from __future__ import annotations
 
 import os
 import time
+import uuid
 from pathlib import Path
 
 import click
@@ -34,30 +36,74 @@ def dagster_home(settings: Settings) -> Path:
 
 
 def run_pipeline(settings: Settings) -> bool:
+    """Run the job; True when it succeeded (built, checked and published)."""
     dagster_home(settings)
-    from dagster import DagsterInstance
+    from smarketing.publish import begin_run, finish_if_running
 
-    from dagster_project.definitions import defs
-    from dagster_project.defs.automation.definitions import PIPELINE_JOB
-
+    release_interrupted_run(settings)
+    # the run id is chosen here so the status file says "running" before anything can fail
+    run_id = str(uuid.uuid4())
+    begin_run(settings, run_id)
     started = time.monotonic()
     click.echo(f"Loading {settings.inbox} into {settings.warehouse} …", err=True)
-    job = defs.resolve_job_def(PIPELINE_JOB)
-    with DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        )
+    try:
+        from dagster import DagsterInstance
+
+        from dagster_project.definitions import defs
+        from dagster_project.defs.automation.definitions import PIPELINE_JOB
+
+        job = defs.resolve_job_def(PIPELINE_JOB)
+        with DagsterInstance.get() as instance:
+            result = job.execute_in_process(
+                instance=instance,
+                run_id=run_id,
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            )
+    except Exception as exc:  # definitions that do not load (a broken suite file…)
+        finish_if_running(settings, run_id, [f"the pipeline could not run: {exc}"])
+        raise
+    failures = [
+        f"step {event.step_key} failed: {event.message}"
+        for event in result.all_events
+        if event.is_failure and event.step_key
+    ]
+    finish_if_running(settings, run_id, failures or ["the run ended without publishing"])
     elapsed = time.monotonic() - started
     print_summary(settings)
+    print_quality(settings, run_id)
+    print_publication(settings)
     status = "succeeded" if result.success else "FAILED"
     click.echo(f"Pipeline {status} in {elapsed:.0f} s (run {result.run_id}).")
     if not result.success:
-        for event in result.all_events:
-            if event.is_failure:
-                click.echo(f"  failed: {event.step_key}: {event.message}", err=True)
+        for failure in failures:
+            click.echo(f"  failed: {failure}", err=True)
     return result.success
+
+
+def release_interrupted_run(settings: Settings) -> None:
+    """The last run never finished: refuse to start while its process still runs; otherwise it
+    was killed, so mark it failed in Dagster and free the pool slot it held (else every later
+    run waits for that slot forever). ``begin_run`` then records it as interrupted."""
+    from dagster import DagsterInstance
+
+    from smarketing.publish import read_status
+
+    previous = read_status(settings.publication_status)
+    if previous is None or previous.status != "running":
+        return
+    if previous.process_alive():
+        raise click.ClickException(
+            f"run {previous.run_id} (process {previous.pid}, started {previous.started_at}) "
+            "is still running: wait for it to finish"
+        )
+    with DagsterInstance.get() as instance:
+        run = instance.get_run_by_id(previous.run_id)
+        if run is not None and not run.is_finished:
+            instance.report_run_failed(
+                run, "interrupted: its process stopped before the run finished (killed or crashed)"
+            )
+        instance.event_log_storage.free_concurrency_slots_for_run(previous.run_id)
 
 
 def print_summary(settings: Settings) -> None:
@@ -78,3 +124,51 @@ def print_summary(settings: Settings) -> None:
         click.echo(
             f"  {status:<20} {files:>4} file(s), {loaded:>10,} rows loaded, {rejected:>6,} rejected"
         )
+
+
+def print_quality(settings: Settings, run_id: str) -> None:
+    """The run's Great Expectations results: counts, then every expectation not passed."""
+    from smarketing.quality.history import run_quality
+
+    if not settings.warehouse.exists():
+        return
+    try:
+        con = duckdb.connect(str(settings.warehouse), read_only=True)
+    except duckdb.Error:
+        return
+    try:
+        quality = run_quality(con, run_id)
+    finally:
+        con.close()
+    if not quality.validations:
+        return
+    click.echo(
+        f"Quality checks (Great Expectations): {quality.passed} passed, "
+        f"{quality.blocking_failed} blocking failed, {quality.warnings_failed} warning(s), "
+        f"{quality.errors} engine error(s)"
+    )
+    for line in quality.problems:
+        click.echo(f"  {line}")
+
+
+def print_publication(settings: Settings) -> None:
+    """Published or held back, from the status file the dashboard reads too."""
+    from smarketing.publish import read_status
+
+    status = read_status(settings.publication_status)
+    if status is None:
+        return
+    if status.status == "published":
+        click.echo(f"Published: {settings.serving} (run {status.run_id}, {status.finished_at})")
+    else:
+        click.echo(f"Publication HELD BACK (run {status.run_id}, {status.status}):")
+        for line in (status.reason or "").splitlines():
+            click.echo(f"  {line}")
+        if status.last_published_at:
+            click.echo(
+                f"Readers keep {settings.serving}, published {status.last_published_at} "
+                f"(run {status.last_published_run_id})."
+            )
+        else:
+            click.echo(f"Nothing published yet: {settings.serving} does not exist.")
+    click.echo(f"Status: {settings.publication_status}; Data Docs: {status.data_docs}")

@@ -8,9 +8,15 @@ from pathlib import Path
 
 INBOX_ENV = "SMARKETING_INBOX"
 WAREHOUSE_ENV = "SMARKETING_WAREHOUSE"
+SERVING_ENV = "SMARKETING_SERVING"
+DATA_DOCS_ENV = "SMARKETING_DATA_DOCS"
 # The instant time-dependent outcomes are decided at (read by dbt's as_of() macro).
 AS_OF_ENV = "SMARKETING_AS_OF"
 DEFAULT_DATA_DIR = Path("data")
+SERVING_FILE = "serving.duckdb"
+DATA_DOCS_DIR = "data_docs"
+PUBLICATION_STATUS_FILE = "publication.json"
+QUALITY_HISTORY_FILE = "quality_history.parquet"
 
 
 @dataclass(frozen=True)
@@ -18,15 +24,39 @@ class Settings:
     inbox: Path
     """Folder the exports are dropped into (searched recursively)."""
     warehouse: Path
-    """DuckDB file the pipeline builds."""
+    """DuckDB file the pipeline builds (the working copy: one writer, no readers)."""
+    serving: Path
+    """Read-only copy the dashboard and analysts read, replaced atomically by each publication."""
+    data_docs: Path
+    """Folder of the Great Expectations Data Docs (static HTML) of the last run."""
 
     @classmethod
     def from_env(cls) -> Settings:
         inbox = os.environ.get(INBOX_ENV) or str(DEFAULT_DATA_DIR / "inbox")
-        warehouse = os.environ.get(WAREHOUSE_ENV) or str(DEFAULT_DATA_DIR / "warehouse.duckdb")
-        return cls(inbox=Path(inbox).resolve(), warehouse=Path(warehouse).resolve())
+        warehouse = Path(
+            os.environ.get(WAREHOUSE_ENV) or str(DEFAULT_DATA_DIR / "warehouse.duckdb")
+        ).resolve()
+        # beside the warehouse unless set: same file system, so os.replace is atomic
+        serving = Path(os.environ.get(SERVING_ENV) or warehouse.parent / SERVING_FILE).resolve()
+        data_docs = Path(os.environ.get(DATA_DOCS_ENV) or serving.parent / DATA_DOCS_DIR).resolve()
+        return cls(
+            inbox=Path(inbox).resolve(), warehouse=warehouse, serving=serving, data_docs=data_docs
+        )
+
+    @property
+    def publication_status(self) -> Path:
+        """JSON beside the serving copy: the last run, its status and why, the last publication."""
+        return self.serving.parent / PUBLICATION_STATUS_FILE
+
+    @property
+    def quality_history(self) -> Path:
+        """Parquet beside the serving copy: every check result of every run, held back or not."""
+        return self.serving.parent / QUALITY_HISTORY_FILE
 
     def export_env(self) -> None:
-        """Make the resolved paths visible to child processes (dbt reads them from the env)."""
+        """Make the resolved paths visible to child processes (dbt reads them from the env).
+
+        The serving copy and the Data Docs are left out: no child needs them, and they follow
+        the warehouse when not set."""
         os.environ[INBOX_ENV] = str(self.inbox)
         os.environ[WAREHOUSE_ENV] = str(self.warehouse)

@@ -4,17 +4,21 @@ import hashlib
 
 import dagster as dg
 
+from dagster_project.defs.publish.definitions import hold_back_publication
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.ingest.loading import inbox_files
 
 PIPELINE_JOB = "smarketing_pipeline"
 
-# One process, one step at a time: DuckDB allows a single writer.
+# One process, one step at a time: DuckDB allows a single writer. A failed step holds the
+# publication back (the hook records why; the serving copy is left as it was).
 pipeline_job = dg.define_asset_job(
     PIPELINE_JOB,
     selection=dg.AssetSelection.all(),
     executor_def=dg.in_process_executor,
-    description="Load the inbox, build and test every dbt model.",
+    hooks={hold_back_publication},
+    description="Load the inbox, build and test every dbt model, run the data-governance "
+    "checks, then publish the serving copy (or hold it back).",
 )
 
 daily = dg.ScheduleDefinition(

@@ -1,0 +1,423 @@
+"""Write-audit-publish: the serving copy readers use changes only when every blocking check
+passed. Unit tests of the copy and the records on tiny warehouses, then one scenario through
+``smarketing run`` on a copy of the ``small`` fixture's published state: a run killed during
+dbt, a delivery with a planted defect (held back), its correction (published), with another
+process reading the serving copy all along."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import psutil
+import pytest
+
+from dagster_project.defs.publish.definitions import PublicationResource, serving_copy
+from dagster_project.lib.warehouse import WarehouseResource
+from smarketing.publish import CheckCounts, begin_run, hold_back, publish, read_status
+from smarketing.publish.records import PublicationRecord
+from smarketing.publish.serving import PublishError, replace_serving_copy
+from smarketing.publish.status import PublicationStatus
+from smarketing.settings import Settings
+
+RUN_TIMEOUT = 900
+READER = r"""
+import json, sys, time
+from pathlib import Path
+import duckdb
+
+serving, stop = Path(sys.argv[1]), Path(sys.argv[2])
+reads, errors, runs = 0, [], []
+while not stop.exists():
+    try:
+        con = duckdb.connect(str(serving), read_only=True)
+        try:
+            con.execute("select count(*) from marts.dim_leads").fetchone()
+            run = con.execute(
+                "select run_id from audit.publications where status = 'published' "
+                "order by finished_at desc limit 1"
+            ).fetchone()[0]
+        finally:
+            con.close()
+        reads += 1
+        if run not in runs:
+            runs.append(run)
+    except Exception as exc:
+        errors.append(f"{type(exc).__name__}: {exc}")
+    time.sleep(0.02)
+print(json.dumps({"reads": reads, "errors": errors, "runs": runs}))
+"""
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def settings_in(root: Path) -> Settings:
+    return Settings(
+        inbox=root / "inbox",
+        warehouse=root / "warehouse.duckdb",
+        serving=root / "serving.duckdb",
+        data_docs=root / "data_docs",
+    )
+
+
+def tiny_warehouse(path: Path, leads: int) -> None:
+    con = duckdb.connect(str(path))
+    con.execute("create schema marts; create schema staging")
+    con.execute(f"create table marts.dim_leads as select range as id from range({leads})")
+    con.execute("create view staging.v as select count(*) as n from marts.dim_leads")
+    con.close()
+
+
+def record(run_id: str) -> PublicationRecord:
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    return PublicationRecord(run_id, now, now, "published", None, CheckCounts(passed=3), "x")
+
+
+# --- the serving copy and the records, on tiny warehouses -----------------------------------
+
+
+def test_the_serving_copy_is_swapped_in_whole_and_open_readers_keep_theirs(
+    tmp_path: Path,
+) -> None:
+    warehouse, serving = tmp_path / "w.duckdb", tmp_path / "serving.duckdb"
+    tiny_warehouse(warehouse, 3)
+    replace_serving_copy(warehouse, serving, record("run-1"))
+    reader = duckdb.connect(str(serving), read_only=True)
+    con = duckdb.connect(str(warehouse))
+    con.execute("insert into marts.dim_leads values (99)")
+    con.close()
+    replace_serving_copy(warehouse, serving, record("run-2"))
+    # the reader opened before the swap still reads the copy it opened
+    assert reader.execute("select n from staging.v").fetchone() == (3,)
+    reader.close()
+    fresh = duckdb.connect(str(serving), read_only=True)
+    assert fresh.execute("select n from staging.v").fetchone() == (4,)
+    assert fresh.execute("select run_id, status from audit.publications").fetchall() == [
+        ("run-2", "published")
+    ]
+    fresh.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["serving.duckdb", "w.duckdb"]
+    with pytest.raises(PublishError, match="is the warehouse itself"):
+        replace_serving_copy(warehouse, warehouse, record("run-3"))
+
+
+def test_a_hold_back_keeps_the_last_publication_and_says_why(tmp_path: Path) -> None:
+    settings = settings_in(tmp_path)
+    tiny_warehouse(settings.warehouse, 3)
+    begin_run(settings, "good")
+    publish(settings, "good", None, CheckCounts(passed=5))
+    published = sha256(settings.serving)
+    begin_run(settings, "bad")
+    hold_back(settings, "bad", ["blocking check failed: x"], counts=CheckCounts(failed=1))
+    hold_back(settings, "bad", ["step y failed: z", "blocking check failed: x"])
+    assert sha256(settings.serving) == published
+    status = read_status(settings.publication_status)
+    assert status is not None
+    assert (status.run_id, status.status, status.last_published_run_id) == (
+        "bad",
+        "held_back",
+        "good",
+    )
+    assert status.reason == "blocking check failed: x\nstep y failed: z"
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    rows = con.execute(
+        "select run_id, status, reason from audit.publications order by finished_at"
+    ).fetchall()
+    con.close()
+    assert rows == [
+        ("good", "published", None),
+        ("bad", "held_back", "blocking check failed: x\nstep y failed: z"),
+    ]
+    assert settings.quality_history.is_file()
+
+
+def test_a_run_that_never_finished_is_recorded_as_interrupted(tmp_path: Path) -> None:
+    settings = settings_in(tmp_path)
+    begin_run(settings, "killed")
+    begin_run(settings, "next")
+    status = read_status(settings.publication_status)
+    assert status is not None and (status.run_id, status.status) == ("next", "running")
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    ((run_id, outcome, reason),) = con.execute(
+        "select run_id, status, reason from audit.publications"
+    ).fetchall()
+    con.close()
+    assert (run_id, outcome) == ("killed", "held_back")
+    assert reason.startswith("interrupted: run killed started at")
+
+
+def test_a_running_status_knows_whether_its_process_still_runs(tmp_path: Path) -> None:
+    settings = settings_in(tmp_path)
+    begin_run(settings, "now")
+    status = read_status(settings.publication_status)
+    assert status is not None and status.pid == os.getpid()
+    assert status.process_alive()  # this very process
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert not replace(status, pid=int(gone.stdout)).process_alive()
+
+
+def test_a_run_that_did_not_run_every_check_is_not_published(tmp_path: Path) -> None:
+    """Materializing the publication alone (e.g. from the Dagster UI) runs no check: held back."""
+    settings = settings_in(tmp_path)
+    tiny_warehouse(settings.warehouse, 3)
+    result = dg.materialize(
+        [serving_copy],
+        resources={
+            "warehouse": WarehouseResource(inbox=str(tmp_path), warehouse=str(settings.warehouse)),
+            "publication": PublicationResource.from_settings(settings),
+        },
+        raise_on_error=False,
+    )
+    assert not result.success
+    assert not settings.serving.exists()
+    status = read_status(settings.publication_status)
+    assert status is not None and status.status == "held_back"
+    assert (status.reason or "").startswith("not checked in this run: ")
+    assert "inbound_leads" in (status.reason or "")
+
+
+# --- the scenario through `smarketing run` -------------------------------------------------
+
+
+def command(root: Path, cutoff: str) -> tuple[list[str], dict[str, str]]:
+    env = {
+        **os.environ,
+        "SMARKETING_INBOX": str(root / "inbox"),
+        "SMARKETING_WAREHOUSE": str(root / "warehouse.duckdb"),
+        "SMARKETING_SERVING": str(root / "serving.duckdb"),
+        "SMARKETING_DATA_DOCS": str(root / "data_docs"),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+    }
+    return [sys.executable, "-m", "smarketing.cli", "run", "--as-of", cutoff], env
+
+
+def run(root: Path, cutoff: str) -> dict:
+    args, env = command(root, cutoff)
+    done = subprocess.run(
+        args, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False
+    )
+    return {
+        "returncode": done.returncode,
+        "stdout": done.stdout,
+        "stderr": done.stderr,
+        "serving": sha256(root / "serving.duckdb"),
+        "status": json.loads((root / "publication.json").read_text(encoding="utf-8")),
+    }
+
+
+def run_killed_during_dbt(root: Path, cutoff: str) -> dict:
+    """Start a run, and kill -9 its whole process group once dbt is building."""
+    args, env = command(root, cutoff)
+    process = subprocess.Popen(
+        args,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: dbt dies with it
+    )
+    deadline = time.monotonic() + RUN_TIMEOUT
+    descendants: list[psutil.Process] = []
+    try:
+        while not dbt_is_building(process.pid):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("the run ended before dbt could be caught building")
+            time.sleep(0.2)
+        time.sleep(2)
+        descendants = psutil.Process(process.pid).children(recursive=True)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        for child in descendants:  # anything that left the process group
+            if child.is_running():
+                child.kill()
+    return {
+        "pid": process.pid,
+        "returncode": process.returncode,
+        "serving": sha256(root / "serving.duckdb"),
+        "status": json.loads((root / "publication.json").read_text(encoding="utf-8")),
+    }
+
+
+def dbt_is_building(pid: int) -> bool:
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return False
+    for child in children:
+        try:
+            cmdline = child.cmdline()
+        except psutil.Error:
+            continue
+        if "build" in cmdline and any(Path(part).name == "dbt" for part in cmdline):
+            return True
+    return False
+
+
+def write_leads(source: Path, target: Path, blank_inbound_email_every: int | None) -> int:
+    """Re-deliver the Salesforce leads as a new file (other bytes, LF line ends), blanking the
+    e-mail of one inbound lead in BLANK_INBOUND_EMAIL_EVERY; returns the leads blanked."""
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    blanked = 0
+    inbound = [r for r in rows if r["LeadSource"] != "Outbound Prospecting"]
+    for i, row in enumerate(inbound):
+        if blank_inbound_email_every and i % blank_inbound_email_every == 0 and row["Email"]:
+            row["Email"] = ""
+            blanked += 1
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return blanked
+
+
+@pytest.fixture(scope="module")
+def scenario(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    source = small["root"]
+    root = tmp_path_factory.mktemp("publish")
+    for name in ("warehouse.duckdb", "serving.duckdb", "publication.json"):
+        shutil.copyfile(source / name, root / name)
+    shutil.copytree(source / "inbox", root / "inbox")
+    cutoff = json.loads((source / "truth" / "manifest.json").read_text(encoding="utf-8"))["cutoff"]
+    published_before = read_status(root / "publication.json")
+    assert published_before is not None and published_before.status == "published"
+    observed: dict = {
+        "root": root,
+        "before": published_before,
+        "serving": sha256(root / "serving.duckdb"),
+    }
+    observed["killed"] = run_killed_during_dbt(root, cutoff)
+
+    stop = root / "stop-reader"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(root / "serving.duckdb"), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        leads = root / "inbox" / "salesforce" / "Lead.csv"
+        observed["blanked"] = write_leads(leads, leads.with_name("Lead-defect.csv"), 10)
+        observed["defect"] = run(root, cutoff)
+        write_leads(leads, leads.with_name("Lead-corrected.csv"), None)
+        observed["corrected"] = run(root, cutoff)
+    finally:
+        stop.touch()
+        out, _ = reader.communicate(timeout=60)
+    observed["reader"] = json.loads(out)
+    yield observed
+
+
+def test_the_small_runs_published_a_serving_copy(small: dict) -> None:
+    root = small["root"]
+    status = read_status(root / "publication.json")
+    assert status is not None and status.status == "published"
+    assert status.last_published_run_id == status.run_id
+    assert Path(status.data_docs).is_file()
+    con = duckdb.connect(str(root / "serving.duckdb"), read_only=True)
+    publications = con.execute(
+        "select run_id, status from audit.publications order by finished_at"
+    ).fetchall()
+    leads = con.execute("select count(*) from marts.dim_leads").fetchone()[0]
+    con.close()
+    assert [s for _, s in publications] == ["published", "published"]
+    assert publications[-1][0] == status.run_id
+    assert leads > 1000
+    history = duckdb.sql(f"select distinct run_id from '{root / 'quality_history.parquet'}'")
+    assert {r for (r,) in history.fetchall()} == {r for r, _ in publications}
+
+
+def test_a_run_killed_during_dbt_leaves_the_serving_copy_readable_and_unchanged(
+    scenario: dict,
+) -> None:
+    killed = scenario["killed"]
+    assert killed["returncode"] == -signal.SIGKILL
+    assert killed["serving"] == scenario["serving"]
+    # nobody could say otherwise: it was killed; its process is gone
+    assert killed["status"]["status"] == "running"
+    assert killed["status"]["pid"] == killed["pid"]
+    assert not PublicationStatus(**killed["status"]).process_alive()
+    assert killed["status"]["last_published_run_id"] == scenario["before"].run_id
+    # the next run records it as interrupted
+    con = duckdb.connect(str(scenario["root"] / "serving.duckdb"), read_only=True)
+    reason = con.execute(
+        "select reason from audit.publications where run_id = ?", [killed["status"]["run_id"]]
+    ).fetchone()
+    con.close()
+    assert reason is not None and reason[0].startswith("interrupted:")
+
+
+def test_a_planted_defect_holds_the_publication_back(scenario: dict) -> None:
+    defect = scenario["defect"]
+    assert scenario["blanked"] > 30
+    assert defect["returncode"] == 1, defect["stdout"][-3000:] + defect["stderr"][-3000:]
+    assert defect["serving"] == scenario["serving"]  # nothing published
+    status = defect["status"]
+    assert status["status"] == "held_back"
+    assert status["last_published_run_id"] == scenario["before"].run_id
+    assert "blocking check failed: inbound_leads/gx_inbound_email_complete" in status["reason"]
+    assert "(email)" in status["reason"]
+    assert status["checks"]["blocking_failed"] == 1
+    assert "Publication HELD BACK" in defect["stdout"]
+    assert "gx_inbound_email_complete" in defect["stdout"]
+
+
+def test_the_quality_history_of_a_held_back_run_is_beside_the_serving_copy(
+    scenario: dict,
+) -> None:
+    run_id = scenario["defect"]["status"]["run_id"]
+    parquet = scenario["root"] / "quality_history.parquet"
+    rows = duckdb.sql(
+        f"select check_name, severity, status from '{parquet}' "
+        f"where run_id = '{run_id}' and status <> 'passed'"
+    ).fetchall()
+    assert rows == [("gx_inbound_email_complete", "blocking", "failed")]
+
+
+def test_the_corrected_delivery_is_published(scenario: dict) -> None:
+    corrected = scenario["corrected"]
+    assert corrected["returncode"] == 0, corrected["stdout"][-3000:] + corrected["stderr"][-3000:]
+    assert corrected["serving"] != scenario["serving"]
+    status = corrected["status"]
+    assert status["status"] == "published" and status["reason"] is None
+    assert status["last_published_run_id"] == status["run_id"]
+    con = duckdb.connect(str(scenario["root"] / "serving.duckdb"), read_only=True)
+    outcomes = dict(con.execute("select run_id, status from audit.publications").fetchall())
+    missing = con.execute(
+        "select count(*) from staging.stg_salesforce__lead where email is null"
+    ).fetchone()[0]
+    con.close()
+    assert outcomes[scenario["defect"]["status"]["run_id"]] == "held_back"
+    assert outcomes[status["run_id"]] == "published"
+    assert missing < scenario["blanked"]
+
+
+def test_readers_never_see_a_lock_error_while_the_pipeline_runs(scenario: dict) -> None:
+    reader = scenario["reader"]
+    assert reader["errors"] == []
+    assert reader["reads"] > 100
+    # it read the old publication, then the new one, across the swap
+    assert reader["runs"] == [
+        scenario["before"].run_id,
+        scenario["corrected"]["status"]["run_id"],
+    ]
