@@ -9,14 +9,17 @@ SCALE ?= demo
 export SMARKETING_INBOX ?= $(abspath $(DATA)/inbox)
 export SMARKETING_WAREHOUSE ?= $(abspath $(DATA)/warehouse.duckdb)
 export DAGSTER_HOME ?= $(abspath $(DATA)/dagster_home)
+DASHBOARD_PORT ?= 8501
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup demo run test lint bench clean
+.PHONY: help setup demo run dashboard test lint bench clean
 
 help:
-	@echo "make demo   set up, generate demo exports if the inbox is empty, run the whole pipeline"
+	@echo "make demo   set up, generate demo exports if the inbox is empty, run the whole pipeline,"
+	@echo "            then serve the dashboard (http://localhost:$(DASHBOARD_PORT))"
+	@echo "make dashboard  serve the dashboard on the warehouse already built"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make bench  benchmark at large scale (1M people, 10M+ events); writes bench/out/"
 	@echo "make clean  remove the generated data and the warehouse"
@@ -38,6 +41,13 @@ demo: setup
 	@echo "            schemas: raw (as delivered), audit (load audit, rejected rows), staging (typed),"
 	@echo "            identity (record links, stable ids), marts (dim_leads, bridge_lead_source_records)"
 	@echo "Dagster UI: DAGSTER_HOME=$(DAGSTER_HOME) $(UV) run dagster dev -m dagster_project.definitions  (then open http://localhost:3000)"
+	@$(MAKE) --no-print-directory dashboard
+
+# The dashboard reads $(SMARKETING_SERVING) when that file exists, else the warehouse.
+dashboard: setup
+	@echo "Dashboard:  http://localhost:$(DASHBOARD_PORT)  (Ctrl+C stops it)"
+	@$(UV) run streamlit run dashboards/app.py --server.headless=true \
+		--server.port=$(DASHBOARD_PORT) --browser.gatherUsageStats=false --client.toolbarMode=viewer
 
 run: setup
 	@$(UV) run smarketing run

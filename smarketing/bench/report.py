@@ -225,6 +225,8 @@ def render_markdown(report: BenchReport) -> str:
             lines += _sub_rows(
                 f"## {stage.name}: per node (run_results.json)", "node", stage.sub_rows
             )
+        elif stage.name == "dashboard" and stage.sub_rows:
+            lines += _sub_rows("## dashboard: render seconds per page", "page", stage.sub_rows)
         elif stage.name not in ("floor", "dagster") and stage.sub_rows:
             lines += _sub_rows(f"## {stage.name}", "relation", stage.sub_rows)
     comparison = floor_comparison(report)

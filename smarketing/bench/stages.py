@@ -358,6 +358,39 @@ def run_dagster(ctx: BenchContext, name: str) -> StageResult:
     return result
 
 
+def run_dashboard(ctx: BenchContext, name: str) -> StageResult:
+    """Each dashboard page's render time (AppTest, cold and warm cache) on the warehouse the
+    dagster stage built, the only one with every mart."""
+    warehouse = ctx.dagster_dir / "warehouse.duckdb"
+    if not warehouse.is_file():
+        return StageResult(name, status="skipped", notes=[f"no {warehouse}: dagster stage failed"])
+    result_path = ctx.out / "logs" / f"{name}.json"
+    result_path.unlink(missing_ok=True)
+    argv = [
+        *python_module("smarketing.bench.dashboard"),
+        str(warehouse),
+        "--json",
+        str(result_path),
+    ]
+    result = measure(ctx, name, argv, env=ctx.env(warehouse))
+    if result_path.exists():
+        pages = json.loads(result_path.read_text(encoding="utf-8"))
+        result.sub_rows = [
+            SubRow(
+                name=page["page"],
+                status="error" if page["error"] else "ok",
+                seconds=page["cold_s"],
+                note=f"warm cache {page['warm_s']:.2f} s"
+                + (f"; {page['error']}" if page["error"] else ""),
+            )
+            for page in pages
+        ]
+        result.notes.append(
+            f"page render seconds at {ctx.scale} scale, cold cache (warm in the notes); aim <= 1 s"
+        )
+    return result
+
+
 STAGES: tuple[Stage, ...] = (
     Stage("generate", run_generate),
     Stage("load", run_load),
@@ -367,6 +400,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("identity", command_stage(module_argv("smarketing.identity"), schema_rows("identity"))),
     Stage("marts", dbt_stage(DBT_AFTER_IDENTITY)),
     Stage("dagster", run_dagster),
+    Stage("dashboard", run_dashboard),
 )
 PIPELINE_STAGES = ("load", "dbt", "identity", "marts")
 """The stages ``smarketing run`` does in one Dagster job (the dagster stage compares)."""

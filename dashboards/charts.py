@@ -1,0 +1,113 @@
+"""The few chart shapes the pages draw (Altair, shipped with Streamlit)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+
+def funnel(frame: pd.DataFrame, stage: str, count: str, order: Sequence[str]) -> None:
+    """Horizontal bars, widest stage first, each with its count."""
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{stage}:N", sort=list(order), title=None),
+        x=alt.X(f"{count}:Q", title=None),
+    )
+    chart = base.mark_bar() + base.mark_text(align="left", dx=4).encode(text=f"{count}:Q")
+    st.altair_chart(chart, width="stretch")
+
+
+def lines(frame: pd.DataFrame, x: str, series: Sequence[str], *, percent: bool = False) -> None:
+    """One line per column of SERIES over X (months)."""
+    if frame.empty:
+        return
+    long = frame.melt(id_vars=[x], value_vars=list(series), var_name="series", value_name="value")
+    chart = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(f"{x}:T", title=None),
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(format="%" if percent else "~s")),
+            color=alt.Color("series:N", title=None),
+            tooltip=[f"{x}:T", "series:N", alt.Tooltip("value:Q", format=".4~f")],
+        )
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def bars(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    *,
+    order: Sequence[str] | None = None,
+    color: str | None = None,
+    percent: bool = False,
+) -> None:
+    """Vertical bars of Y per X (stacked by COLOR when given)."""
+    if frame.empty:
+        return
+    encoding = {
+        "x": alt.X(f"{x}:N", sort=list(order) if order else "-y", title=None),
+        "y": alt.Y(f"{y}:Q", title=None, axis=alt.Axis(format="%" if percent else "~s")),
+        "tooltip": list(frame.columns),
+    }
+    if color:
+        encoding["color"] = alt.Color(f"{color}:N", title=None)
+    st.altair_chart(alt.Chart(frame).mark_bar().encode(**encoding), width="stretch")
+
+
+def grouped_bars(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    group: str,
+    *,
+    order: Sequence[str],
+    percent: bool = False,
+) -> None:
+    """Bars of Y per X, side by side for each GROUP."""
+    if frame.empty:
+        return
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{x}:N", sort=list(order), title=None),
+            xOffset=alt.XOffset(f"{group}:N"),
+            y=alt.Y(f"{y}:Q", title=None, axis=alt.Axis(format="%" if percent else "~s")),
+            color=alt.Color(f"{group}:N", title=None),
+            tooltip=[x, group, y],
+        )
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def pareto(frame: pd.DataFrame, category: str, count: str, cumulative: str, rank: str) -> None:
+    """Bars of COUNT per CATEGORY in the order of RANK, and the CUMULATIVE share as a line
+    (both the mart's columns: nothing is added up here)."""
+    if frame.empty:
+        return
+    order = frame.sort_values(rank)[category].tolist()
+    base = alt.Chart(frame).encode(x=alt.X(f"{category}:N", sort=order, title=None))
+    chart = alt.layer(
+        base.mark_bar().encode(y=alt.Y(f"{count}:Q", title=None)),
+        base.mark_line(point=True, color="#d62728").encode(
+            y=alt.Y(f"{cumulative}:Q", title=None, axis=alt.Axis(format="%"))
+        ),
+    ).resolve_scale(y="independent")
+    st.altair_chart(chart, width="stretch")
+
+
+def target_lines(frame: pd.DataFrame, x: str, actual: str, target: str) -> None:
+    """Actual as bars, target as a line, over X (months)."""
+    if frame.empty:
+        return
+    base = alt.Chart(frame).encode(x=alt.X(f"{x}:T", title=None))
+    chart = alt.layer(
+        base.mark_bar(opacity=0.7).encode(y=alt.Y(f"{actual}:Q", title=None)),
+        base.mark_line(point=True, color="#d62728").encode(y=alt.Y(f"{target}:Q")),
+    )
+    st.altair_chart(chart, width="stretch")

@@ -1,0 +1,128 @@
+"""1 Committee: the month's scorecard (marts.fct_committee_kpis), each KPI with its value,
+target, last month, status and twelve-month trend. The month is the period's last month; the
+KPIs come in the mart's `display_order`, each value shown in its `unit`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import filters, ui, warehouse
+from dashboards.i18n import format_kpi, kpi_label, month_label, t
+
+TABLE = "marts.fct_committee_kpis"
+REVISIONS = "marts.fct_committee_kpi_revisions"
+COLUMNS_PER_ROW = 4
+TREND_MONTHS = 12
+# Named, not `*`: a warehouse built before a column existed says so (ui.guarded).
+KPI_COLUMNS = (
+    "period_month, kpi, description, unit, display_order, kpi_value, target, previous_value, "
+    "change, status, better, is_month_in_progress"
+)
+
+
+def scorecard_month(end: date | None) -> date | None:
+    """The period's last month, or the latest month of the scorecard without a period."""
+    if end is not None:
+        return end
+    latest = warehouse.scalar(f"select max(period_month) from {TABLE}")
+    return None if pd.isna(latest) else pd.Timestamp(latest).date()
+
+
+def trend(month: date) -> pd.DataFrame:
+    """The twelve months of every KPI up to MONTH, in the scorecard's order, oldest first."""
+    return warehouse.query(
+        f"""
+        select {KPI_COLUMNS} from {TABLE}
+        where period_month <= ? and period_month > ? - interval {TREND_MONTHS} month
+        order by display_order, kpi, period_month
+        """,
+        [month, month],
+    )
+
+
+def render_kpi(row: pd.Series, history: pd.DataFrame) -> None:
+    kpi, unit = row["kpi"], row["unit"]
+    change = None if pd.isna(row["change"]) else format_kpi(unit, row["change"], signed=True)
+    with st.container(border=True):
+        st.metric(
+            kpi_label(kpi, row["description"]),
+            format_kpi(unit, row["kpi_value"]),
+            delta=change,
+            # A fall is good news for a KPI where lower is better.
+            delta_color="inverse" if row["better"] == "lower" else "normal",
+            chart_data=history["kpi_value"].tolist(),
+            help=row["description"],
+        )
+        status = row["status"] if isinstance(row["status"], str) else None
+        st.badge(
+            t(f"status.{status}" if status else "status.none"),
+            color=ui.STATUS_COLOURS.get(status or "", "gray"),
+        )
+        st.caption(
+            t(
+                "committee.target_last_month",
+                target=format_kpi(unit, row["target"]),
+                previous=format_kpi(unit, row["previous_value"]),
+            )
+        )
+
+
+def render() -> None:
+    st.title(t("page.committee"))
+    if not ui.require(TABLE):
+        return
+    with ui.guarded():
+        month = scorecard_month(filters.current().end)
+        if month is None:
+            st.info(t("committee.empty"))
+            return
+        history = trend(month)
+        scorecard = history[history["period_month"] == pd.Timestamp(month)].reset_index(drop=True)
+        st.subheader(t("committee.month", month=month_label(month)))
+        st.caption(t("committee.company_wide"))
+        if scorecard.empty:
+            st.info(t("committee.no_month", month=month_label(month)))
+            return
+        if bool(scorecard["is_month_in_progress"].any()):
+            st.caption(t("committee.in_progress"))
+        for start in range(0, len(scorecard), COLUMNS_PER_ROW):
+            cells = st.columns(COLUMNS_PER_ROW)
+            for cell, (_, row) in zip(
+                cells, scorecard.iloc[start : start + COLUMNS_PER_ROW].iterrows(), strict=False
+            ):
+                with cell:
+                    render_kpi(row, history[history["kpi"] == row["kpi"]])
+        st.subheader(t("committee.table"))
+        columns = ["kpi", "description", "unit", "kpi_value", "target", "previous_value", "change"]
+        ui.table(scorecard[[*columns, "status", "better"]], f"committee_{month:%Y-%m}")
+        with st.expander(t("committee.history")):
+            ui.table(
+                history[["period_month", *columns, "status"]],
+                f"committee_trend_{month:%Y-%m}",
+            )
+        render_revisions(month)
+
+
+def render_revisions(month: date) -> None:
+    """Once a month is closed its figures are frozen; late data that changed them since is
+    listed, so the committee knows which figures moved after it saw them."""
+    if not warehouse.has_relation(REVISIONS):
+        return
+    revised = warehouse.query(
+        f"""
+        select kpi, frozen_value, live_value, difference, frozen_status, live_status,
+            closed_by, frozen_at
+        from {REVISIONS} where period_month = ? and is_revised
+        order by kpi
+        """,
+        [month],
+    )
+    if not revised.empty:
+        with st.expander(t("committee.revisions", count=len(revised))):
+            ui.table(revised, f"committee_revisions_{month:%Y-%m}")
+
+
+render()

@@ -1,0 +1,254 @@
+"""5 Data governance: key-field completeness per field and source
+(marts.fct_key_field_completeness, marts.fct_crm_completeness), duplicates merged (source
+records per lead), the check history and Data Docs (once the pipeline records them), the load
+audit and rejected rows."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import charts, filters, ui, warehouse
+from dashboards.i18n import format_int, format_percent, t
+from smarketing.settings import Settings
+
+LEADS = "marts.dim_leads"
+COMPLETENESS = "marts.fct_key_field_completeness"
+BRIDGE = "marts.bridge_lead_source_records"
+CRM = "marts.fct_crm_completeness"
+LOAD_AUDIT = "audit.load_audit"
+REJECTED = "audit.rejected_rows"
+QUALITY_HISTORY = "audit.quality_history"
+KPIS_SEED = "seeds.committee_kpis"
+FIELDS = ("name", "email", "phone", "company", "country", "employee_count", "key_fields")
+# Where a lead's records come from (the mart's record_sources), every lead first.
+RECORD_SOURCES = (filters.ALL, "both", "hubspot_only", "salesforce_only")
+REJECTED_ROWS_SHOWN = 1000
+DATA_DOCS_ENV = "SMARKETING_DATA_DOCS"
+
+
+def leads_where(chosen: filters.Filters) -> tuple[str, list]:
+    return filters.row_where(chosen, {"segment": "segment", "channel": "channel"})
+
+
+def completeness() -> pd.DataFrame:
+    """The mart's rows: each key field's completeness per record sources, fields in FIELDS'
+    order, every lead ('(all)') first. The mart has no segment or channel breakdown."""
+    return warehouse.query(
+        f"""
+        select field, record_sources, lead_count, filled_count, completeness
+        from {COMPLETENESS}
+        order by coalesce(list_position(?, field), 99),
+            coalesce(list_position(?, record_sources), 99), field, record_sources
+        """,
+        [list(FIELDS), list(RECORD_SOURCES)],
+    )
+
+
+def key_field_target() -> float | None:
+    """The committee's key-field completeness target (smarketing.yml, seed committee_kpis)."""
+    if not warehouse.has_relation(KPIS_SEED):
+        return None
+    target = warehouse.scalar(
+        f"select target from {KPIS_SEED} where kpi = 'key_field_completeness'"
+    )
+    return None if target is None or pd.isna(target) else float(target)
+
+
+def crm_completeness(chosen: filters.Filters) -> pd.DataFrame:
+    return warehouse.query(
+        f"""
+        select sal_month, team, accepted_leads, name_completeness, email_completeness,
+            phone_completeness, company_completeness, country_completeness,
+            employee_count_completeness, key_field_completeness
+        from {CRM}
+        where team = ? and owner_id = ? and sal_month between ? and ?
+        order by sal_month
+        """,
+        [chosen.team, filters.ALL, chosen.start, chosen.end],
+    )
+
+
+def duplicates(chosen: filters.Filters) -> pd.DataFrame:
+    """Leads by number of source records merged into them."""
+    where, params = leads_where(chosen)
+    return warehouse.query(
+        f"""
+        select source_record_count, count(*) as leads
+        from {LEADS} where {where}
+        group by 1 order by 1
+        """,
+        params,
+    )
+
+
+def match_rules() -> pd.DataFrame:
+    return warehouse.query(
+        f"select match_rule, count(*) as source_records from {BRIDGE} group by 1 order by 2 desc"
+    )
+
+
+def data_docs() -> Path | None:
+    """The Data Docs' index page of the last run: $SMARKETING_DATA_DOCS (or the settings'
+    default, beside the serving copy), else a `data_docs` folder beside the file read."""
+    configured = getattr(Settings.from_env(), "data_docs", None)
+    candidates = [
+        Path(os.environ[DATA_DOCS_ENV]) if os.environ.get(DATA_DOCS_ENV) else None,
+        Path(configured) if configured else None,
+        warehouse.source().path.parent / "data_docs",
+    ]
+    for candidate in candidates:
+        if candidate is None:
+            continue
+        index = candidate / "index.html" if candidate.is_dir() else candidate
+        if index.is_file():
+            return index.resolve()
+    return None
+
+
+def render_key_fields() -> None:
+    shares = completeness()
+    overall = shares[(shares["field"] == "key_fields") & (shares["record_sources"] == filters.ALL)]
+    target = key_field_target()
+    if not overall.empty:
+        value = overall.iloc[0]["completeness"]
+        st.metric(
+            t("governance.key_fields"),
+            format_percent(value),
+            help=t("governance.target", target=format_percent(target)) if target else None,
+        )
+        if target is not None and value < target:
+            st.caption(t("governance.below_target", target=format_percent(target)))
+    charts.grouped_bars(
+        shares, "field", "completeness", "record_sources", order=FIELDS, percent=True
+    )
+    ui.table(shares, "key_field_completeness")
+
+
+def render_completeness(chosen: filters.Filters) -> None:
+    st.subheader(t("governance.completeness"))
+    st.caption(t("governance.completeness_help"))
+    if ui.require(COMPLETENESS):
+        with ui.guarded():
+            render_key_fields()
+    if warehouse.has_relation(CRM) and chosen.end is not None:
+        st.subheader(t("governance.crm"))
+        with ui.guarded():
+            ui.table(crm_completeness(chosen), "crm_completeness")
+
+
+def render_duplicates(chosen: filters.Filters) -> None:
+    st.subheader(t("governance.duplicates"))
+    counts = duplicates(chosen)
+    leads = int(counts["leads"].sum())
+    records = int((counts["source_record_count"] * counts["leads"]).sum())
+    left, middle, right = st.columns(3)
+    left.metric(t("governance.leads"), format_int(leads))
+    middle.metric(t("governance.source_records"), format_int(records))
+    right.metric(t("governance.merged"), format_int(records - leads))
+    ui.table(counts, "records_per_lead")
+    if warehouse.has_relation(BRIDGE):
+        ui.table(match_rules(), "match_rules")
+
+
+def check_runs() -> pd.DataFrame:
+    """The check results of each run, latest first (audit.quality_history: one row per run
+    and expectation)."""
+    return warehouse.query(
+        f"""
+        select
+            run_id,
+            max(checked_at) as checked_at,
+            count(*) as checks,
+            count(*) filter (where status = 'passed') as passed,
+            count(*) filter (where status = 'failed' and severity = 'blocking')
+                as blocking_failed,
+            count(*) filter (where status = 'failed' and severity <> 'blocking')
+                as warnings_failed,
+            count(*) filter (where status = 'error') as errors
+        from {QUALITY_HISTORY}
+        group by run_id
+        order by checked_at desc
+        """
+    )
+
+
+def unpassed_checks(run_id: str) -> pd.DataFrame:
+    return warehouse.query(
+        f"""
+        select severity, status, suite, asset, check_name, expectation, column_name, details
+        from {QUALITY_HISTORY}
+        where run_id = ? and status <> 'passed'
+        order by severity, suite, check_name
+        """,
+        [run_id],
+    )
+
+
+def render_checks() -> None:
+    st.subheader(t("governance.checks"))
+    if warehouse.has_relation(QUALITY_HISTORY):
+        with ui.guarded():
+            runs = check_runs()
+            ui.table(runs, "quality_history")
+            if not runs.empty:
+                latest = str(runs.iloc[0]["run_id"])
+                problems = unpassed_checks(latest)
+                st.caption(t("governance.last_run_problems", count=len(problems)))
+                if not problems.empty:
+                    ui.table(problems, "quality_problems")
+    else:
+        st.info(t("governance.checks_not_yet"), icon=":material/schedule:")
+    docs = data_docs()
+    if docs is None:
+        st.info(t("governance.docs_not_yet"), icon=":material/schedule:")
+    else:
+        st.markdown(t("governance.docs_link", url=docs.as_uri(), path=str(docs)))
+
+
+def render_loads() -> None:
+    st.subheader(t("governance.load_audit"))
+    if not ui.require(LOAD_AUDIT):
+        return
+    with ui.guarded():
+        audit = warehouse.query(
+            f"""
+            select started_at, status, source_file, source_system, entity, raw_table, encoding,
+                delimiter, header_language, rows_read, rows_loaded, rows_rejected, error,
+                duplicate_of, run_id
+            from {LOAD_AUDIT} order by started_at desc, source_file
+            """
+        )
+        ui.table(audit, "load_audit")
+    st.subheader(t("governance.rejected"))
+    if not ui.require(REJECTED):
+        return
+    with ui.guarded():
+        total = int(warehouse.scalar(f"select count(*) from {REJECTED}") or 0)
+        st.caption(t("governance.rejected_count", total=total, shown=REJECTED_ROWS_SHOWN))
+        rejected = warehouse.query(
+            f"""
+            select rejected_at, source_file, raw_table, line_number, reason,
+                array_to_string(raw_fields, ' | ') as raw_fields
+            from {REJECTED} order by rejected_at desc, source_file, line_number limit ?
+            """,
+            [REJECTED_ROWS_SHOWN],
+        )
+        ui.table(rejected, "rejected_rows")
+
+
+def render() -> None:
+    st.title(t("page.governance"))
+    chosen = filters.current()
+    render_completeness(chosen)
+    if ui.require(LEADS):
+        with ui.guarded():
+            render_duplicates(chosen)
+    render_checks()
+    render_loads()
+
+
+render()

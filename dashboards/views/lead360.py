@@ -1,0 +1,140 @@
+"""6 Lead 360: find a person by name, e-mail or company; show the unified lead
+(marts.dim_leads), the source records merged into it (marts.bridge_lead_source_records) and
+its timeline: stage events (marts.fct_lead_stage_events) and the sales tasks logged on its
+Salesforce records (staging.stg_salesforce__task), the first touch of each hand-off marked
+(marts.fct_sla_lead_response.first_touch_task_id)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import ui, warehouse
+from dashboards.i18n import t
+
+LEADS = "marts.dim_leads"
+BRIDGE = "marts.bridge_lead_source_records"
+EVENTS = "marts.fct_lead_stage_events"
+TASKS = "staging.stg_salesforce__task"
+# The first touch of each hand-off, as the SLA counts it (the mart, not the intermediate
+# view it comes from: that view recomputes every lead's touches, seconds at demo scale).
+FIRST_TOUCHES = "marts.fct_sla_lead_response"
+MAX_RESULTS = 50
+MIN_SEARCH = 2
+
+
+def search(term: str) -> pd.DataFrame:
+    """Leads whose name, e-mail or company contains TERM (case and accents ignored). The first
+    name is written twice so that both "Jean Dupont" and "Dupont Jean" are found."""
+    return warehouse.query(
+        f"""
+        select unified_lead_id, first_name, last_name, email, company, segment, channel,
+            owner_name, source_record_count
+        from {LEADS}
+        where contains(strip_accents(lower(concat_ws(' ', first_name, last_name, first_name,
+                email, company))), strip_accents(lower(?)))
+        order by last_name, first_name, unified_lead_id
+        limit ?
+        """,
+        [term.strip(), MAX_RESULTS],
+    )
+
+
+def lead(unified_lead_id: str) -> pd.DataFrame:
+    """The lead's row as field / value pairs."""
+    row = warehouse.query(f"select * from {LEADS} where unified_lead_id = ?", [unified_lead_id])
+    return pd.DataFrame(
+        {"field": row.columns, "value": [str(value) for value in row.iloc[0].tolist()]}
+    )
+
+
+def source_records(unified_lead_id: str) -> pd.DataFrame:
+    return warehouse.query(
+        f"""
+        select source_system, source_entity, source_record_id, match_rule, match_probability,
+            matched_record_key
+        from {BRIDGE} where unified_lead_id = ?
+        order by source_system, source_entity, source_record_id
+        """,
+        [unified_lead_id],
+    )
+
+
+def timeline(unified_lead_id: str) -> pd.DataFrame:
+    """Stage events, then (when staging is there) the tasks on the lead's Salesforce records."""
+    events = f"""
+        select entered_at as occurred_at, cycle, 'stage' as kind, stage as what, status as detail,
+            evidence as source, null as is_first_touch
+        from {EVENTS} where unified_lead_id = ?
+    """
+    params: list = [unified_lead_id]
+    if warehouse.has_relation(TASKS):
+        first_touch = (
+            f"exists (select 1 from {FIRST_TOUCHES} as f where f.unified_lead_id = ? "
+            "and f.first_touch_task_id = tasks.task_id)"
+            if warehouse.has_relation(FIRST_TOUCHES)
+            else "null"
+        )
+        events += f"""
+        union all
+        select
+            coalesce(tasks.completed_date_time, tasks.created_date) as occurred_at,
+            null as cycle,
+            'task' as kind, coalesce(tasks.task_subtype, tasks.task_type) as what,
+            concat_ws(' · ', tasks.subject, tasks.status, tasks.call_disposition) as detail,
+            'salesforce:task:' || tasks.task_id as source, {first_touch} as is_first_touch
+        from {TASKS} as tasks
+        inner join {BRIDGE} as bridge
+            on bridge.source_system = 'salesforce' and tasks.who_id = bridge.source_record_id
+        where bridge.unified_lead_id = ? and not coalesce(tasks.is_deleted, false)
+        """
+        params += [unified_lead_id] * (2 if warehouse.has_relation(FIRST_TOUCHES) else 1)
+    return warehouse.query(f"{events} order by occurred_at, kind, what", params)
+
+
+def choose(results: pd.DataFrame) -> str | None:
+    labels = {
+        row.unified_lead_id: " — ".join(
+            str(part)
+            for part in (
+                f"{row.first_name or ''} {row.last_name or ''}".strip(),
+                row.company,
+                row.email,
+            )
+            if part and not pd.isna(part)
+        )
+        for row in results.itertuples()
+    }
+    return st.selectbox(
+        t("lead360.choose"), list(labels), format_func=lambda key: labels[key], key="lead360_id"
+    )
+
+
+def render() -> None:
+    st.title(t("page.lead360"))
+    if not ui.require(LEADS, BRIDGE):
+        return
+    term = st.text_input(t("lead360.search"), key="lead360_search", placeholder="dupont")
+    if len(term.strip()) < MIN_SEARCH:
+        st.caption(t("lead360.hint"))
+        return
+    with ui.guarded():
+        results = search(term)
+        if results.empty:
+            st.info(t("lead360.none", term=term))
+            return
+        st.caption(t("lead360.found", count=len(results), limit=MAX_RESULTS))
+        ui.table(results, "lead_search")
+        chosen = choose(results)
+        if chosen is None:
+            return
+        st.subheader(t("lead360.lead"))
+        ui.table(lead(chosen), f"lead_{chosen}")
+        st.subheader(t("lead360.records"))
+        ui.table(source_records(chosen), f"lead_{chosen}_records")
+        st.subheader(t("lead360.timeline"))
+        if ui.require(EVENTS):
+            ui.table(timeline(chosen), f"lead_{chosen}_timeline")
+
+
+render()

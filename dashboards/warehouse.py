@@ -1,0 +1,139 @@
+"""Read access to the warehouse: which file, short read-only connections, cached queries.
+
+DuckDB lets one read-write process exclude every other one, readers included, so the
+dashboard never keeps a connection: each query opens the file read-only, runs, and closes.
+Results are cached by Streamlit, keyed on the file's identity (path, size, modification
+time), so a newly published copy is read at once and an unchanged one is never read twice.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+import yaml
+
+from smarketing.settings import WAREHOUSE_ENV, Settings
+
+SERVING_ENV = "SMARKETING_SERVING"
+"""The read-only serving copy the pipeline publishes; read first, when set and present."""
+
+# No file or network access and no extension loading; connect() then locks the
+# configuration, so no query can turn them back on.
+SAFE_CONFIG: dict[str, Any] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt" / "dbt_project.yml"
+
+CACHE_TTL_SECONDS = 600
+
+
+class WarehouseUnavailable(Exception):
+    """The warehouse file is missing, or a table or column a page reads is not in it."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """The file the dashboard reads, and the stamp that identifies its current contents."""
+
+    path: Path
+    env: str
+
+    def stamp(self) -> tuple[str, int, int]:
+        stat = self.path.stat()
+        return (str(self.path), stat.st_size, stat.st_mtime_ns)
+
+
+def serving_path(settings: Settings) -> Path | None:
+    """Where the pipeline publishes the serving copy: $SMARKETING_SERVING, else the settings'
+    default (beside the warehouse) once the settings know one."""
+    if os.environ.get(SERVING_ENV):
+        return Path(os.environ[SERVING_ENV]).resolve()
+    # Settings.serving comes with the publication step; without it only the env names it.
+    default = getattr(settings, "serving", None)
+    return Path(default) if default else None
+
+
+def source() -> Source:
+    """The serving copy when it exists, else the warehouse itself (nothing published yet)."""
+    settings = Settings.from_env()
+    serving = serving_path(settings)
+    if serving is not None and serving.is_file():
+        return Source(serving, SERVING_ENV)
+    return Source(settings.warehouse, WAREHOUSE_ENV)
+
+
+@functools.cache
+def reporting_time_zone() -> str:
+    """The dbt var `reporting_time_zone`: the marts' months are calendar months there, and
+    the dashboard shows instants in it."""
+    project = yaml.safe_load(DBT_PROJECT.read_text(encoding="utf-8"))
+    return str(project.get("vars", {}).get("reporting_time_zone", "Europe/Paris"))
+
+
+def connect(path: Path, extra_config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to PATH with the safe settings, instants in the reporting time
+    zone, its configuration locked; the caller closes it."""
+    if not path.is_file():
+        raise WarehouseUnavailable(f"no warehouse file at {path}")
+    con = duckdb.connect(str(path), read_only=True, config={**SAFE_CONFIG, **(extra_config or {})})
+    try:
+        # TimeZone comes with ICU, loaded after connect: set it, then lock everything.
+        con.execute("set TimeZone = ?", [reporting_time_zone()])
+        con.execute("set lock_configuration = true")
+    except duckdb.Error:
+        con.close()
+        raise
+    return con
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=512)
+def _cached_query(sql: str, params: tuple[Any, ...], stamp: tuple[str, int, int]) -> pd.DataFrame:
+    con = connect(Path(stamp[0]))
+    try:
+        return con.execute(sql, list(params)).df()
+    except (duckdb.CatalogException, duckdb.BinderException) as error:
+        # A mart not built yet, or built before a column existed: the page says so.
+        raise WarehouseUnavailable(str(error).splitlines()[0]) from error
+    finally:
+        con.close()
+
+
+def query(sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    """Run a parameterised read-only query on the current source (cached)."""
+    src = source()
+    if not src.path.is_file():
+        raise WarehouseUnavailable(f"no warehouse file at {src.path} (set {src.env})")
+    return _cached_query(sql, tuple(params), src.stamp())
+
+
+def scalar(sql: str, params: Sequence[Any] = ()) -> Any:
+    frame = query(sql, params)
+    return None if frame.empty else frame.iloc[0, 0]
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _relations(stamp: tuple[str, int, int]) -> frozenset[str]:
+    con = connect(Path(stamp[0]))
+    try:
+        rows = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables"
+        ).fetchall()
+    finally:
+        con.close()
+    return frozenset(name for (name,) in rows)
+
+
+def has_relation(name: str) -> bool:
+    """Whether the table or view SCHEMA.NAME exists in the current source."""
+    src = source()
+    return src.path.is_file() and name in _relations(src.stamp())

@@ -1,0 +1,163 @@
+"""End to end: `streamlit run` serves the dashboard on the small-scale warehouse, and headless
+Chromium (Debian's `chromium`, driven by Playwright) loads every page without an error.
+Screenshots go to test-artifacts/.
+
+Nothing is downloaded: Playwright drives the system's Chromium. Without it the test fails;
+`.ci/run` installs it (`apt-get install chromium`)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from dashboards.i18n import CATALOGUE
+from dashboards.pages import PAGES
+
+REPO = Path(__file__).resolve().parents[1]
+APP = REPO / "dashboards" / "app.py"
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = Path(os.environ.get("SMARKETING_CHROMIUM", "/usr/bin/chromium"))
+START_TIMEOUT_S = 60
+PAGE_TIMEOUT_MS = 30_000
+# Streamlit's marks of a failed page: an exception, an st.error, a lost connection.
+ERROR_SELECTORS = (
+    '[data-testid="stException"]',
+    '[data-testid="stAlertContentError"]',
+    '[data-testid="stConnectionStatus"]',
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run dashboards/app.py` on a free port, as `make demo` starts it."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    env = {
+        **os.environ,
+        "SMARKETING_WAREHOUSE": str(small["root"] / "warehouse.duckdb"),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
+    env.pop("SMARKETING_SERVING", None)
+    argv = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.headless=true",
+        "--server.address=127.0.0.1",
+        f"--server.port={port}",
+        "--server.fileWatcherType=none",
+    ]
+    with log.open("w") as output:
+        server = subprocess.Popen(argv, env=env, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).close()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
+                    time.sleep(0.2)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.is_file(), (
+        f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install -y chromium) "
+        "or set SMARKETING_CHROMIUM"
+    )
+    with sync_playwright() as playwright:
+        # --no-sandbox: CI runs as root; /dev/shm is small in containers.
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-dev-shm-usage"],
+        )
+        yield launched
+        launched.close()
+
+
+def settle(page: Page) -> None:
+    """Wait until the script run is over and its elements are drawn."""
+    page.wait_for_selector("h1", timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')"
+        "?.getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=PAGE_TIMEOUT_MS,
+    )
+    page.wait_for_load_state("networkidle", timeout=PAGE_TIMEOUT_MS)
+
+
+def errors_on(page: Page) -> list[str]:
+    problems = [
+        f"{selector}: {page.locator(selector).first.inner_text()[:500]}"
+        for selector in ERROR_SELECTORS
+        if page.locator(selector).count()
+    ]
+    if "Page not found" in page.locator("body").inner_text():
+        problems.append("Streamlit says: Page not found")
+    return problems
+
+
+def test_every_page_loads_in_chromium_without_an_error(app_url: str, browser: Browser) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1440, "height": 2400}, locale="en-GB")
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    failures = {}
+    for number, spec in enumerate(PAGES):
+        # the first page is the default one: Streamlit serves it at the root only
+        page.goto(f"{app_url}/" if number == 0 else f"{app_url}/{spec.url_path}")
+        settle(page)
+        page.screenshot(path=str(ARTIFACTS / f"dashboard-{spec.url_path}.png"))
+        title = page.locator("h1").first.inner_text().strip()
+        if title != CATALOGUE[spec.title]["en"]:
+            failures[spec.url_path] = [f"title {title!r}"]
+        if problems := errors_on(page):
+            failures[spec.url_path] = problems
+    page.close()
+    assert not failures, failures
+    assert not script_errors, script_errors
+
+
+def test_the_language_switch_shows_french(app_url: str, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1440, "height": 1600}, locale="en-GB")
+    page.goto(f"{app_url}/funnel")
+    settle(page)
+    page.get_by_role("radio", name="Français").click()
+    page.wait_for_selector(f"h1:has-text('{CATALOGUE['page.funnel']['fr']}')")
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-funnel-fr.png"))
+    assert not errors_on(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert CATALOGUE["filter.period"]["fr"] in sidebar.inner_text().splitlines()
+    # the filters' choices are relabelled too, not left in the previous language
+    choices = sidebar.get_by_role("combobox").evaluate_all("boxes => boxes.map(b => b.value)")
+    assert choices == [CATALOGUE["filter.all"]["fr"]] * 3
+    page.close()
