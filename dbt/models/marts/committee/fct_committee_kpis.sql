@@ -64,13 +64,7 @@ bounds as (
 
 months as (
 
-    select
-        cast({{ dbt.dateadd('month', 'series.generated_number - 1', 'bounds.first_month') }}
-            as date) as period_month
-    from ({{ dbt.generate_series(1200) }}) as series
-    cross join bounds
-    where {{ dbt.dateadd('month', 'series.generated_number - 1', 'bounds.first_month') }}
-        <= bounds.last_month
+    {{ month_series('bounds') }}
 
 ),
 
