@@ -36,9 +36,9 @@ def con(tmp_path: Path):
     connection.close()
 
 
-def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+def write(path: Path, text: str | bytes, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode(encoding))
+    path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
     return path
 
 
@@ -99,10 +99,18 @@ def test_english_and_french_hubspot_exports_land_in_one_table(tmp_path: Path, co
 def test_bom_tab_delimiter_and_utf16(tmp_path: Path, con) -> None:
     inbox = tmp_path / "inbox"
     header = ["Id", "LastName", "Company", "Status", "IsConverted", "LeadSource", "Email"]
-    row = ["00Q1", "Müller", "Acme SAS", "Open - Not Contacted", "false", "Web", "a@b.fr"]
+    row = [
+        "00Q000000000001AAA",
+        "Müller",
+        "Acme SAS",
+        "Open - Not Contacted",
+        "false",
+        "Web",
+        "a@b.fr",
+    ]
     write(inbox / "bom.csv", "\ufeff" + ",".join(header) + "\n" + ",".join(row) + "\n")
     write(inbox / "tabs.txt", "\t".join(header) + "\n" + "\t".join([*row[:1], "Tab", *row[2:]]))
-    utf16 = "\t".join(header) + "\r\n" + "\t".join(["00Q3", *row[1:]]) + "\r\n"
+    utf16 = "\t".join(header) + "\r\n" + "\t".join(["00Q000000000003AAA", *row[1:]]) + "\r\n"
     (inbox / "utf16.csv").write_bytes(utf16.encode("utf-16"))
     load_inbox(con, inbox)
     files = audit(con)
@@ -110,7 +118,11 @@ def test_bom_tab_delimiter_and_utf16(tmp_path: Path, con) -> None:
     assert files["tabs.txt"][0] == "loaded" and files["tabs.txt"][7] == "\t"
     assert files["utf16.csv"][0] == "loaded" and files["utf16.csv"][6] == "utf-16"
     ids = con.execute("select id, last_name from raw.salesforce__lead order by id").fetchall()
-    assert ids == [("00Q1", "Müller"), ("00Q1", "Tab"), ("00Q3", "Müller")]
+    assert ids == [
+        ("00Q000000000001AAA", "Müller"),
+        ("00Q000000000001AAA", "Tab"),
+        ("00Q000000000003AAA", "Müller"),
+    ]
 
 
 def test_non_utf8_byte_late_in_the_file_rereads_as_windows_1252(tmp_path: Path, con) -> None:
@@ -132,33 +144,43 @@ def test_broken_rows_are_rejected_with_reasons_and_the_rest_loads(tmp_path: Path
     inbox = tmp_path / "inbox"
     text = (
         "Id,LastName,Company,Status,Email\n"
-        "00Q1,Ok,Acme,Open,a@b.fr\n"
-        "00Q2,Short,Acme\n"
-        "00Q3,Long,Acme,Open,a@b.fr,extra\n"
+        "00Q000000000001AAA,Ok,Acme,Open,a@b.fr\n"
+        "00Q000000000002AAA,Short,Acme\n"
+        "00Q000000000003AAA,Long,Acme,Open,a@b.fr,extra\n"
         ",NoKey,Acme,Open,c@d.fr\n"
         "\n"
-        '00Q5,"Multi\nline",Acme,Open,e@f.fr\n'
-        "00Q6,Ok,Acme,Open,g@h.fr\n"
+        '00Q000000000005AAA,"Multi\nline",Acme,Open,e@f.fr\n'
+        "00Q000000000006AAA,Ok,Acme,Open,g@h.fr\n"
     )
     write(inbox / "Lead.csv", text)
     load_inbox(con, inbox)
     status, read, loaded, rejected, error = audit(con)["Lead.csv"][:5]
-    assert (status, read, loaded, rejected) == ("loaded_with_rejects", 6, 3, 3)
+    assert (status, read, loaded, rejected) == ("loaded_with_rejects", 7, 3, 4)
     assert read == loaded + rejected
-    assert "3 row(s) rejected" in error
+    assert "4 row(s) rejected" in error
     rejects = con.execute(
         "select row_number, line_number, reason, raw_fields from audit.rejected_rows "
         "order by row_number"
     ).fetchall()
     assert rejects == [
-        (2, 3, "expected 5 fields, found 3", ["00Q2", "Short", "Acme"]),
-        (3, 4, "expected 5 fields, found 6", ["00Q3", "Long", "Acme", "Open", "a@b.fr", "extra"]),
+        (2, 3, "expected 5 fields, found 3", ["00Q000000000002AAA", "Short", "Acme"]),
+        (
+            3,
+            4,
+            "expected 5 fields, found 6",
+            ["00Q000000000003AAA", "Long", "Acme", "Open", "a@b.fr", "extra"],
+        ),
         (4, 5, "empty key 'Id'", ["", "NoKey", "Acme", "Open", "c@d.fr"]),
+        (5, 6, "not a record: blank line", []),
     ]
     loaded_rows = con.execute(
         "select id, last_name, _row_number from raw.salesforce__lead order by id"
     ).fetchall()
-    assert loaded_rows == [("00Q1", "Ok", 1), ("00Q5", "Multi\nline", 5), ("00Q6", "Ok", 6)]
+    assert loaded_rows == [
+        ("00Q000000000001AAA", "Ok", 1),
+        ("00Q000000000005AAA", "Multi\nline", 6),
+        ("00Q000000000006AAA", "Ok", 7),
+    ]
 
 
 def test_redelivery_changes_nothing(tmp_path: Path, con) -> None:
@@ -181,14 +203,15 @@ def test_missing_required_column_is_refused_naming_file_and_column(tmp_path: Pat
     inbox = tmp_path / "inbox"
     write(
         inbox / "leads.csv",
-        "Id,LastName,Status,IsConverted,LeadSource,Email\n00Q1,A,Open,false,Web,a@b.fr\n",
+        "LastName,Company,Status,IsConverted,LeadSource,Email\nA,Acme,Open,false,Web,a@b.fr\n",
     )
     write(inbox / "ok.csv", HUBSPOT_EN)
     load_inbox(con, inbox)
     files = audit(con)
     status, read, loaded, rejected, error = files["leads.csv"][:5]
     assert (status, read, loaded, rejected) == ("refused", 0, 0, 0)
-    assert "leads.csv" in error and "Company" in error and "salesforce__lead" in error
+    assert "leads.csv" in error and "'Id'" not in error and "salesforce__lead" in error
+    assert "required column(s) Id are missing" in error
     assert con.execute("select count(*) from raw.salesforce__lead").fetchone() == (0,)
     assert files["ok.csv"][0] == "loaded"  # the other files still load
 
@@ -289,8 +312,14 @@ def test_duckdbs_reader_and_the_row_by_row_path_load_the_same(tmp_path: Path) ->
     shutil.copytree(FIXTURES, inbox, ignore=shutil.ignore_patterns("LICENSE*", "*.md"))
     write(inbox / "en.csv", HUBSPOT_EN)
     write(inbox / "fr.csv", HUBSPOT_FR, encoding="cp1252")
-    write(inbox / "broken.csv", "Id,LastName,Company,Status\n00Q1,A,B,Open\n00Q2,A\n,C,D,E\n")
-    write(inbox / "quoted.csv", 'Id,LastName,Company,Status\n00Q3,"a ""b"", c","x\ny",\n\n')
+    write(
+        inbox / "broken.csv",
+        "Id,LastName,Company,Status\n00Q000000000001AAA,A,B,Open\n00Q000000000002AAA,A\n,C,D,E\n",
+    )
+    write(
+        inbox / "quoted.csv",
+        'Id,LastName,Company,Status\n00Q000000000003AAA,"a ""b"", c","x\ny",\n\n',
+    )
     snapshots = []
     for fast in (True, False):
         connection = duckdb.connect(str(tmp_path / f"{fast}.duckdb"))

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from smarketing.ingest.registry import ExportKind, export_kinds, fold, snake_case
+from smarketing.ingest.registry import (
+    ExportKind,
+    association_objects,
+    distinctive_labels,
+    export_kinds,
+    fold,
+    snake_case,
+    unique_key_labels,
+)
 
 MIN_SIGNATURE_COVERAGE = 0.5
+# `Record ID - Company`: the record id of an associated object, in HubSpot exports with
+# associations (English and French UI).
+ASSOCIATION_MARKER = re.compile(
+    r"^\s*(?:record\s*id|id\s+de\s+fiche\s+d.informations)\s+-\s+(?P<object>.+?)\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -19,69 +34,161 @@ class Recognition:
     language: str
     """Which labels the header uses: ``api`` (Salesforce API names), ``en`` or ``fr``."""
     missing_required: tuple[str, ...] = field(default=())
+    associations: tuple[str, ...] = field(default=())
+    """Associated objects whose columns the file carries (``company``), prefixed in raw."""
 
     def header_for(self, column: str) -> str:
-        """The label a required column is exported under (for error messages)."""
-        return self.kind.labels[column][0]
+        """The label a column is exported under, in the file's language (for messages)."""
+        return self.kind.label_for(column, self.language)
 
 
 class UnknownExport(ValueError):
     """The header matches no export kind well enough to load the file."""
 
-
-def _coverage(kind: ExportKind, header: list[str]) -> tuple[float, int]:
-    mapped = {kind.column_for(cell) for cell in header}
-    covered = sum(1 for column in kind.signature if column in mapped)
-    return covered / len(kind.signature), len(mapped - {None})
+    def __init__(self, message: str, closest: ExportKind | None = None) -> None:
+        super().__init__(message)
+        self.closest = closest
 
 
-def _language(kind: ExportKind, header: list[str]) -> str:
-    if kind.source_system == "salesforce":
+@dataclass(frozen=True)
+class _Score:
+    kind: ExportKind
+    has_key: bool
+    unique_id: bool
+    distinctive: bool
+    coverage: float
+    mapped: int
+
+    @property
+    def eligible(self) -> bool:
+        return self.has_key and (
+            self.coverage >= MIN_SIGNATURE_COVERAGE or self.unique_id or self.distinctive
+        )
+
+    @property
+    def rank(self) -> tuple[float, int]:
+        return (self.coverage, self.mapped)
+
+
+def _association_object(cell: str) -> str | None:
+    match = ASSOCIATION_MARKER.match(cell)
+    if match is None:
+        return None
+    return association_objects().get(fold(match.group("object")))
+
+
+def _split_associations(header: list[str]) -> tuple[int, list[tuple[int, str]]]:
+    """Where the file's own columns end, and where each associated object's start.
+
+    A header that opens with `Record ID - Contact` is a contact export; a later
+    `Record ID - Company` starts the associated company's columns, up to the next marker."""
+    own_object = _association_object(header[0]) if header else None
+    segments: list[tuple[int, str]] = []
+    for position, cell in enumerate(header):
+        obj = _association_object(cell)
+        if position == 0 or obj is None:
+            continue
+        if obj == own_object and not segments:
+            continue
+        segments.append((position, obj))
+    own_end = segments[0][0] if segments else len(header)
+    return own_end, segments
+
+
+def _score(kind: ExportKind, cells: list[str]) -> _Score:
+    mapped = {kind.column_for(cell) for cell in cells} - {None}
+    unique, distinctive = unique_key_labels(), distinctive_labels()
+    return _Score(
+        kind=kind,
+        has_key=kind.key in mapped,
+        unique_id=any(unique.get(fold(cell)) is kind for cell in cells),
+        distinctive=any(distinctive.get(fold(cell)) is kind for cell in cells),
+        coverage=sum(1 for c in kind.signature if c in mapped) / len(kind.signature),
+        mapped=len(mapped),
+    )
+
+
+def _language(kind: ExportKind, cells: list[str]) -> str:
+    counts = {"api": 0, "en": 0, "fr": 0}
+    for cell in cells:
+        language = kind.language_of(cell)
+        if language is not None:
+            counts[language] += 1
+    if counts["api"] and counts["api"] >= counts["en"] + counts["fr"]:
         return "api"
-    french = {fold(labels[1]) for labels in kind.labels.values() if len(labels) > 1}
-    english = {fold(labels[0]) for labels in kind.labels.values()}
-    folded = [fold(cell) for cell in header]
-    fr = sum(1 for cell in folded if cell in french and cell not in english)
-    en = sum(1 for cell in folded if cell in english and cell not in french)
-    return "fr" if fr > en else "en"
+    return "fr" if counts["fr"] > counts["en"] else "en"
+
+
+def _pick(header: list[str]) -> ExportKind:
+    scores = [_score(kind, header) for kind in export_kinds()]
+    ranked = sorted(scores, key=lambda s: s.rank, reverse=True)
+    best = ranked[0]
+    eligible = [s for s in ranked if s.eligible]
+    if (
+        eligible
+        and eligible[0].coverage < MIN_SIGNATURE_COVERAGE
+        and (best.coverage >= MIN_SIGNATURE_COVERAGE and not best.eligible)
+    ):
+        # A kind eligible by an id or a column only it has (`Campaign ID` in a campaign-member
+        # report) does not beat the kind the header really is, whose own id is missing.
+        eligible = []
+    if eligible:
+        if len(eligible) > 1 and eligible[0].rank == eligible[1].rank:
+            raise UnknownExport(
+                f"header matches {eligible[0].kind.name} and {eligible[1].kind.name} equally",
+                eligible[0].kind,
+            )
+        return eligible[0].kind
+    # No kind's record id is there: the closest signature decides, and the file is refused
+    # for its missing id, which says more than "unknown".
+    if best.coverage >= MIN_SIGNATURE_COVERAGE:
+        return best.kind
+    if best.coverage == 0:
+        raise UnknownExport("header matches no known export")
+    raise UnknownExport(
+        f"header matches no known export (closest: {best.kind.name}, "
+        f"{best.coverage:.0%} of its signature columns)",
+        best.kind,
+    )
 
 
 def recognise(header: list[str]) -> Recognition:
-    """Pick the export kind whose signature columns the header covers best.
+    """Pick the export kind of a header, and name every column.
 
-    Raises UnknownExport when nothing covers at least half of its signature, or when two
-    kinds tie: an unknown file is reported, never guessed.
-    """
-    scored = sorted(
-        ((_coverage(kind, header), kind.name, kind) for kind in export_kinds()),
-        key=lambda item: (item[0][0], item[0][1]),
-        reverse=True,
-    )
-    (best_score, _, best), (second_score, _, second) = scored[0], scored[1]
-    if best_score[0] < MIN_SIGNATURE_COVERAGE:
-        raise UnknownExport(
-            f"header matches no known export (closest: {best.name}, "
-            f"{best_score[0]:.0%} of its signature columns)"
-        )
-    if best_score == second_score:
-        raise UnknownExport(f"header matches {best.name} and {second.name} equally")
+    Raises UnknownExport when no kind fits (an unknown file is reported, never guessed), or
+    when two kinds fit equally."""
+    own_end, segments = _split_associations(header)
+    own_cells = header[:own_end]
+    kind = _pick(own_cells)
+    object_at = {position: obj for position, obj in segments}
+    associated = {k.entity: k for k in export_kinds() if k.source_system == kind.source_system}
 
     columns: list[str] = []
     known: list[bool] = []
+    current: str | None = None
     for position, cell in enumerate(header, start=1):
-        column = best.column_for(cell)
-        name = column or (snake_case(cell) if cell.strip() else f"column_{position}")
+        current = object_at.get(position - 1, current)
+        if current is None:
+            column = kind.column_for(cell)
+            name = column or (snake_case(cell) if cell.strip() else f"column_{position}")
+        else:  # an associated object's cell: `company__create_date`
+            other = associated.get(current)
+            other_column = other.column_for(cell) if other else None
+            if position - 1 in object_at:
+                other_column = other.key if other else "record_id"
+            column = None
+            name = f"{current}__{other_column or snake_case(cell) or f'column_{position}'}"
         candidate, suffix = name, 2
-        while candidate in columns:  # same label twice (HubSpot exports do that)
+        while candidate in columns:  # same label twice (HubSpot and report exports do that)
             candidate, suffix = f"{name}_{suffix}", suffix + 1
         columns.append(candidate)
         known.append(column is not None and candidate == column)
     present = set(columns)
-    missing = tuple(column for column in best.required if column not in present)
     return Recognition(
-        kind=best,
+        kind=kind,
         columns=tuple(columns),
         known=tuple(known),
-        language=_language(best, header),
-        missing_required=missing,
+        language=_language(kind, own_cells),
+        missing_required=tuple(c for c in kind.required if c not in present),
+        associations=tuple(dict.fromkeys(obj for _, obj in segments)),
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -21,8 +20,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from smarketing.ingest.dates import SAMPLE_RECORDS, date_order
+from smarketing.ingest.decoding import DecodedLines
 from smarketing.ingest.headers import Recognition, UnknownExport, recognise
-from smarketing.ingest.registry import ExportKind
+from smarketing.ingest.registry import SALESFORCE_EMPTY_IDS, SALESFORCE_ID, ExportKind
+from smarketing.ingest.rows import is_trailer, row_problem
 from smarketing.ingest.schema import (
     AUDIT_SCHEMA,
     add_missing_columns,
@@ -63,6 +65,12 @@ class FileLoad:
     error: str | None = None
     duplicate_of: str | None = None
     unknown_columns: list[str] = field(default_factory=list)
+    lines_read_as_cp1252: int = 0
+    closest_kind: str | None = None
+    date_order: str | None = None
+    """how the file writes slash dates: ``day_first``, ``month_first``, None (unknown)"""
+    rows_rejected_as_records: int = 0
+    """rejected rows that looked like records (the others: blank lines, report trailers)"""
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     finished_at: datetime | None = None
 
@@ -94,12 +102,23 @@ def inbox_files(inbox: Path) -> list[Path]:
     return sorted(files, key=lambda p: (p.parent.as_posix(), p.stem, p.suffix))
 
 
-def file_sha256(path: Path) -> str:
+def scan_file(path: Path) -> tuple[str, bool]:
+    """The file's SHA-256, and whether it holds a blank line (DuckDB's reader skips those
+    silently; the row-by-row path counts each one)."""
     digest = hashlib.sha256()
+    blank, tail = False, b"\n"
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
-    return digest.hexdigest()
+            if not blank:
+                window = tail + chunk
+                blank = b"\n\n" in window or b"\n\r\n" in window
+                tail = window[-2:]
+    return digest.hexdigest(), blank
+
+
+def file_sha256(path: Path) -> str:
+    return scan_file(path)[0]
 
 
 def load_inbox(
@@ -134,7 +153,8 @@ def load_file(
     """Load one file in one transaction; None when this very file was loaded before."""
     source_file = path.relative_to(inbox).as_posix()
     result = FileLoad(source_file=source_file, file_bytes=path.stat().st_size)
-    result.file_sha256 = sha = file_sha256(path)
+    sha, has_blank = scan_file(path)
+    result.file_sha256 = sha
     already = con.execute(
         f"select 1 from {AUDIT_SCHEMA}.load_audit where file_sha256 = ? and source_file = ? "
         f"and status in {(*LOADED_STATUSES, 'duplicate')} limit 1",
@@ -162,36 +182,31 @@ def load_file(
         return result
 
     fmt = sniff(path)
-    for encoding in _encodings_to_try(fmt):
-        con.begin()
-        try:
-            _load_rows(con, path, source_file, sha, fmt, encoding, run_id, result, progress, fast)
-        except UnicodeDecodeError:
-            con.rollback()
-            continue
-        except (RefusedFile, UnknownExport) as exc:
-            con.rollback()
-            result.status = "unknown" if isinstance(exc, UnknownExport) else "refused"
-            result.error = f"{source_file}: {exc}"
-            result.rows_read = result.rows_loaded = result.rows_rejected = 0
-        except Exception as exc:
-            con.rollback()
-            result.status, result.error = "error", f"{source_file}: {type(exc).__name__}: {exc}"
-            result.rows_read = result.rows_loaded = result.rows_rejected = 0
-        else:
-            _write_audit(con, run_id, result)
-            con.commit()
-            return result
+    con.begin()
+    try:
+        _load_rows(con, path, source_file, sha, fmt, run_id, result, progress, fast, has_blank)
+    except (RefusedFile, UnknownExport) as exc:
+        con.rollback()
+        result.status = "unknown" if isinstance(exc, UnknownExport) else "refused"
+        result.error = f"{source_file}: {exc}"
+        if isinstance(exc, UnknownExport) and exc.closest is not None:
+            result.closest_kind = exc.closest.name
+        result.rows_read = result.rows_loaded = result.rows_rejected = 0
+    except UnicodeDecodeError as exc:
+        con.rollback()
+        result.status = "error"
+        result.error = f"{source_file}: cannot be decoded as {fmt.encoding} text: {exc.reason}"
+        result.rows_read = result.rows_loaded = result.rows_rejected = 0
+    except Exception as exc:
+        con.rollback()
+        result.status, result.error = "error", f"{source_file}: {type(exc).__name__}: {exc}"
+        result.rows_read = result.rows_loaded = result.rows_rejected = 0
+    else:
         _write_audit(con, run_id, result)
+        con.commit()
         return result
-    result.status, result.error = "error", f"{source_file}: cannot be decoded as text"
     _write_audit(con, run_id, result)
     return result
-
-
-def _encodings_to_try(fmt: FileFormat) -> list[str]:
-    # The sample looked like UTF-8; a later byte may still prove it is Windows-1252.
-    return [fmt.encoding, "cp1252"] if fmt.encoding == "utf-8" else [fmt.encoding]
 
 
 def _records(reader: Iterator[list[str]]) -> Iterator[list[str] | csv.Error]:
@@ -210,47 +225,64 @@ def _load_rows(
     source_file: str,
     sha: str,
     fmt: FileFormat,
-    encoding: str,
     run_id: str,
     result: FileLoad,
     progress: Progress | None,
     fast: bool,
+    has_blank: bool,
 ) -> None:
-    result.encoding, result.delimiter = encoding, fmt.delimiter
+    result.delimiter = fmt.delimiter
     result.rows_read = result.rows_loaded = result.rows_rejected = 0
     result.started_at = datetime.now(UTC)
-    with path.open(encoding=encoding, newline="") as handle:
-        reader = csv.reader(handle, delimiter=fmt.delimiter)
-        header = next(reader, None)
-        if not header or not any(cell.strip() for cell in header):
-            raise RefusedFile("file is empty: no header line")
-        recognition = recognise(header)
-        kind = recognition.kind
-        result.kind, result.header_language = kind, recognition.language
-        if recognition.missing_required:
-            missing = ", ".join(recognition.header_for(c) for c in recognition.missing_required)
-            raise RefusedFile(
-                f"recognised as {kind.name} but the required column(s) {missing} are missing"
-            )
-        result.unknown_columns = [
-            c for c, known in zip(recognition.columns, recognition.known, strict=True) if not known
-        ]
-        add_missing_columns(con, kind, recognition.columns)
-        _write_file_columns(con, source_file, sha, header, recognition)
+    lines = DecodedLines(path, fmt.encoding)
+    reader = csv.reader(iter(lines), delimiter=fmt.delimiter)
+    header = next(reader, None)
+    if not header or not any(cell.strip() for cell in header):
+        raise RefusedFile("file is empty: no header line")
+    recognition = recognise(header)
+    kind = recognition.kind
+    result.kind, result.header_language = kind, recognition.language
+    if recognition.missing_required:
+        missing = ", ".join(recognition.header_for(c) for c in recognition.missing_required)
+        raise RefusedFile(
+            f"recognised as {kind.name} but the required column(s) {missing} are missing"
+        )
+    result.unknown_columns = [
+        c for c, known in zip(recognition.columns, recognition.known, strict=True) if not known
+    ]
+    add_missing_columns(con, kind, recognition.columns)
+    _write_file_columns(con, source_file, sha, header, recognition)
 
-        if not (
-            fast
-            and _load_clean_file(con, path, encoding, source_file, sha, fmt, recognition, result)
-        ):
-            _load_row_by_row(
-                con, reader, header, source_file, sha, run_id, recognition, result, progress
-            )
-    result.status = "loaded_with_rejects" if result.rows_rejected else "loaded"
-    result.error = (
-        f"{source_file}: {result.rows_rejected} row(s) rejected, see audit.rejected_rows"
-        if result.rows_rejected
-        else None
+    clean = (
+        fast
+        and not has_blank
+        and _load_clean_file(con, path, fmt, source_file, sha, recognition, result)
     )
+    if not clean:
+        _load_row_by_row(
+            con, reader, header, source_file, sha, run_id, recognition, result, progress
+        )
+        result.encoding, result.lines_read_as_cp1252 = lines.label, lines.cp1252_lines
+    trailers = result.rows_rejected - result.rows_rejected_as_records
+    if result.rows_rejected_as_records:
+        result.status = "loaded_with_rejects"
+        result.error = (
+            f"{source_file}: {result.rows_rejected} row(s) rejected, see audit.rejected_rows"
+        )
+    else:
+        result.status = "loaded"
+        result.error = (
+            f"{source_file}: {trailers} line(s) that are not records (blank lines, report "
+            "totals and notices) set aside, see audit.rejected_rows"
+            if trailers
+            else None
+        )
+    if result.lines_read_as_cp1252 and result.encoding == "utf-8+cp1252":
+        note = (
+            f"{source_file}: mixed encodings, {result.lines_read_as_cp1252} line(s) read as "
+            "Windows-1252 among UTF-8 lines"
+        )
+        result.error = f"{result.error}; {note}" if result.error else note
     if progress:
         progress(source_file, result.rows_read)
 
@@ -258,29 +290,30 @@ def _load_rows(
 def _load_clean_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
-    encoding: str,
+    fmt: FileFormat,
     source_file: str,
     sha: str,
-    fmt: FileFormat,
     recognition: Recognition,
     result: FileLoad,
 ) -> bool:
-    """The fast path for a well-formed UTF-8 file: DuckDB's CSV reader, all or nothing.
+    """The fast path for a well-formed file: DuckDB's CSV reader, all or nothing.
 
-    Returns False, having written nothing, when DuckDB rejects any row, a key is empty or the
-    text is not UTF-8: the row-by-row path then reports those rows with their line and reason.
-    The read runs on its own cursor, so a failed read leaves the file's transaction usable.
-    Other encodings (Windows-1252, UTF-16) are read from a UTF-8 copy.
+    Returns False, having written nothing, when DuckDB rejects any row, a key is not a record
+    id or the text is not UTF-8: the row-by-row path then reports those rows with their line
+    and reason. The read runs on its own cursor, so a failed read leaves the file's transaction
+    usable. Other encodings (Windows-1252, UTF-16) are read from a UTF-8 copy.
     """
-    if encoding not in DUCKDB_ENCODINGS:
+    if fmt.encoding not in DUCKDB_ENCODINGS:
         with tempfile.TemporaryDirectory(prefix="smarketing-") as tmp:
             copy = Path(tmp) / "utf8.csv"
-            with (
-                path.open(encoding=encoding, newline="") as source,
-                copy.open("w", encoding="utf-8", newline="") as target,
-            ):
-                shutil.copyfileobj(source, target, 1 << 20)
-            return _load_clean_file(con, copy, "utf-8", source_file, sha, fmt, recognition, result)
+            lines = DecodedLines(path, fmt.encoding)
+            with copy.open("w", encoding="utf-8", newline="") as target:
+                target.writelines(lines)
+            utf8 = FileFormat(encoding="utf-8", has_bom=False, delimiter=fmt.delimiter)
+            if not _load_clean_file(con, copy, utf8, source_file, sha, recognition, result):
+                return False
+            result.encoding, result.lines_read_as_cp1252 = lines.label, lines.cp1252_lines
+            return True
     columns = ", ".join(
         "'" + name.replace("'", "''") + "': 'VARCHAR'" for name in recognition.columns
     )
@@ -299,10 +332,14 @@ def _load_clean_file(
         return False
     finally:
         cursor.close()
-    key = rows.column(recognition.kind.key)
-    if (rejected and rejected[0]) or pc.any(pc.equal(pc.utf8_trim_whitespace(key), "")).as_py():
+    if (rejected and rejected[0]) or not _keys_are_records(rows, recognition.kind):
         return False
     n = rows.num_rows
+    sample = rows.slice(0, SAMPLE_RECORDS).select(list(recognition.columns))
+    result.date_order = date_order(
+        cell for column in sample.columns for cell in column.to_pylist() if cell
+    )
+    rows = rows.append_column("_date_order", pa.array([result.date_order] * n, type=pa.string()))
     rows = rows.append_column("_source_file", pa.array([source_file] * n, type=pa.string()))
     rows = rows.append_column("_file_sha256", pa.array([sha] * n, type=pa.string()))
     rows = rows.append_column(
@@ -310,6 +347,20 @@ def _load_clean_file(
     )
     _insert_arrow(con, recognition.kind, rows)
     result.rows_read = result.rows_loaded = n
+    result.encoding = fmt.encoding
+    return True
+
+
+def _keys_are_records(rows: pa.Table, kind: ExportKind) -> bool:
+    """Every key identifies a record (not empty; a Salesforce id where the tool uses them)."""
+    key = pc.utf8_trim_whitespace(rows.column(kind.key))
+    if pc.any(pc.equal(key, "")).as_py():
+        return False
+    if kind.id_format == "salesforce":
+        valid = pc.match_substring_regex(key, f"^(?:{SALESFORCE_ID.pattern})$")
+        empty_id = pc.is_in(key, pa.array(sorted(SALESFORCE_EMPTY_IDS)))
+        if not pc.all(pc.and_(valid, pc.invert(empty_id))).as_py():
+            return False
     return True
 
 
@@ -327,22 +378,19 @@ def _load_row_by_row(
     """The exact path: every record checked, each bad one rejected with its line and reason."""
     kind = recognition.kind
     width, key_index = len(header), recognition.columns.index(kind.key)
+    key_label = header[key_index].strip() or recognition.header_for(kind.key)
     batch: list[list[str]] = []
     row_numbers: list[int] = []
     rejects: list[Rejected] = []
     for record in _records(reader):
-        if isinstance(record, list) and not record:
-            continue  # a blank line holds no data
         result.rows_read += 1
         line = reader.line_num  # type: ignore[attr-defined]
         if isinstance(record, csv.Error):
             rejects.append(Rejected(result.rows_read, line, f"unreadable CSV: {record}", []))
-        elif len(record) != width:
-            reason = f"expected {width} fields, found {len(record)}"
-            rejects.append(Rejected(result.rows_read, line, reason, record))
-        elif not record[key_index].strip():
-            reason = f"empty key {recognition.header_for(kind.key)!r}"
-            rejects.append(Rejected(result.rows_read, line, reason, record))
+        elif (problem := row_problem(record, width, key_index, kind, key_label)) is not None:
+            rejects.append(Rejected(result.rows_read, line, problem, record))
+            if not is_trailer(problem):
+                result.rows_rejected_as_records += 1
         else:
             batch.append(record)
             row_numbers.append(result.rows_read)
@@ -368,6 +416,8 @@ def _insert_batch(
     result: FileLoad,
 ) -> None:
     n = len(batch)
+    if result.rows_loaded == 0:  # the first batch tells the file's order of slash dates
+        result.date_order = date_order(cell for record in batch[:SAMPLE_RECORDS] for cell in record)
     arrays = [pa.array(column, type=pa.string()) for column in zip(*batch, strict=True)]
     names = list(recognition.columns)
     arrays += [
@@ -375,8 +425,9 @@ def _insert_batch(
         pa.array([sha] * n, type=pa.string()),
         pa.array(row_numbers, type=pa.int64()),
         pa.array([result.started_at] * n, type=pa.timestamp("us", tz="UTC")),
+        pa.array([result.date_order] * n, type=pa.string()),
     ]
-    names += ["_source_file", "_file_sha256", "_row_number", "_loaded_at"]
+    names += ["_source_file", "_file_sha256", "_row_number", "_loaded_at", "_date_order"]
     _insert_arrow(con, kind, pa.Table.from_arrays(arrays, names=names))
     result.rows_loaded += n
 
@@ -441,31 +492,61 @@ def _write_rejects(
     )
 
 
+AUDIT_COLUMNS = (
+    "run_id",
+    "source_file",
+    "file_sha256",
+    "file_bytes",
+    "source_system",
+    "entity",
+    "raw_table",
+    "encoding",
+    "delimiter",
+    "header_language",
+    "rows_read",
+    "rows_loaded",
+    "rows_rejected",
+    "status",
+    "error",
+    "duplicate_of",
+    "unknown_columns",
+    "started_at",
+    "finished_at",
+    "lines_read_as_cp1252",
+    "closest_kind",
+    "date_order",
+)
+
+
 def _write_audit(con: duckdb.DuckDBPyConnection, run_id: str, result: FileLoad) -> None:
     result.finished_at = datetime.now(UTC)
     kind = result.kind
+    values = [
+        run_id,
+        result.source_file,
+        result.file_sha256,
+        result.file_bytes,
+        kind.source_system if kind else None,
+        kind.entity if kind else None,
+        result.raw_table,
+        result.encoding,
+        result.delimiter,
+        result.header_language,
+        result.rows_read,
+        result.rows_loaded,
+        result.rows_rejected,
+        result.status,
+        result.error,
+        result.duplicate_of,
+        result.unknown_columns,
+        result.started_at,
+        result.finished_at,
+        result.lines_read_as_cp1252,
+        result.closest_kind,
+        result.date_order,
+    ]
     con.execute(
-        f"insert into {AUDIT_SCHEMA}.load_audit values "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            run_id,
-            result.source_file,
-            result.file_sha256,
-            result.file_bytes,
-            kind.source_system if kind else None,
-            kind.entity if kind else None,
-            result.raw_table,
-            result.encoding,
-            result.delimiter,
-            result.header_language,
-            result.rows_read,
-            result.rows_loaded,
-            result.rows_rejected,
-            result.status,
-            result.error,
-            result.duplicate_of,
-            result.unknown_columns,
-            result.started_at,
-            result.finished_at,
-        ],
+        f"insert into {AUDIT_SCHEMA}.load_audit ({', '.join(AUDIT_COLUMNS)}) "
+        f"values ({', '.join('?' for _ in AUDIT_COLUMNS)})",
+        values,
     )

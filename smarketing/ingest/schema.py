@@ -13,6 +13,8 @@ METADATA_COLUMNS = (
     ("_file_sha256", "varchar"),
     ("_row_number", "bigint"),
     ("_loaded_at", "timestamptz"),
+    # the delivery's day/month order of slash dates (smarketing/ingest/dates.py), NULL: unknown
+    ("_date_order", "varchar"),
 )
 
 AUDIT_DDL = f"""
@@ -35,7 +37,10 @@ create table if not exists {AUDIT_SCHEMA}.load_audit (
     duplicate_of varchar,
     unknown_columns varchar[],
     started_at timestamptz not null,
-    finished_at timestamptz not null
+    finished_at timestamptz not null,
+    lines_read_as_cp1252 bigint,
+    closest_kind varchar,
+    date_order varchar
 );
 create table if not exists {AUDIT_SCHEMA}.rejected_rows (
     run_id varchar not null,
@@ -60,6 +65,13 @@ create table if not exists {AUDIT_SCHEMA}.file_columns (
 """
 
 
+AUDIT_ADDED_COLUMNS = (
+    ("lines_read_as_cp1252", "bigint"),
+    ("closest_kind", "varchar"),
+    ("date_order", "varchar"),
+)
+
+
 def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
@@ -76,7 +88,17 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         columns = [f"{quote(c)} varchar" for c in kind.columns]
         columns += [f"{quote(name)} {type_}" for name, type_ in METADATA_COLUMNS]
         con.execute(f"create table if not exists {raw_table(kind)} ({', '.join(columns)})")
+        # raw tables of an older warehouse gain the columns added since
+        for name, type_ in METADATA_COLUMNS:
+            con.execute(
+                f"alter table {raw_table(kind)} add column if not exists {quote(name)} {type_}"
+            )
     con.execute(AUDIT_DDL)
+    # audit tables of an older warehouse gain the columns added since
+    for column, type_ in AUDIT_ADDED_COLUMNS:
+        con.execute(
+            f"alter table {AUDIT_SCHEMA}.load_audit add column if not exists {column} {type_}"
+        )
 
 
 def add_missing_columns(
