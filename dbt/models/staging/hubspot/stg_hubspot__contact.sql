@@ -40,6 +40,13 @@ renamed as (
         {{ clean_text('deduplicated.record_id') }} as contact_id,
         {{ clean_text('deduplicated.salesforce_lead_id') }} as salesforce_lead_id,
         {{ clean_text('deduplicated.salesforce_contact_id') }} as salesforce_contact_id,
+        -- the first of the associated company ids, else the company of an export with associations
+        coalesce(
+            {{ clean_text(dbt.split_part(clean_text('deduplicated.associated_company_ids'), "';'", 1)) }},
+            {{ clean_text(optional_column(
+                source('raw', 'hubspot__contact'), 'company__record_id', prefix='deduplicated'
+            )) }}
+        ) as associated_company_id,
 
         ----------  strings
         {{ clean_text('deduplicated.first_name') }} as first_name,

@@ -20,18 +20,19 @@ renamed as (
     select
 
         ----------  ids
-        {{ clean_text('id') }} as account_id,
-        {{ clean_text('master_record_id') }} as master_record_id,
-        {{ clean_text('parent_id') }} as parent_account_id,
-        {{ clean_text('owner_id') }} as owner_id,
-        {{ clean_text('created_by_id') }} as created_by_id,
-        {{ clean_text('last_modified_by_id') }} as last_modified_by_id,
+        {{ clean_id('id') }} as account_id,
+        {{ clean_id('master_record_id') }} as master_record_id,
+        {{ clean_id('parent_id') }} as parent_account_id,
+        {{ clean_id('owner_id') }} as owner_id,
+        {{ clean_id('created_by_id') }} as created_by_id,
+        {{ clean_id('last_modified_by_id') }} as last_modified_by_id,
 
         ----------  strings
         {{ clean_text('name') }} as account_name,
         {{ clean_text('type') }} as account_type,
         {{ clean_text('industry') }} as industry,
-        {{ clean_text('segment__c') }} as segment,
+        {{ bound_field(source('raw', 'salesforce__account'), 'salesforce_account', 'segment') }}
+            as segment,
         {{ clean_text('account_source') }} as account_source,
         {{ clean_text('ownership') }} as ownership,
         {{ clean_text('rating') }} as rating,
@@ -42,6 +43,7 @@ renamed as (
         {{ clean_text('billing_state') }} as billing_state,
         {{ clean_text('billing_postal_code') }} as billing_postal_code,
         {{ clean_text('billing_country') }} as billing_country,
+        {{ clean_text('currency_iso_code') }} as currency_iso_code,
         {{ clean_text('description') }} as description,
 
         ----------  numerics
@@ -49,7 +51,8 @@ renamed as (
         {{ parse_number('number_of_employees', 'bigint') }} as number_of_employees,
 
         ----------  booleans
-        {{ parse_boolean('is_deleted', empty_as='false') }} as is_deleted,
+        -- an export without IsDeleted (a report) holds no deleted record
+        coalesce({{ parse_boolean('is_deleted', empty_as='false') }}, false) as is_deleted,
 
         ----------  dates
         {{ parse_date('last_activity_date') }} as last_activity_date,

@@ -20,18 +20,20 @@ renamed as (
     select
 
         ----------  ids
-        {{ clean_text('id') }} as campaign_id,
-        {{ clean_text('parent_id') }} as parent_campaign_id,
-        {{ clean_text('owner_id') }} as owner_id,
-        {{ clean_text('created_by_id') }} as created_by_id,
-        {{ clean_text('last_modified_by_id') }} as last_modified_by_id,
+        {{ clean_id('id') }} as campaign_id,
+        {{ clean_id('parent_id') }} as parent_campaign_id,
+        {{ clean_id('owner_id') }} as owner_id,
+        {{ clean_id('created_by_id') }} as created_by_id,
+        {{ clean_id('last_modified_by_id') }} as last_modified_by_id,
 
         ----------  strings
         {{ clean_text('name') }} as campaign_name,
         {{ clean_text('type') }} as campaign_type,
         {{ clean_text('status') }} as status,
-        {{ clean_text('channel__c') }} as channel,
-        {{ clean_text('offer__c') }} as offer,
+        {{ bound_field(source('raw', 'salesforce__campaign'), 'salesforce_campaign', 'channel') }}
+            as channel,
+        {{ bound_field(source('raw', 'salesforce__campaign'), 'salesforce_campaign', 'offer') }}
+            as offer,
         {{ clean_text('description') }} as description,
 
         ----------  numerics
@@ -50,7 +52,8 @@ renamed as (
         {{ parse_number('amount_won_opportunities', 'decimal(18, 2)') }} as amount_won_opportunities,
 
         ----------  booleans
-        {{ parse_boolean('is_deleted', empty_as='false') }} as is_deleted,
+        -- an export without IsDeleted (a report) holds no deleted record
+        coalesce({{ parse_boolean('is_deleted', empty_as='false') }}, false) as is_deleted,
         {{ parse_boolean('is_active', empty_as='false') }} as is_active,
 
         ----------  dates

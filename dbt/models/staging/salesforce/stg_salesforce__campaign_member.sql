@@ -20,21 +20,22 @@ renamed as (
     select
 
         ----------  ids
-        {{ clean_text('id') }} as campaign_member_id,
-        {{ clean_text('campaign_id') }} as campaign_id,
-        {{ clean_text('lead_id') }} as lead_id,
-        {{ clean_text('contact_id') }} as contact_id,
-        {{ clean_text('lead_or_contact_id') }} as lead_or_contact_id,
-        {{ clean_text('lead_or_contact_owner_id') }} as lead_or_contact_owner_id,
-        {{ clean_text('created_by_id') }} as created_by_id,
-        {{ clean_text('last_modified_by_id') }} as last_modified_by_id,
+        {{ clean_id('id') }} as campaign_member_id,
+        {{ clean_id('campaign_id') }} as campaign_id,
+        {{ clean_id('lead_id') }} as lead_id,
+        {{ clean_id('contact_id') }} as contact_id,
+        {{ clean_id('lead_or_contact_id') }} as lead_or_contact_id,
+        {{ clean_id('lead_or_contact_owner_id') }} as lead_or_contact_owner_id,
+        {{ clean_id('created_by_id') }} as created_by_id,
+        {{ clean_id('last_modified_by_id') }} as last_modified_by_id,
 
         ----------  strings
         {{ clean_text('type') }} as member_type,
         {{ clean_text('status') }} as status,
 
         ----------  booleans
-        {{ parse_boolean('is_deleted', empty_as='false') }} as is_deleted,
+        -- an export without IsDeleted (a report) holds no deleted record
+        coalesce({{ parse_boolean('is_deleted', empty_as='false') }}, false) as is_deleted,
         {{ parse_boolean('has_responded', empty_as='false') }} as has_responded,
 
         ----------  dates

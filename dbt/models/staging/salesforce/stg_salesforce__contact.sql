@@ -20,13 +20,13 @@ renamed as (
     select
 
         ----------  ids
-        {{ clean_text('id') }} as contact_id,
-        {{ clean_text('master_record_id') }} as master_record_id,
-        {{ clean_text('account_id') }} as account_id,
-        {{ clean_text('reports_to_id') }} as reports_to_id,
-        {{ clean_text('owner_id') }} as owner_id,
-        {{ clean_text('created_by_id') }} as created_by_id,
-        {{ clean_text('last_modified_by_id') }} as last_modified_by_id,
+        {{ clean_id('id') }} as contact_id,
+        {{ clean_id('master_record_id') }} as master_record_id,
+        {{ clean_id('account_id') }} as account_id,
+        {{ clean_id('reports_to_id') }} as reports_to_id,
+        {{ clean_id('owner_id') }} as owner_id,
+        {{ clean_id('created_by_id') }} as created_by_id,
+        {{ clean_id('last_modified_by_id') }} as last_modified_by_id,
 
         ----------  strings
         {{ clean_text('salutation') }} as salutation,
@@ -47,7 +47,8 @@ renamed as (
         {{ clean_text('email_bounced_reason') }} as email_bounced_reason,
 
         ----------  booleans
-        {{ parse_boolean('is_deleted', empty_as='false') }} as is_deleted,
+        -- an export without IsDeleted (a report) holds no deleted record
+        coalesce({{ parse_boolean('is_deleted', empty_as='false') }}, false) as is_deleted,
         {{ parse_boolean('has_opted_out_of_email', empty_as='false') }} as has_opted_out_of_email,
         {{ parse_boolean('do_not_call', empty_as='false') }} as do_not_call,
         {{ parse_boolean('is_email_bounced', empty_as='false') }} as is_email_bounced,

@@ -20,15 +20,16 @@ renamed as (
     select
 
         ----------  ids
-        {{ clean_text('id') }} as lead_id,
-        {{ clean_text('master_record_id') }} as master_record_id,
-        {{ clean_text('owner_id') }} as owner_id,
-        {{ clean_text('converted_account_id') }} as converted_account_id,
-        {{ clean_text('converted_contact_id') }} as converted_contact_id,
-        {{ clean_text('converted_opportunity_id') }} as converted_opportunity_id,
-        {{ clean_text('hubspot_record_id__c') }} as hubspot_contact_id,
-        {{ clean_text('created_by_id') }} as created_by_id,
-        {{ clean_text('last_modified_by_id') }} as last_modified_by_id,
+        {{ clean_id('id') }} as lead_id,
+        {{ clean_id('master_record_id') }} as master_record_id,
+        {{ clean_id('owner_id') }} as owner_id,
+        {{ clean_id('converted_account_id') }} as converted_account_id,
+        {{ clean_id('converted_contact_id') }} as converted_contact_id,
+        {{ clean_id('converted_opportunity_id') }} as converted_opportunity_id,
+        {{ bound_field(source('raw', 'salesforce__lead'), 'salesforce_lead', 'hubspot_contact_id') }}
+            as hubspot_contact_id,
+        {{ clean_id('created_by_id') }} as created_by_id,
+        {{ clean_id('last_modified_by_id') }} as last_modified_by_id,
 
         ----------  strings
         {{ clean_text('salutation') }} as salutation,
@@ -50,18 +51,22 @@ renamed as (
         {{ clean_text('rating') }} as rating,
         {{ clean_text('lead_source') }} as lead_source,
         {{ clean_text('status') }} as status,
-        {{ clean_text('rejection_reason__c') }} as rejection_reason,
-        {{ clean_text('offer__c') }} as offer,
+        {{ bound_field(source('raw', 'salesforce__lead'), 'salesforce_lead', 'rejection_reason') }}
+            as rejection_reason,
+        {{ bound_field(source('raw', 'salesforce__lead'), 'salesforce_lead', 'offer') }} as offer,
+        {{ clean_text('currency_iso_code') }} as currency_iso_code,
         {{ clean_text('description') }} as description,
         {{ clean_text('email_bounced_reason') }} as email_bounced_reason,
 
         ----------  numerics
         {{ parse_number('annual_revenue', 'decimal(18, 2)') }} as annual_revenue,
         {{ parse_number('number_of_employees', 'bigint') }} as number_of_employees,
-        {{ parse_number('lead_score__c') }} as lead_score,
+        {{ parse_number(bound_field(source('raw', 'salesforce__lead'), 'salesforce_lead', 'lead_score')) }}
+            as lead_score,
 
         ----------  booleans
-        {{ parse_boolean('is_deleted', empty_as='false') }} as is_deleted,
+        -- an export without IsDeleted (a report) holds no deleted record
+        coalesce({{ parse_boolean('is_deleted', empty_as='false') }}, false) as is_deleted,
         {{ parse_boolean('is_converted', empty_as='false') }} as is_converted,
         {{ parse_boolean('is_unread_by_owner', empty_as='false') }} as is_unread_by_owner,
         {{ parse_boolean('has_opted_out_of_email', empty_as='false') }} as has_opted_out_of_email,

@@ -20,9 +20,9 @@ renamed as (
     select
 
         ----------  ids
-        {{ clean_text('id') }} as lead_history_id,
-        {{ clean_text('lead_id') }} as lead_id,
-        {{ clean_text('created_by_id') }} as created_by_id,
+        {{ clean_id('id') }} as lead_history_id,
+        {{ clean_id('lead_id') }} as lead_id,
+        {{ clean_id('created_by_id') }} as created_by_id,
 
         ----------  strings
         {{ clean_text('field') }} as field,
@@ -31,7 +31,8 @@ renamed as (
         {{ clean_text('new_value') }} as new_value,
 
         ----------  booleans
-        {{ parse_boolean('is_deleted', empty_as='false') }} as is_deleted,
+        -- an export without IsDeleted (a report) holds no deleted record
+        coalesce({{ parse_boolean('is_deleted', empty_as='false') }}, false) as is_deleted,
 
         ----------  timestamps
         {{ parse_timestamp('created_date') }} as created_date,

@@ -6,6 +6,16 @@ source as (
 
 ),
 
+won_stages as (
+
+    -- the stages the shared definition calls won (smarketing.yml stages.customer)
+    select status as stage_name
+    from {{ ref('lead_status_stages') }}
+    where salesforce_object = 'opportunity'
+        and stage = 'customer'
+
+),
+
 deduplicated as (
 
     -- the latest delivery of each opportunity
@@ -20,13 +30,13 @@ renamed as (
     select
 
         ----------  ids
-        {{ clean_text('id') }} as opportunity_id,
-        {{ clean_text('account_id') }} as account_id,
-        {{ clean_text('contact_id') }} as contact_id,
-        {{ clean_text('campaign_id') }} as campaign_id,
-        {{ clean_text('owner_id') }} as owner_id,
-        {{ clean_text('created_by_id') }} as created_by_id,
-        {{ clean_text('last_modified_by_id') }} as last_modified_by_id,
+        {{ clean_id('id') }} as opportunity_id,
+        {{ clean_id('account_id') }} as account_id,
+        {{ clean_id('contact_id') }} as contact_id,
+        {{ clean_id('campaign_id') }} as campaign_id,
+        {{ clean_id('owner_id') }} as owner_id,
+        {{ clean_id('created_by_id') }} as created_by_id,
+        {{ clean_id('last_modified_by_id') }} as last_modified_by_id,
 
         ----------  strings
         {{ clean_text('name') }} as opportunity_name,
@@ -35,9 +45,12 @@ renamed as (
         {{ clean_text('forecast_category') }} as forecast_category,
         {{ clean_text('forecast_category_name') }} as forecast_category_name,
         {{ clean_text('lead_source') }} as lead_source,
-        {{ clean_text('offer__c') }} as offer,
-        {{ clean_text('loss_reason__c') }} as loss_reason,
+        {{ bound_field(source('raw', 'salesforce__opportunity'), 'salesforce_opportunity', 'offer') }}
+            as offer,
+        {{ bound_field(source('raw', 'salesforce__opportunity'), 'salesforce_opportunity', 'loss_reason') }}
+            as loss_reason,
         {{ clean_text('next_step') }} as next_step,
+        {{ clean_text('currency_iso_code') }} as currency_iso_code,
         {{ clean_text('description') }} as description,
 
         ----------  numerics
@@ -48,9 +61,20 @@ renamed as (
         {{ parse_number('fiscal_quarter', 'integer') }} as fiscal_quarter,
 
         ----------  booleans
-        {{ parse_boolean('is_deleted', empty_as='false') }} as is_deleted,
-        {{ parse_boolean('is_closed', empty_as='false') }} as is_closed,
-        {{ parse_boolean('is_won', empty_as='false') }} as is_won,
+        -- an export without IsDeleted (a report) holds no deleted record
+        coalesce({{ parse_boolean('is_deleted', empty_as='false') }}, false) as is_deleted,
+        -- an export without Won / Closed (an opportunity report): from the stage, as
+        -- Salesforce sets them (a won stage of the shared definition; a `Closed …` stage)
+        coalesce(
+            {{ parse_boolean('is_closed', empty_as='false') }},
+            {{ clean_text('stage_name') }} in (select stage_name from won_stages)
+            or lower({{ clean_text('stage_name') }}) like 'closed%'
+            or {{ clean_text('forecast_category') }} in ('Closed', 'Omitted')
+        ) as is_closed,
+        coalesce(
+            {{ parse_boolean('is_won', empty_as='false') }},
+            {{ clean_text('stage_name') }} in (select stage_name from won_stages)
+        ) as is_won,
 
         ----------  dates
         {{ parse_date('close_date') }} as close_date,

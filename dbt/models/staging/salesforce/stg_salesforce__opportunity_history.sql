@@ -20,13 +20,14 @@ renamed as (
     select
 
         ----------  ids
-        {{ clean_text('id') }} as opportunity_history_id,
-        {{ clean_text('opportunity_id') }} as opportunity_id,
-        {{ clean_text('created_by_id') }} as created_by_id,
+        {{ clean_id('id') }} as opportunity_history_id,
+        {{ clean_id('opportunity_id') }} as opportunity_id,
+        {{ clean_id('created_by_id') }} as created_by_id,
 
         ----------  strings
         {{ clean_text('stage_name') }} as stage_name,
         {{ clean_text('forecast_category') }} as forecast_category,
+        {{ clean_text('currency_iso_code') }} as currency_iso_code,
 
         ----------  numerics
         {{ parse_number('amount', 'decimal(18, 2)') }} as amount,
@@ -34,7 +35,8 @@ renamed as (
         {{ parse_number('expected_revenue', 'decimal(18, 2)') }} as expected_revenue,
 
         ----------  booleans
-        {{ parse_boolean('is_deleted', empty_as='false') }} as is_deleted,
+        -- an export without IsDeleted (a report) holds no deleted record
+        coalesce({{ parse_boolean('is_deleted', empty_as='false') }}, false) as is_deleted,
 
         ----------  dates
         {{ parse_date('close_date') }} as close_date,

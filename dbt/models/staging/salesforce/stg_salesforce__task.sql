@@ -20,13 +20,13 @@ renamed as (
     select
 
         ----------  ids
-        {{ clean_text('id') }} as task_id,
-        {{ clean_text('who_id') }} as who_id,
-        {{ clean_text('what_id') }} as what_id,
-        {{ clean_text('account_id') }} as account_id,
-        {{ clean_text('owner_id') }} as owner_id,
-        {{ clean_text('created_by_id') }} as created_by_id,
-        {{ clean_text('last_modified_by_id') }} as last_modified_by_id,
+        {{ clean_id('id') }} as task_id,
+        {{ clean_id('who_id') }} as who_id,
+        {{ clean_id('what_id') }} as what_id,
+        {{ clean_id('account_id') }} as account_id,
+        {{ clean_id('owner_id') }} as owner_id,
+        {{ clean_id('created_by_id') }} as created_by_id,
+        {{ clean_id('last_modified_by_id') }} as last_modified_by_id,
 
         ----------  strings
         {{ clean_text('subject') }} as subject,
@@ -42,7 +42,8 @@ renamed as (
         {{ parse_number('call_duration_in_seconds', 'bigint') }} as call_duration_in_seconds,
 
         ----------  booleans
-        {{ parse_boolean('is_deleted', empty_as='false') }} as is_deleted,
+        -- an export without IsDeleted (a report) holds no deleted record
+        coalesce({{ parse_boolean('is_deleted', empty_as='false') }}, false) as is_deleted,
         {{ parse_boolean('is_closed', empty_as='false') }} as is_closed,
         {{ parse_boolean('is_high_priority', empty_as='false') }} as is_high_priority,
 

@@ -20,10 +20,10 @@ renamed as (
     select
 
         ----------  ids
-        {{ clean_text('id') }} as user_id,
-        {{ clean_text('manager_id') }} as manager_id,
-        {{ clean_text('user_role_id') }} as user_role_id,
-        {{ clean_text('profile_id') }} as profile_id,
+        {{ clean_id('id') }} as user_id,
+        {{ clean_id('manager_id') }} as manager_id,
+        {{ clean_id('user_role_id') }} as user_role_id,
+        {{ clean_id('profile_id') }} as profile_id,
 
         ----------  strings
         {{ clean_text('username') }} as username,
@@ -34,8 +34,8 @@ renamed as (
         {{ clean_text('title') }} as title,
         {{ clean_text('department') }} as department,
         {{ clean_text('division') }} as division,
-        {{ clean_text('team__c') }} as team,
-        {{ clean_text('region__c') }} as region,
+        {{ bound_field(source('raw', 'salesforce__user'), 'salesforce_user', 'team') }} as team,
+        {{ bound_field(source('raw', 'salesforce__user'), 'salesforce_user', 'region') }} as region,
         {{ clean_text('time_zone_sid_key') }} as time_zone_sid_key,
         {{ clean_text('language_locale_key') }} as language_locale_key,
 
