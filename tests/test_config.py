@@ -173,3 +173,38 @@ def test_config_check_reports_a_wrong_value(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["config", "check", "--config", str(write(tmp_path, data))])
     assert result.exit_code == 1
     assert "stages.mql.score_threshold" in result.output
+
+
+def test_the_orgs_fields_default_to_todays_names_and_errors_name_the_key(tmp_path: Path) -> None:
+    data = shipped_data()
+    del data["fields"]
+    defaults = load_config(write(tmp_path, data)).fields
+    assert defaults == load_config(SHIPPED).fields
+    assert defaults.salesforce_lead.lead_score == ["Lead_Score__c", "Lead Score"]
+    assert defaults.dbt_var()["salesforce_user"]["team"] == {
+        "columns": ["team__c", "team"],
+        "headers": ["Team__c", "Team"],
+    }
+    data["fields"] = {"salesforce_lead": {"lead_scor": ["Score"]}}
+    assert "fields.salesforce_lead.lead_scor: unknown key" in load_error(tmp_path, data)
+    data["fields"] = {"salesforce_lead": {"lead_score": []}}
+    assert "fields.salesforce_lead.lead_score:" in load_error(tmp_path, data)
+    data["fields"] = {"salesforce_lead": {"lead_score": ["Lead Score", "lead_score"]}}
+    message = load_error(tmp_path, data)
+    assert "fields.salesforce_lead.lead_score:" in message and "same column" in message
+
+
+def test_currency_rates_are_checked_and_become_a_seed(tmp_path: Path) -> None:
+    data = shipped_data()
+    config = load_config(SHIPPED)
+    assert config.currency.corporate == "EUR"
+    assert render_seeds(config)["currency_rates.csv"].splitlines()[:2] == [
+        "iso_code,conversion_rate,is_corporate",
+        "EUR,1,true",
+    ]
+    data["currency"] = {"corporate": "EUR", "rates": {"EUR": 1.1}}
+    assert "currency: rates.EUR: the corporate currency's rate is 1" in load_error(tmp_path, data)
+    data["currency"] = {"corporate": "EUR", "rates": {"USD": 0}}
+    assert "currency.rates.USD:" in load_error(tmp_path, data)
+    data["currency"] = {"corporate": "euro"}
+    assert "currency.corporate:" in load_error(tmp_path, data)

@@ -19,7 +19,9 @@ from pydantic import (
 )
 
 from smarketing.config.committee import Committee
+from smarketing.config.currency import Currency
 from smarketing.config.custom_fields import CustomField
+from smarketing.config.fields import FieldBindings
 from smarketing.config.sla import Sla
 
 REASON_CATEGORIES = ("out_of_target", "no_budget", "no_project", "bad_data", "duplicate", "other")
@@ -266,6 +268,16 @@ class SmarketingConfig(_Strict):
     committee: Committee = Field(
         default_factory=Committee,
         description="The KPIs the monthly committee follows (smarketing/config/committee.py).",
+    )
+    currency: Currency = Field(
+        default_factory=Currency,
+        description="The corporate currency and fallback conversion rates "
+        "(smarketing/config/currency.py).",
+    )
+    fields: FieldBindings = Field(
+        default_factory=FieldBindings,
+        description="The org's own fields the models read: which export column holds each "
+        "(smarketing/config/fields.py).",
     )
     custom_fields: list[CustomField] = Field(
         default_factory=list,

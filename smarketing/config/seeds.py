@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from smarketing.config.calendar import business_days_csv, sla_first_touch_limits_csv
+from smarketing.config.currency import currency_rates_csv_rows
 from smarketing.config.models import ChannelSources, SmarketingConfig
 from smarketing.config.routing import (
     routing_rules_csv,
@@ -122,6 +123,13 @@ def mql_criteria_csv(config: SmarketingConfig) -> str:
     return _csv(["criterion", "value"], rows)
 
 
+def currency_rates_csv(config: SmarketingConfig) -> str:
+    """iso_code, conversion_rate, is_corporate: the rates of smarketing.yml (``currency``)."""
+    return _csv(
+        ["iso_code", "conversion_rate", "is_corporate"], currency_rates_csv_rows(config.currency)
+    )
+
+
 GENERATED_SEEDS: dict[str, Callable[[SmarketingConfig], str]] = {
     "employee_segments.csv": employee_segments_csv,
     "lead_source_channels.csv": lead_source_channels_csv,
@@ -136,6 +144,7 @@ GENERATED_SEEDS: dict[str, Callable[[SmarketingConfig], str]] = {
     "mql_volume_targets.csv": mql_volume_targets_csv,
     "committee_kpis.csv": committee_kpis_csv,
     "committee_settings.csv": committee_settings_csv,
+    "currency_rates.csv": currency_rates_csv,
 }
 
 

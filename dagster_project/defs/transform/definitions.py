@@ -46,10 +46,12 @@ IDENTITY_SOURCES = DBT_AFTER_IDENTITY
 
 def dbt_vars() -> dict[str, Any]:
     """The dbt vars the shared lead definition sets (SMARKETING_CONFIG, else ./smarketing.yml):
-    ``custom_fields``, the export columns passed through to the marts (macros/custom_fields.sql)."""
+    ``custom_fields``, the export columns passed through to the marts (macros/custom_fields.sql),
+    and ``field_bindings``, the columns holding the org's own fields (macros/field_bindings.sql)."""
     config = load_config(None)
     return {
-        "custom_fields": [field.model_dump(exclude_none=True) for field in config.custom_fields]
+        "custom_fields": [field.model_dump(exclude_none=True) for field in config.custom_fields],
+        "field_bindings": config.fields.dbt_var(),
     }
 
 

@@ -42,6 +42,45 @@ dim_leads as (
 
 ),
 
+currency_rates as (
+
+    select * from {{ ref('int_currency_rates') }}
+
+),
+
+corporate as (
+
+    select max(corporate_currency) as iso_code
+    from currency_rates
+
+),
+
+-- each amount in the corporate currency: the rate of its currency on its close date (a
+-- dated rate) or its only rate; the corporate currency for an amount without currency
+
+amounts as (
+
+    select
+        opportunities.opportunity_id,
+        coalesce(opportunities.currency_iso_code, corporate.iso_code) as currency_iso_code,
+        corporate.iso_code as corporate_currency,
+        currency_rates.conversion_rate,
+        row_number() over (
+            partition by opportunities.opportunity_id
+            order by currency_rates.valid_from desc
+        ) as rate_rank
+    from opportunities
+    cross join corporate
+    left join currency_rates
+        on coalesce(opportunities.currency_iso_code, corporate.iso_code) = currency_rates.iso_code
+        and (currency_rates.valid_from is null or currency_rates.valid_from <= opportunities.close_date)
+        and (
+            currency_rates.valid_until is null
+            or opportunities.close_date < currency_rates.valid_until
+        )
+
+),
+
 -- the unified lead of the Salesforce lead each opportunity was converted from
 
 converted_leads as (
@@ -118,6 +157,15 @@ final as (
         ----------  opportunity
         opportunities.opportunity_name,
         opportunities.amount,
+        amounts.currency_iso_code,
+        round(opportunities.amount / amounts.conversion_rate, 2) as amount_corporate,
+        amounts.corporate_currency,
+        case
+            when opportunities.amount is null then null
+            when amounts.currency_iso_code = amounts.corporate_currency then 'corporate'
+            when amounts.conversion_rate is not null then 'converted'
+            else 'no_rate'
+        end as amount_conversion,
         opportunities.offer,
         opportunities.stage_name as current_stage,
         opportunities.is_won,
@@ -156,6 +204,9 @@ final as (
         end as mql_to_won_days
 
     from opportunities
+    left join amounts
+        on opportunities.opportunity_id = amounts.opportunity_id
+        and amounts.rate_rank = 1
     left join opportunity_cycles
         on opportunities.opportunity_id = opportunity_cycles.opportunity_id
     left join closing_rows

@@ -25,7 +25,7 @@ opportunities as (
 
 won_amounts as (
 
-    select unified_lead_id, cycle, sum(amount) as won_amount
+    select unified_lead_id, cycle, sum(amount_corporate) as won_amount
     from opportunities
     where is_won
         and unified_lead_id is not null

@@ -34,7 +34,8 @@ won as (
         coalesce(funnel.campaign_name, '(unknown)') as campaign_name,
         coalesce(funnel.offer, opportunities.offer, '(unknown)') as offer,
         coalesce(funnel.team, '(unknown)') as team,
-        opportunities.amount,
+        -- in the corporate currency: an amount without a known rate is in no total
+        opportunities.amount_corporate as amount,
         -- whole minutes, so averages and medians do not depend on summation order
         {%- for duration, started_at in durations.items() %}
         {{ minutes_between(started_at, 'opportunities.closed_at') }} as {{ duration }}

@@ -20,7 +20,8 @@ closed as (
         coalesce(opportunities.segment, '(unknown)') as segment,
         coalesce(dim_leads.industry, '(unknown)') as industry,
         opportunities.is_won,
-        opportunities.amount,
+        -- in the corporate currency: an amount without a known rate is in no total
+        opportunities.amount_corporate as amount,
         opportunities.cycle_days,
         coalesce(
             opportunities.closed_at,
