@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import csv
+import re
+from pathlib import Path
+
+import phonenumbers
 import pytest
 
 from smarketing.generator.rules import COUNTRY_SPELLINGS
 from smarketing.identity.country_spellings import SEED, render, seed_rows
 from smarketing.identity.keys import match_key
-from smarketing.identity.phones import first_e164, to_e164
+from smarketing.identity.phones import (
+    first_e164,
+    is_placeholder,
+    national_number,
+    placeholder_patterns,
+    to_e164,
+)
+
+PLACEHOLDER_SEED = Path(__file__).resolve().parents[1] / "dbt/seeds/placeholder_contact_values.csv"
 
 
 @pytest.mark.parametrize(
@@ -50,6 +63,63 @@ def test_an_overseas_or_unallocated_range_still_identifies_a_person() -> None:
 def test_first_valid_number_of_a_record() -> None:
     assert first_e164(["n/a", "06 12 34 56 78"], "FR") == "+33612345678"
     assert first_e164([None, None], "FR") is None
+
+
+def _seed_phone_patterns() -> tuple[re.Pattern[str], ...]:
+    with PLACEHOLDER_SEED.open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["kind"] == "phone_pattern"]
+    assert rows
+    return placeholder_patterns(row["value"] for row in rows)
+
+
+@pytest.mark.parametrize(
+    "e164", ["+33123456789", "+33612345678", "+390612345678", "+15127576000", "+352621123456"]
+)
+def test_national_number_is_what_follows_the_country_code(e164: str) -> None:
+    assert national_number(e164) == phonenumbers.national_significant_number(
+        phonenumbers.parse(e164)
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "country"),
+    [
+        ("01 23 45 67 89", "FR"),
+        ("0123456789", "FR"),
+        ("+33 1 00 00 00 00", "FR"),
+        ("06 00 00 00 00", "FR"),
+        ("06 12 34 56 78", "FR"),
+        ("01 02 03 04 05", "FR"),
+        ("09 87 65 43 21", "FR"),
+        ("1111111111", "US"),
+        ("123-456-7890", "US"),
+        ("+1 555 555 5555", "FR"),
+    ],
+)
+def test_placeholder_phones_of_the_seed(raw: str, country: str) -> None:
+    e164 = to_e164(raw, country)
+    assert e164 is not None and is_placeholder(e164, _seed_phone_patterns())
+
+
+@pytest.mark.parametrize(
+    ("raw", "country"),
+    [
+        ("06 71 23 98 45", "FR"),
+        ("01 42 68 53 00", "FR"),
+        ("+33 4 72 18 36 90", "FR"),
+        ("0475 12 34 56", "BE"),
+        ("079 971 00 33", "CH"),
+        ("(512) 757-6000", "US"),
+    ],
+)
+def test_real_phones_are_not_placeholders(raw: str, country: str) -> None:
+    e164 = to_e164(raw, country)
+    assert e164 is not None and not is_placeholder(e164, _seed_phone_patterns())
+
+
+def test_a_phone_pattern_that_does_not_compile_is_named() -> None:
+    with pytest.raises(ValueError, match=r"phone_pattern '0\(1'"):
+        placeholder_patterns(["0(1"])
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,12 @@
 1. The links the tools record themselves (``int_person_record_links``): a converted lead and
    the contact it became, a lead and the HubSpot contact the sync created it from, a HubSpot
    contact and its Salesforce lead or contact, a Salesforce record merged into another.
-2. The same normalised, well-formed e-mail address on two records. An address is personal
-   to one mailbox owner far more often than not; an invalid address links nothing.
+2. The same normalised, well-formed e-mail address on two records (``records.email_key``).
+   An address is personal to one mailbox owner far more often than not; an invalid address
+   links nothing, nor does a placeholder (``a@a.com``, ``test@…``, ``noreply@…``: the seed
+   ``placeholder_contact_values``) or an address records of several differently named people
+   hold (``contact@…``, ``info@…``: ``int_person_records.email_is_shared``), else one such
+   address would merge everyone who typed it.
 
 Edges are written as ``(record_key_l, record_key_r, match_rule, match_probability = 1)``;
 records sharing an address are linked as a star to the group's smallest key, which connects
@@ -56,11 +60,11 @@ def deterministic_edges(con: duckdb.DuckDBPyConnection, recorded_links: str) -> 
 
         select
             record_key as record_key_l,
-            min(record_key) over (partition by email_normalised) as record_key_r,
+            min(record_key) over (partition by email_key) as record_key_r,
             '{SAME_EMAIL}' as match_rule,
             1.0::double as match_probability
         from {RECORDS}
-        where email_is_valid
+        where email_key is not null
         qualify record_key_l <> record_key_r
         """
     )

@@ -19,6 +19,9 @@ title (exact, term-frequency adjusted; else).
 E-mail is not compared: equal addresses are a deterministic link already, and addresses that
 differ by a letter are mostly colleagues whose addresses derive from their names
 (``j.martin@`` and ``a.martin@`` the same company).
+Placeholder contact data (seed ``placeholder_contact_values``) is no evidence here either: a
+placeholder phone has no ``phone_key`` (so it neither blocks nor compares) and a placeholder
+address (``x@test.com``) gives no web domain.
 
 **Parameters.** ``u`` (how often a level occurs between two different people) is estimated
 from random pairs. ``m`` (how often it occurs between two records of the same person) is

@@ -7,12 +7,17 @@ all give ``+33612345678``. A number is kept when libphonenumber finds it *possib
 plausible length for its country code) rather than only when its prefix is allocated
 (``is_valid_number``): an overseas or newly opened range still identifies a person. ``12``,
 ``n/a`` or a number with digits missing give None.
+
+A placeholder typed to get past a required field (``00 00 00 00 00``, ``01 23 45 67 89``,
+``+33 1 00 00 00 00``) is a possible number but nobody's: the patterns of the dbt seed
+``placeholder_contact_values`` (kind ``phone_pattern``, Python regular expressions matched
+against the whole national significant number) say which numbers are placeholders.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import phonenumbers
@@ -65,3 +70,36 @@ def first_e164(numbers: Iterable[str | None], country_code: str | None) -> str |
         if e164 is not None:
             return e164
     return None
+
+
+def placeholder_patterns(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    """The seed's phone patterns, compiled; a pattern that does not compile is an error naming
+    it (kept apart, not joined into one: each may use its own backreferences)."""
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as error:
+            raise ValueError(
+                f"placeholder_contact_values: phone_pattern {pattern!r} is not a valid Python "
+                f"regular expression ({error})"
+            ) from error
+    return tuple(compiled)
+
+
+def national_number(e164: str) -> str:
+    """The national significant number of a number in E.164: the digits after its country
+    code (``+33123456789`` -> ``123456789``). Country codes are prefix-free, so the first
+    known prefix is the code; cheaper than parsing the number again."""
+    digits = e164.removeprefix("+")
+    for length in (1, 2, 3):
+        if int(digits[:length] or 0) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return digits[length:]
+    return digits
+
+
+def is_placeholder(e164: str, patterns: Sequence[re.Pattern[str]]) -> bool:
+    """Whether a number in E.164 is a placeholder: one of ``patterns`` matches its whole
+    national significant number."""
+    national = national_number(e164)
+    return any(pattern.fullmatch(national) for pattern in patterns)

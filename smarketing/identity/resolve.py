@@ -1,12 +1,13 @@
 """Identity resolution over the warehouse: which source records are the same person.
 
 Reads ``intermediate.int_person_records`` and ``intermediate.int_person_record_links``
-(dbt), works in an in-memory DuckDB database, and writes to the ``identity`` schema:
+(dbt) and the phone patterns of the seed ``seeds.placeholder_contact_values``, works in an
+in-memory DuckDB database, and writes to the ``identity`` schema:
 
 - ``identity.person_links``: one row per source record, its ``unified_lead_id``, how it joined
   its person (``match_rule``) and with what probability;
 - ``identity.person_matches``: every link used (deterministic and probabilistic);
-- ``identity.person_phones``: the records' phone numbers in E.164;
+- ``identity.person_phones``: the records' phone numbers in E.164 (placeholders dropped);
 - ``identity.unified_lead_ids``: the registry that keeps ids stable from run to run.
 
 Steps: normalise phones, deterministic links, probabilistic links (``model``) between the
@@ -47,6 +48,8 @@ WAREHOUSE = "warehouse"
 """Catalog name the warehouse file is attached under in the work database."""
 SOURCE_RECORDS = f"{WAREHOUSE}.intermediate.int_person_records"
 SOURCE_LINKS = f"{WAREHOUSE}.intermediate.int_person_record_links"
+PLACEHOLDERS = f"{WAREHOUSE}.seeds.placeholder_contact_values"
+"""The dbt seed of placeholder contact data (its phone patterns are read here)."""
 
 Progress = Callable[[str], None]
 
@@ -94,7 +97,7 @@ def resolve_identities(
         path = str(warehouse).replace("'", "''")
         con.execute(f"attach '{path}' as {WAREHOUSE}")
         db_api = DuckDBAPI(con)
-        result.records = load_records(con, SOURCE_RECORDS, progress)
+        result.records = load_records(con, SOURCE_RECORDS, PLACEHOLDERS, progress)
         step("records", f"{result.records:,} person records read, phones in E.164")
 
         result.deterministic_links = deterministic_edges(con, SOURCE_LINKS)

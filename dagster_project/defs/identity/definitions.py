@@ -16,14 +16,16 @@ if TYPE_CHECKING:
 INPUTS = [
     dg.AssetKey(["intermediate", "int_person_records"]),
     dg.AssetKey(["intermediate", "int_person_record_links"]),
+    # its phone patterns are read by the resolution itself
+    dg.AssetKey(["seeds", "placeholder_contact_values"]),
 ]
 DESCRIPTIONS = {
     PERSON_LINKS: "One row per person-like source record: its stable unified_lead_id, the "
     "strongest link that joined it to its person (match_rule) and that link's probability.",
     PERSON_MATCHES: "Every link used: recorded by the tools, same e-mail, or Splink's model "
     "at or above the match threshold.",
-    PERSON_PHONES: "Phone numbers of each record in E.164 (libphonenumber), and the one "
-    "that is this person's alone (not a switchboard).",
+    PERSON_PHONES: "Phone numbers of each record in E.164 (libphonenumber), placeholders "
+    "dropped, and the one that is this person's alone (not a switchboard).",
     REGISTRY: "Registry that keeps unified_lead_ids stable across runs and new exports: every "
     "record ever seen and its id. Rewritten by each run, never dropped.",
 }

@@ -44,6 +44,12 @@ free_email_domains as (
 
 ),
 
+placeholder_contact_values as (
+
+    select * from {{ ref('placeholder_contact_values') }}
+
+),
+
 legal_suffixes as (
 
     select distinct {{ company_tokens('suffix') }} as suffix_tokens
@@ -221,8 +227,73 @@ with_email as (
         case
             when email_normalised like '%@%'
                 then {{ dbt.split_part('email_normalised', "'@'", 2) }}
-        end as email_domain
+        end as email_domain,
+        case
+            when first_name_key is not null and last_name_key is not null
+                then {{ dbt.concat(["first_name_key", "' '", "last_name_key"]) }}
+        end as full_name_key
     from normalised
+
+),
+
+placeholder_local_parts as (
+
+    -- compared without dots, hyphens and underscores: `no-reply`, `no_reply`, `noreply`
+    select distinct
+        replace(replace(replace(value, '.', ''), '-', ''), '_', '') as local_part_key
+    from placeholder_contact_values
+    where kind = 'email_local_part'
+
+),
+
+email_placeholders as (
+
+    -- placeholders of the seed: the whole value (`a@a.com`, `n/a`), the local part, the
+    -- domain, or its top-level domain (`.test`, `.invalid`); one equi-join each, so that the
+    -- check stays a hash join however long the seed grows
+    select with_email.record_key
+    from with_email
+    inner join placeholder_contact_values
+        on placeholder_contact_values.kind = 'email'
+        and with_email.email_normalised = placeholder_contact_values.value
+
+    union
+
+    select with_email.record_key
+    from with_email
+    inner join placeholder_local_parts
+        on replace(replace(replace(with_email.email_local_part, '.', ''), '-', ''), '_', '')
+            = placeholder_local_parts.local_part_key
+
+    union
+
+    select with_email.record_key
+    from with_email
+    inner join placeholder_contact_values
+        on placeholder_contact_values.kind = 'email_domain'
+        and with_email.email_domain = placeholder_contact_values.value
+
+    union
+
+    select with_email.record_key
+    from with_email
+    inner join placeholder_contact_values
+        on placeholder_contact_values.kind = 'email_top_level_domain'
+        and {{ dbt.split_part('with_email.email_domain', "'.'", -1) }}
+            = placeholder_contact_values.value
+
+),
+
+shared_emails as (
+
+    -- an address several people gave (told apart by full name, as the phone rule does; a
+    -- record without one says nothing) is a role or made-up address, not one person's
+    select email_normalised
+    from with_email
+    where email_normalised is not null
+        and full_name_key is not null
+    group by email_normalised
+    having count(distinct full_name_key) > 1
 
 ),
 
@@ -337,6 +408,8 @@ final as (
         with_email.email_local_part,
         with_email.email_domain,
         free_email_domains.domain is not null as is_personal_email,
+        email_placeholders.record_key is not null as email_is_placeholder,
+        shared_emails.email_normalised is not null as email_is_shared,
 
         ----------  phone (E.164 is computed by the identity resolution, in Python)
         with_email.phone,
@@ -347,14 +420,18 @@ final as (
         with_email.company_tokens,
         coalesce(companies.company_key, replace(with_email.company_tokens, ' ', '')) as company_key,
         with_email.website,
+        -- a made-up address (`x@test.com`) says nothing of the company
         case
             when with_email.website_domain is not null then with_email.website_domain
             when with_email.email_is_valid and free_email_domains.domain is null
+                and email_placeholders.record_key is null
                 then with_email.email_domain
         end as web_domain,
         case
             when with_email.website_domain is not null then 'website'
-            when with_email.email_is_valid and free_email_domains.domain is null then 'email'
+            when with_email.email_is_valid and free_email_domains.domain is null
+                and email_placeholders.record_key is null
+                then 'email'
         end as web_domain_origin,
         with_email.country,
         country_spellings.country_code,
@@ -385,6 +462,10 @@ final as (
     from with_email
     left join free_email_domains
         on with_email.email_domain = free_email_domains.domain
+    left join email_placeholders
+        on with_email.record_key = email_placeholders.record_key
+    left join shared_emails
+        on with_email.email_normalised = shared_emails.email_normalised
     left join companies
         on with_email.record_key = companies.record_key
     left join country_spellings

@@ -49,6 +49,8 @@ lead_records as (
         person_records.email_normalised,
         person_records.email_is_valid,
         person_records.is_personal_email,
+        person_records.email_is_placeholder,
+        person_records.email_is_shared,
         person_records.company,
         person_records.company_key,
         person_records.web_domain,
@@ -152,19 +154,35 @@ last_names as (
 
 emails as (
 
-    -- a well-formed work address, then a personal one; the most records, then recent
-    select unified_lead_id, email, email_is_valid, email_is_personal, email_source
+    -- a well-formed address of this person alone (work, then personal), then one shared with
+    -- other people (`contact@`), then a malformed one, then a placeholder (`a@a.com`, `N/A`);
+    -- the most records, then recent
+    select
+        unified_lead_id,
+        email,
+        email_is_valid,
+        email_is_personal,
+        email_is_placeholder,
+        email_is_shared,
+        email_source
     from (
         select
             unified_lead_id,
             email_normalised as email,
             email_is_valid,
             is_personal_email as email_is_personal,
+            email_is_placeholder,
+            email_is_shared,
             record_key as email_source,
             row_number() over (
                 partition by unified_lead_id
                 order by
-                    case when email_is_valid then 0 else 1 end,
+                    case
+                        when email_is_placeholder then 2
+                        when email_is_valid then 0
+                        else 1
+                    end,
+                    case when email_is_shared then 1 else 0 end,
                     case when is_personal_email then 1 else 0 end,
                     address_records desc, modified_at desc, record_key
             ) as survivor_rank
@@ -175,6 +193,8 @@ emails as (
                 email_normalised,
                 email_is_valid,
                 is_personal_email,
+                email_is_placeholder,
+                email_is_shared,
                 modified_at,
                 count(*) over (partition by unified_lead_id, email_normalised) as address_records
             from lead_records
@@ -430,6 +450,8 @@ final as (
         emails.email,
         emails.email_is_valid,
         emails.email_is_personal,
+        emails.email_is_placeholder,
+        emails.email_is_shared,
         phones.phone,
         phones.phone_is_shared,
 
@@ -482,7 +504,8 @@ final as (
 
         ----------  key-field completeness
         first_names.first_name is not null and last_names.last_name is not null as has_name,
-        coalesce(emails.email_is_valid, false) as has_email,
+        -- a placeholder (`a@a.com`) is not an e-mail filled in
+        coalesce(emails.email_is_valid and not emails.email_is_placeholder, false) as has_email,
         phones.phone is not null as has_phone,
         companies.company is not null as has_company,
         countries.country_code is not null as has_country,
@@ -490,7 +513,7 @@ final as (
         (
             first_names.first_name is not null
             and last_names.last_name is not null
-            and coalesce(emails.email_is_valid, false)
+            and coalesce(emails.email_is_valid and not emails.email_is_placeholder, false)
             and phones.phone is not null
             and companies.company is not null
             and countries.country_code is not null
