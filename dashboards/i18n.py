@@ -32,6 +32,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Data published {when} · {checks}",
     },
     "banner.never": {"fr": "jamais", "en": "never"},
+    "banner.as_of": {"fr": "données au {when}", "en": "data as of {when}"},
     "banner.checks_not_recorded": {
         "fr": "contrôles : pas encore enregistrés",
         "en": "checks: not recorded yet",

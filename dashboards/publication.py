@@ -22,6 +22,7 @@ from smarketing.settings import Settings
 
 PUBLICATIONS = "audit.publications"
 LOAD_AUDIT = "audit.load_audit"
+DATA_AS_OF = "marts.fct_data_as_of"
 
 
 @dataclass(frozen=True)
@@ -82,3 +83,10 @@ def status() -> Publication:
     return Publication(
         _instant(warehouse.scalar(f"select max(finished_at) from {LOAD_AUDIT}")), None
     )
+
+
+def data_as_of() -> datetime | None:
+    """The instant the figures describe: when the exports were taken (or ``--as-of``)."""
+    if not warehouse.has_relation(DATA_AS_OF):
+        return None
+    return _instant(warehouse.scalar(f"select as_of from {DATA_AS_OF}"))

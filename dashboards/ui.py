@@ -37,6 +37,12 @@ def banner() -> None:
     else:
         checks = t("banner.checks_failed")
     text = t("banner.text", when=when, checks=checks)
+    try:
+        as_of = publication.data_as_of()
+    except warehouse.WarehouseUnavailable:
+        as_of = None
+    if as_of is not None:
+        text += " · " + t("banner.as_of", when=format_datetime(as_of))
     if status.held_back_at is not None:
         held = t(
             "banner.held_back",

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from smarketing.config import SmarketingConfig
 
 SCALES = ("small", "demo", "large")
+# the generator's delivery modes (smarketing.generator.deliveries.DELIVERIES), listed here so
+# that the command line starts without importing the generator
+DELIVERIES = ("api", "report-en", "report-fr", "data-export", "hubspot-associations")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,17 +58,34 @@ def main() -> None:
     default=None,
     help="Last day of the generated history (default: a fixed date, for reproducibility).",
 )
-def generate(scale: str, seed: int, out_dir: Path, as_of: date | None) -> None:
+@click.option(
+    "--delivery",
+    type=click.Choice(DELIVERIES),
+    default="api",
+    show_default=True,
+    help=(
+        "Shape of the exports, same records: api (Data Loader and HubSpot UI files), "
+        "report-en / report-fr (Salesforce report exports), data-export (Salesforce weekly "
+        "Data Export), hubspot-associations (HubSpot exports with associated companies)."
+    ),
+)
+def generate(scale: str, seed: int, out_dir: Path, as_of: date | None, delivery: str) -> None:
     """Write realistic demo exports of a fictional French B2B software company.
 
     Salesforce (Data Loader) and HubSpot (English and French UI) exports, with the mess of
-    real life, plus the ground truth the tests compare the warehouse with.
+    real life, plus the ground truth the tests compare the warehouse with. --delivery writes
+    the same records in another shape real teams deliver.
     """
     from smarketing.generator import generate as run_generator
 
     as_of_date = as_of.date() if as_of else None
     summary = run_generator(
-        out_dir, scale=scale, seed=seed, as_of=as_of_date, progress=ProgressPrinter("generate")
+        out_dir,
+        scale=scale,
+        seed=seed,
+        as_of=as_of_date,
+        progress=ProgressPrinter("generate"),
+        delivery=delivery,
     )
     click.echo(f"Exports written to {out_dir / 'inbox'}, ground truth to {out_dir / 'truth'}")
     click.echo(str(summary))
@@ -92,7 +112,8 @@ def generate(scale: str, seed: int, out_dir: Path, as_of: date | None) -> None:
     help=(
         f"Decide time-dependent outcomes (SLA pending or breached, cohort maturity) as of this "
         f"ISO 8601 instant; a date or a time without offset is read in Europe/Paris "
-        f"(default: ${AS_OF_ENV} or the build time)."
+        f"(default: ${AS_OF_ENV}, else when the exports were taken: the latest record change "
+        f"found in the deliveries)."
     ),
 )
 def run(inbox: Path | None, warehouse: Path | None, as_of: str | None) -> None:

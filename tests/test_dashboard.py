@@ -157,12 +157,16 @@ def test_banner_says_when_the_data_was_published_and_the_checks(warehouse_file: 
     else:  # a warehouse built before the publication step: the latest load stands in
         when = mart(warehouse_file, "select max(finished_at) as at from audit.load_audit")
         checks = ("checks: not recorded yet", "contrôles : pas encore enregistrés")
+    as_of = mart(warehouse_file, "select as_of from marts.fct_data_as_of")["as_of"][0]
     at = open_page("committee")
     banner = at.caption[0].value
     assert i18n.format_datetime(when["at"][0].to_pydatetime()) in banner
     assert checks[0] in banner
+    # the instant the figures describe: when the exports were taken (here: the truth's cutoff)
+    assert f"data as of {i18n.format_datetime(as_of.to_pydatetime())}" in banner
     at = open_page("committee", "fr")
     assert checks[1] in at.caption[0].value
+    assert "données au " in at.caption[0].value
 
 
 def test_banner_warns_when_the_last_run_was_held_back(

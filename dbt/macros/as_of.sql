@@ -3,15 +3,18 @@
     a cohort old enough to be read) are decided as of this instant, a TIMESTAMP WITH TIME ZONE.
 
     `smarketing run --as-of` sets it through the SMARKETING_AS_OF environment variable (an ISO
-    8601 timestamp with its offset, e.g. 2026-11-20T00:00:00+01:00); without it, the build's
-    own time is used.
+    8601 timestamp with its offset, e.g. 2026-11-20T00:00:00+01:00); without it, the time the
+    exports were taken: the latest record change in the deliveries (model fct_data_as_of,
+    which says which of the two it is).
 -#}
 {% macro as_of() -%}
+    {#- the dependency is declared whatever the environment says at parse time -#}
+    {%- set data_as_of = ref('fct_data_as_of') -%}
     {%- set value = env_var('SMARKETING_AS_OF', '') | trim -%}
     {%- if value -%}
         cast('{{ value }}' as timestamp with time zone)
     {%- else -%}
-        {{ dbt.current_timestamp() }}
+        (select as_of from {{ data_as_of }})
     {%- endif -%}
 {%- endmacro %}
 

@@ -35,7 +35,7 @@
     round(cast({{ numerator }} as double precision) / nullif({{ denominator }}, 0), 4)
 {%- endmacro %}
 
-{#- the number of rows where FLAG (a 0/1 column) is 1, as a plain integer -#}
+{#- the number of rows where FLAG (a 0/1 column) is 1, as a plain integer (0 over no rows) -#}
 {% macro count_flag(flag) -%}
-    cast(sum({{ flag }}) as {{ dbt.type_bigint() }})
+    cast(coalesce(sum({{ flag }}), 0) as {{ dbt.type_bigint() }})
 {%- endmacro %}

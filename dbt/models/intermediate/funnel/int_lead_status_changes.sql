@@ -47,7 +47,7 @@ reason_rows as (
         lead_history.created_date,
         min(lead_history.new_value) as rejection_reason
     from lead_history
-    where lead_history.field = 'Rejection_Reason__c'
+    where lead_history.field in {{ bound_field_headers('salesforce_lead', 'rejection_reason') }}
         and lead_history.new_value is not null
         and not lead_history.is_deleted
     group by lead_history.lead_id, lead_history.created_date

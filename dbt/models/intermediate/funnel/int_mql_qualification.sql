@@ -124,7 +124,7 @@ scores as (
         leads.lead_score as handoff_score,
         coalesce(leads.lead_score, hubspot_scores.hubspot_score) as mql_score,
         case
-            when leads.lead_score is not null then 'Salesforce lead Lead_Score__c'
+            when leads.lead_score is not null then 'Salesforce lead score'
             when hubspot_scores.hubspot_score is not null then 'HubSpot contact Score'
         end as mql_score_source
     from dim_leads

@@ -21,9 +21,27 @@ tasks as (
 
 ),
 
+events as (
+
+    select * from {{ ref('stg_salesforce__event') }}
+
+),
+
 users as (
 
     select * from {{ ref('stg_salesforce__user') }}
+
+),
+
+sales_users as (
+
+    select user_id
+    from users
+    where department in (
+        {%- for department in sales_departments %}
+        '{{ department }}'{{ ',' if not loop.last }}
+        {%- endfor %}
+    )
 
 ),
 
@@ -59,7 +77,8 @@ lead_records as (
 
 -- done calls, e-mails and meetings (Salesforce standard values) of a sales user, at the time
 -- they were done (CompletedDateTime), however late they were logged; planned tasks, other
--- to-dos and what marketing or the sync logged are not touches
+-- to-dos and what marketing or the sync logged are not touches. A meeting may also be an
+-- Event (calendar entry): it counts once it has started, as of the build's as-of.
 
 sales_touches as (
 
@@ -74,17 +93,26 @@ sales_touches as (
             when tasks.task_subtype = 'Email' then 'email'
         end as touch_type
     from tasks
-    inner join users
-        on tasks.owner_id = users.user_id
+    inner join sales_users
+        on tasks.owner_id = sales_users.user_id
     where tasks.status = 'Completed'
         and not tasks.is_deleted
         and tasks.completed_date_time is not null
         and (tasks.task_subtype in ('Call', 'Email') or tasks.task_type = 'Meeting')
-        and users.department in (
-            {%- for department in sales_departments %}
-            '{{ department }}'{{ ',' if not loop.last }}
-            {%- endfor %}
-        )
+
+    union all
+
+    select
+        events.event_id as task_id,
+        events.who_id,
+        events.owner_id,
+        coalesce(events.start_date_time, events.activity_date_time) as touched_at,
+        'meeting' as touch_type
+    from events
+    inner join sales_users
+        on events.owner_id = sales_users.user_id
+    where not events.is_deleted
+        and coalesce(events.start_date_time, events.activity_date_time) <= {{ as_of() }}
 
 ),
 
