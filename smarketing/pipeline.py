@@ -71,6 +71,7 @@ def run_pipeline(settings: Settings) -> bool:
     finish_if_running(settings, run_id, failures or ["the run ended without publishing"])
     elapsed = time.monotonic() - started
     print_summary(settings)
+    print_run_files(settings, run_id)
     print_quality(settings, run_id)
     print_publication(settings)
     status = "succeeded" if result.success else "FAILED"
@@ -126,15 +127,59 @@ def print_summary(settings: Settings) -> None:
         )
 
 
+def _read_only(settings: Settings) -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection to the warehouse the run built, or None when there is none (the
+    summary then has nothing to say)."""
+    if not settings.warehouse.exists():
+        return None
+    try:
+        return duckdb.connect(str(settings.warehouse), read_only=True)
+    except duckdb.Error:
+        return None
+
+
+def print_run_files(settings: Settings, run_id: str) -> None:
+    """This run's deliveries: how many files loaded, each file that did not and what to do, and
+    the org's fields bound to columns no delivered file has."""
+    from smarketing.config import ConfigError, load_config
+    from smarketing.ingest.report import run_file_counts, run_file_issues
+    from smarketing.ingest.unbound import unbound_fields
+
+    con = _read_only(settings)
+    if con is None:
+        return
+    try:
+        counts = run_file_counts(con, run_id)
+        issues = run_file_issues(con, run_id)
+        try:
+            unbound = unbound_fields(con, load_config())
+        except ConfigError:
+            unbound = []
+    except duckdb.Error:
+        return
+    finally:
+        con.close()
+    files = sum(counts.values())
+    recognised = sum(n for status, n in counts.items() if status not in ("unknown", "refused"))
+    if files:
+        click.echo(f"This run: {recognised} of {files} new file(s) recognised.")
+    elif not settings.inbox.exists() or not any(settings.inbox.iterdir()):
+        click.echo(f"This run: the inbox {settings.inbox} is empty.")
+    else:
+        click.echo("This run: no new file in the inbox.")
+    for issue in issues:
+        for line in issue.lines():
+            click.echo(f"  {line}")
+    for warning in unbound:
+        click.echo(f"  warning: {warning}")
+
+
 def print_quality(settings: Settings, run_id: str) -> None:
     """The run's Great Expectations results: counts, then every expectation not passed."""
     from smarketing.quality.history import run_quality
 
-    if not settings.warehouse.exists():
-        return
-    try:
-        con = duckdb.connect(str(settings.warehouse), read_only=True)
-    except duckdb.Error:
+    con = _read_only(settings)
+    if con is None:
         return
     try:
         quality = run_quality(con, run_id)

@@ -53,4 +53,9 @@ select
                 where funnel.unified_lead_id = opportunities.unified_lead_id
                     and funnel.cycle = opportunities.cycle
             )
+            -- a lead whose export gave no creation time has no cycle to point to
+            and exists (
+                select 1 from marts.fct_lead_funnel as funnel
+                where funnel.unified_lead_id = opportunities.unified_lead_id
+            )
     ) as opportunities_without_cycle

@@ -8,6 +8,7 @@ import dagster as dg
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.ingest.loading import FileLoad, load_inbox
 from smarketing.ingest.registry import export_kinds
+from smarketing.ingest.report import run_file_issues
 from smarketing.ingest.schema import AUDIT_SCHEMA, RAW_SCHEMA, raw_table
 
 INBOX_KEY = dg.AssetKey(["inbox"])
@@ -66,13 +67,29 @@ def load_inbox_asset(
         for result in results:
             if result.raw_table:
                 by_table[result.raw_table].append(result)
+        totals = {
+            kind.table: con.execute(f"select count(*) from {raw_table(kind)}").fetchone()[0]
+            for kind in export_kinds()
+        }
+        if not any(totals.values()):
+            # Nothing to build on: say why here, rather than let a model or test fail later.
+            issues = [
+                line for issue in run_file_issues(con, context.run_id) for line in issue.lines()
+            ]
+            raise dg.Failure(
+                description="No export recognised: the warehouse holds no record. "
+                + (
+                    "Files of this run:\n" + "\n".join(issues)
+                    if issues
+                    else f"The inbox {warehouse.inbox_path} holds no new export file."
+                )
+            )
         for kind in export_kinds():
-            total = con.execute(f"select count(*) from {raw_table(kind)}").fetchone()
             loaded = by_table.get(kind.table, [])
             yield dg.MaterializeResult(
                 asset_key=[RAW_SCHEMA, kind.table],
                 metadata={
-                    "dagster/row_count": total[0] if total else 0,
+                    "dagster/row_count": totals[kind.table],
                     "files_this_run": [r.source_file for r in loaded],
                     "rows_loaded_this_run": sum(r.rows_loaded for r in loaded),
                     "rows_rejected_this_run": sum(r.rows_rejected for r in loaded),

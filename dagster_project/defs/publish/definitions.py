@@ -82,6 +82,20 @@ class RunChecks:
     started_at: datetime | None
 
 
+def unreadable_deliveries(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
+    """Files of this run that could not be read at all (not text, a read error): their rows are
+    in no table, so the run is not published until the file is fixed or removed."""
+    try:
+        rows = con.execute(
+            "select source_file, error from audit.load_audit "
+            "where run_id = ? and status = 'error' order by source_file",
+            [run_id],
+        ).fetchall()
+    except duckdb.CatalogException:  # nothing was ever loaded
+        return []
+    return [f"delivery not loaded: {error or source_file}" for source_file, error in rows]
+
+
 def summarise_checks(instance: dg.DagsterInstance, run_id: str, warehouse: Path) -> RunChecks:
     records = instance.get_records_for_run(
         run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
@@ -96,6 +110,7 @@ def summarise_checks(instance: dg.DagsterInstance, run_id: str, warehouse: Path)
     con = duckdb.connect(str(warehouse))
     try:
         quality = history.run_quality(con, run_id)
+        unreadable = unreadable_deliveries(con, run_id)
     finally:
         con.close()
     blocking = [
@@ -103,7 +118,7 @@ def summarise_checks(instance: dg.DagsterInstance, run_id: str, warehouse: Path)
         for e in blocking_failed
         if not e.check_name.startswith(CHECK_PREFIX)
     ]
-    blocking += quality.blocking
+    blocking += quality.blocking + unreadable
     stats = instance.get_run_stats(run_id)
     started = datetime.fromtimestamp(stats.start_time, UTC) if stats.start_time else None
     return RunChecks(
