@@ -21,6 +21,7 @@ from smarketing.generator.campaigns import build_campaigns
 from smarketing.generator.clock import Window
 from smarketing.generator.contacts_plan import plan_contacts
 from smarketing.generator.context import Context
+from smarketing.generator.deliveries import DELIVERIES, check_delivery, deliver
 from smarketing.generator.events import write_events
 from smarketing.generator.hubspot import write_contacts
 from smarketing.generator.ids import IdSequence
@@ -38,7 +39,7 @@ from smarketing.generator.scales import SCALES, STREAM_SALESFORCE
 from smarketing.generator.truth import write_truth
 from smarketing.generator.users import build_staff
 
-__all__ = ["SCALES", "GenerationSummary", "generate"]
+__all__ = ["DELIVERIES", "SCALES", "GenerationSummary", "generate"]
 
 
 @dataclass
@@ -50,6 +51,7 @@ class GenerationSummary:
     counts: dict[str, int] = field(default_factory=dict)
     """data rows per written file, by path relative to out_dir"""
     elapsed_seconds: float = 0.0
+    delivery: str = "api"
 
     @property
     def people(self) -> int:
@@ -66,6 +68,7 @@ class GenerationSummary:
             f"{self.scale} scale (seed {self.seed}, as of {self.as_of}): {self.people:,} people, "
             f"{files} export files, {rows:,} rows, {self.marketing_events:,} marketing events, "
             f"in {self.elapsed_seconds:.0f} s"
+            + (f", delivered as {self.delivery}" if self.delivery != "api" else "")
         )
 
 
@@ -79,13 +82,17 @@ def generate(
     seed: int = 42,
     as_of: dt.date | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    delivery: str = "api",
 ) -> GenerationSummary:
     """Write the demo exports (``out_dir/inbox``) and their ground truth (``out_dir/truth``).
 
     ``progress(stage, done, total)`` is called regularly during the long stages.
+    ``delivery`` picks the shape of the exports (``DELIVERIES``, see deliveries.py); the
+    records, and so the truth, are the same in every shape.
     """
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
+    check_delivery(delivery)
     started = time.perf_counter()
     report = progress or _silent
     out_dir = Path(out_dir)
@@ -121,6 +128,7 @@ def generate(
     counts.update(write_contacts(ctx, plan, journey))
     counts.update(write_events(ctx, plan, journey))
     counts.update(write_truth(ctx, plan, journey, counts))
+    counts = deliver(ctx, plan, delivery, counts)
     return GenerationSummary(
         out_dir,
         scale,
@@ -128,4 +136,5 @@ def generate(
         as_of,
         dict(sorted(counts.items())),
         round(time.perf_counter() - started, 2),
+        delivery,
     )
