@@ -87,3 +87,14 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "audit_after_first": audit_rows,
         "lead_ids_after_first": lead_ids,
     }
+
+
+@pytest.fixture(scope="session")
+def handmade(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The hand-made deliveries of ``tests/handmade.py`` (the real samples, placeholder
+    contact data, an anonymised delivery) run through `smarketing run` once, together."""
+    from tests.handmade import AS_OF, write_inbox
+
+    root = tmp_path_factory.mktemp("handmade")
+    write_inbox(root / "inbox")
+    return {"root": root, "run": run_cli(root, as_of=AS_OF)}

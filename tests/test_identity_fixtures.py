@@ -3,28 +3,20 @@ without error, and a converted lead and the contact it became are one person."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import duckdb
 
-from tests.conftest import FIXTURES, run_cli
 
-
-def test_real_salesforce_samples_resolve(tmp_path: Path) -> None:
-    inbox = tmp_path / "inbox"
-    for path in sorted(FIXTURES.glob("*/*.csv")):
-        target = inbox / path.parent.name / path.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-    run = run_cli(tmp_path, inbox)
+def test_real_salesforce_samples_resolve(handmade: dict) -> None:
+    """The real samples (shared/fixtures), in the run the hand-made deliveries share."""
+    run = handmade["run"]
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
 
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    con = duckdb.connect(str(handmade["root"] / "warehouse.duckdb"), read_only=True)
     try:
         staged = con.execute(
             "select (select count(*) from staging.stg_salesforce__lead) "
-            "+ (select count(*) from staging.stg_salesforce__contact)"
+            "+ (select count(*) from staging.stg_salesforce__contact) "
+            "+ (select count(*) from staging.stg_hubspot__contact)"
         ).fetchall()[0][0]
         bridged = con.execute(
             "select count(*), count(distinct record_key) from marts.bridge_lead_source_records"
@@ -43,8 +35,19 @@ def test_real_salesforce_samples_resolve(tmp_path: Path) -> None:
             """
         ).fetchall()
         leads = con.execute("select count(*) from marts.dim_leads").fetchall()[0][0]
+        # exports without an IsDeleted column (the demo org's) hold no deleted record: every
+        # opportunity reaches the mart
+        opportunities = con.execute(
+            """
+            select count(*), count(marts.opportunity_id)
+            from staging.stg_salesforce__opportunity as staged
+            left join marts.fct_opportunities as marts using (opportunity_id)
+            where staged._source_file like 'fixtures/%'
+            """
+        ).fetchone()
     finally:
         con.close()
+    assert opportunities == (86, 86)
     assert len(converted) >= 2, "the samples hold converted leads whose contact was exported"
     assert all(same for _, same in converted), converted
     assert 0 < leads < staged

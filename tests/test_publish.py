@@ -6,6 +6,7 @@ process reading the serving copy all along."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import json
@@ -292,6 +293,17 @@ def write_leads(source: Path, target: Path, blank_inbound_email_every: int | Non
     return blanked
 
 
+# UTF-16 cut in the middle of a character (a transfer that stopped short)
+UNREADABLE_CONTACTS = (
+    codecs.BOM_UTF16_LE
+    + (
+        "Record ID,First Name,Last Name,Email,Lifecycle Stage,Create Date\r\n"
+        "9000001,Ana,Riou,ana@riou.example,Lead,2026-01-01 10:00\r\n"
+    ).encode("utf-16-le")
+    + b"9\x00\x00\xd8"
+)
+
+
 @pytest.fixture(scope="module")
 def scenario(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     source = small["root"]
@@ -318,7 +330,11 @@ def scenario(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     try:
         leads = root / "inbox" / "salesforce" / "Lead.csv"
         observed["blanked"] = write_leads(leads, leads.with_name("Lead-defect.csv"), 10)
+        # a file that cannot be read whole loads nothing: it holds the publication back too
+        unreadable = root / "inbox" / "hubspot" / "contacts-truncated.csv"
+        unreadable.write_bytes(UNREADABLE_CONTACTS)
         observed["defect"] = run(root, cutoff)
+        unreadable.unlink()
         write_leads(leads, leads.with_name("Lead-corrected.csv"), None)
         observed["corrected"] = run(root, cutoff)
     finally:
@@ -377,6 +393,11 @@ def test_a_planted_defect_holds_the_publication_back(scenario: dict) -> None:
     assert status["last_published_run_id"] == scenario["before"].run_id
     assert "blocking check failed: inbound_leads/gx_inbound_email_complete" in status["reason"]
     assert "(email)" in status["reason"]
+    assert (
+        "delivery not loaded: hubspot/contacts-truncated.csv: cannot be decoded as utf-16 text"
+        in status["reason"]
+    )
+    assert "hubspot/contacts-truncated.csv [error]" in defect["stdout"]
     assert status["checks"]["blocking_failed"] == 1
     assert "Publication HELD BACK" in defect["stdout"]
     assert "gx_inbound_email_complete" in defect["stdout"]
