@@ -142,7 +142,7 @@ def print_run_files(settings: Settings, run_id: str) -> None:
     """This run's deliveries: how many files loaded, each file that did not and what to do, and
     the org's fields bound to columns no delivered file has."""
     from smarketing.config import ConfigError, load_config
-    from smarketing.ingest.report import run_file_counts, run_file_issues
+    from smarketing.ingest.report import NOT_LOADED, run_file_counts, run_file_issues
     from smarketing.ingest.unbound import unbound_fields
 
     con = _read_only(settings)
@@ -160,7 +160,7 @@ def print_run_files(settings: Settings, run_id: str) -> None:
     finally:
         con.close()
     files = sum(counts.values())
-    recognised = sum(n for status, n in counts.items() if status not in ("unknown", "refused"))
+    recognised = sum(n for status, n in counts.items() if status not in NOT_LOADED)
     if files:
         click.echo(f"This run: {recognised} of {files} new file(s) recognised.")
     elif not settings.inbox.exists() or not any(settings.inbox.iterdir()):

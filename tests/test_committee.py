@@ -4,9 +4,7 @@ rules, and figures that do not drift once a month is closed."""
 
 from __future__ import annotations
 
-import csv
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,10 +15,8 @@ import duckdb
 import pytest
 
 from smarketing.config import load_config
-from tests.conftest import run_cli
 from tests.truth import truth_connection
 
-LATE_MQLS = 6
 LATE_MONTH = date(2026, 10, 1)
 
 
@@ -129,49 +125,12 @@ def test_closed_months_are_frozen_as_the_committee_saw_them(small: dict) -> None
 
 
 @pytest.fixture(scope="module")
-def late(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small warehouse after a late delivery: HubSpot contacts who became MQLs in
-    October, a closed month, arrive after it was frozen; the pipeline runs again."""
-    root = tmp_path_factory.mktemp("late")
-    shutil.copytree(small["root"] / "inbox", root / "inbox")
-    shutil.copytree(small["root"] / "truth", root / "truth")
-    shutil.copyfile(small["root"] / "warehouse.duckdb", root / "warehouse.duckdb")
-    source = root / "inbox" / "hubspot" / "hubspot-crm-exports-contacts-2026-11-20.csv"
-    with source.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = list(reader.fieldnames or [])
-        template = next(reader)
-    with (root / "inbox" / "hubspot" / "late-contacts.csv").open(
-        "w", encoding="utf-8", newline=""
-    ) as handle:
-        writer = csv.DictWriter(handle, fieldnames=header)
-        writer.writeheader()
-        for n in range(LATE_MQLS):
-            row = dict.fromkeys(header, "")
-            row.update(
-                {
-                    "Record ID": str(990000 + n),
-                    "First Name": f"Latecomer{n}",
-                    "Last Name": f"Tardif{n}",
-                    "Email": f"latecomer{n}@retard-industrie{n}.fr",
-                    "Company Name": f"Retard Industrie {n}",
-                    "Country/Region": "France",
-                    "Number of Employees": "250",
-                    "Lifecycle Stage": "Marketing Qualified Lead",
-                    "HubSpot Score": "85",
-                    "Original Source": template["Original Source"],
-                    "Original Source Drill-Down 1": template["Original Source Drill-Down 1"],
-                    "Create Date": f"2026-10-{10 + n} 10:00",
-                    "Last Modified Date": f"2026-10-{10 + n} 11:00",
-                    "Became a Lead Date": f"2026-10-{10 + n} 10:00",
-                    "Became a Marketing Qualified Lead Date": f"2026-10-{10 + n} 10:30",
-                    "Unsubscribed from all email": "false",
-                }
-            )
-            writer.writerow(row)
-    result = run_cli(root)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return root / "warehouse.duckdb"
+def late(redelivery: dict) -> Path:
+    """The small warehouse after a late delivery (``tests/redelivery.py``): HubSpot contacts
+    who became MQLs in October, a closed month, arrive after it was frozen."""
+    corrected = redelivery["corrected"]
+    assert corrected["returncode"] == 0, corrected["stdout"][-3000:] + corrected["stderr"][-3000:]
+    return redelivery["root"] / "warehouse.duckdb"
 
 
 def test_late_data_moves_live_figures_not_frozen_ones(small: dict, late: Path) -> None:

@@ -5,8 +5,9 @@ report exports in French and English (labels, report trailers, `N/A`, dd/mm/yyyy
 m/d/yyyy h:mm AM, cp1252), the weekly Data Export (quoted, Latin-1 and mixed-encoding files,
 0/1, `000000000000000AAA`, opportunities in three currencies with the org's rates, meetings as
 Events) and HubSpot exports with associations plus a companies export. One run mixes them all;
-every mart equals the one the ``small`` fixture (Data Loader and HubSpot UI exports) built, so
-every truth test on that run holds for these shapes too.
+every mart equals the one the same records give as Data Loader and HubSpot UI exports (the
+``small`` fixture's inbox, on which the truth tests run), so every truth test holds for these
+shapes too.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import subprocess
 import sys
 from pathlib import Path
@@ -40,23 +41,38 @@ def _newest_source_mtime() -> float:
 
 
 def ensure_manifest(project: DbtProject) -> Path:
-    """Run ``dbt parse`` when the manifest is missing or older than a project file."""
+    """Run ``dbt parse`` when the manifest is missing or older than a project file. Processes
+    that load the definitions at the same time (a run, the UI, a test worker) parse once: the
+    others wait on a lock, then find the manifest fresh."""
     manifest = project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
-        subprocess.run(
-            [
-                dbt_executable(),
-                "parse",
-                "--quiet",
-                "--project-dir",
-                str(DBT_DIR),
-                "--profiles-dir",
-                str(DBT_DIR),
-            ],
-            check=True,
-            cwd=DBT_DIR,
-        )
+    if _is_fresh(manifest):
+        return manifest
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with (manifest.parent / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _is_fresh(manifest):
+            _parse()
     return manifest
+
+
+def _is_fresh(manifest: Path) -> bool:
+    return manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime()
+
+
+def _parse() -> None:
+    subprocess.run(
+        [
+            dbt_executable(),
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(DBT_DIR),
+            "--profiles-dir",
+            str(DBT_DIR),
+        ],
+        check=True,
+        cwd=DBT_DIR,
+    )
 
 
 dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)

@@ -10,7 +10,10 @@ applies at the next run.
 """
 
 import json
+import os
+import shutil
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -21,6 +24,7 @@ from smarketing.config import load_config
 from smarketing.identity import DBT_AFTER_IDENTITY
 from smarketing.settings import Settings
 
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 # dbt reads the warehouse path from the environment (profiles.yml).
 Settings.from_env().export_env()
 
@@ -60,6 +64,19 @@ def dbt_build_args() -> list[str]:
     return ["build", "--vars", json.dumps(dbt_vars())]
 
 
+def keep_parse_state(target_path: Path) -> None:
+    """Keep what a dbt invocation parsed (its partial-parse file) as the project's, which
+    dagster-dbt copies into the next invocation: with the same vars and profile, that one
+    re-parses only what changed instead of the whole project."""
+    parsed = target_path / PARTIAL_PARSE_FILE
+    project_target = Path(dbt_project.project_dir) / dbt_project.target_path
+    if parsed.is_file():
+        project_target.mkdir(parents=True, exist_ok=True)
+        staged = project_target / f".{PARTIAL_PARSE_FILE}.{os.getpid()}"
+        shutil.copyfile(parsed, staged)
+        os.replace(staged, project_target / PARTIAL_PARSE_FILE)
+
+
 @dbt_assets(
     manifest=ensure_manifest(dbt_project),
     project=dbt_project,
@@ -71,7 +88,9 @@ def dbt_build_args() -> list[str]:
 )
 def dbt_before_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """Seeds, staging and the intermediate models the identity resolution reads."""
-    yield from dbt.cli(dbt_build_args(), context=context).stream()
+    invocation = dbt.cli(dbt_build_args(), context=context)
+    yield from invocation.stream()
+    keep_parse_state(invocation.target_path)
 
 
 @dbt_assets(
@@ -84,7 +103,9 @@ def dbt_before_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) 
 )
 def dbt_after_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """The models built on the unified leads (marts), once the identity resolution ran."""
-    yield from dbt.cli(dbt_build_args(), context=context).stream()
+    invocation = dbt.cli(dbt_build_args(), context=context)
+    yield from invocation.stream()
+    keep_parse_state(invocation.target_path)
 
 
 defs = dg.Definitions(
