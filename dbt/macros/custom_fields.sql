@@ -94,12 +94,7 @@
     gives NULL. Every line ends with a comma. -#}
 {% macro custom_field_staging_columns(relation, export, prefix=none) -%}
     {%- do smarketing.check_custom_field_names(export=export) -%}
-    {%- set available = [] -%}
-    {%- if execute -%}
-        {%- for column in adapter.get_columns_in_relation(relation) -%}
-            {%- do available.append(column.name | lower) -%}
-        {%- endfor -%}
-    {%- endif -%}
+    {%- set available = smarketing.relation_columns(relation) -%}
     {%- for field in smarketing.custom_fields() if field[export] %}
         {%- if field[export] in available %}
         {{ smarketing.clean_text((prefix ~ '.' if prefix else '') ~ adapter.quote(field[export])) }}

@@ -28,12 +28,7 @@
     and the build log says so. -#}
 {% macro bound_field(relation, export, field, prefix=none) -%}
     {%- set binding = smarketing._field_binding(export, field) -%}
-    {%- set available = [] -%}
-    {%- if execute -%}
-        {%- for column in adapter.get_columns_in_relation(relation) -%}
-            {%- do available.append(column.name | lower) -%}
-        {%- endfor -%}
-    {%- endif -%}
+    {%- set available = smarketing.relation_columns(relation) -%}
     {%- set present = [] -%}
     {%- for column in binding['columns'] if column in available -%}
         {%- do present.append(

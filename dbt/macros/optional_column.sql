@@ -14,15 +14,21 @@
     Columns the registry lists (export_kinds.yml) always exist: name them directly.
 #}
 {% macro optional_column(relation, column, prefix=none) -%}
-    {%- set available = [] -%}
-    {%- if execute -%}
-        {%- for existing in adapter.get_columns_in_relation(relation) -%}
-            {%- do available.append(existing.name | lower) -%}
-        {%- endfor -%}
-    {%- endif -%}
+    {%- set available = smarketing.relation_columns(relation) -%}
     {%- if column | lower in available -%}
         {{ (prefix ~ '.' if prefix else '') ~ adapter.quote(column) }}
     {%- else -%}
         cast(null as {{ dbt.type_string() }})
     {%- endif -%}
+{%- endmacro %}
+
+{#- The lower-case column names RELATION has now (none while dbt only parses). -#}
+{% macro relation_columns(relation) -%}
+    {%- set names = [] -%}
+    {%- if execute -%}
+        {%- for column in adapter.get_columns_in_relation(relation) -%}
+            {%- do names.append(column.name | lower) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(names) }}
 {%- endmacro %}
