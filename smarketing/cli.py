@@ -227,6 +227,7 @@ def config_check(config_path: Path | None) -> None:
     click.echo(f"  segments: {', '.join(segments)}")
     click.echo(f"  offers: {', '.join(offer.name for offer in cfg.offers)}")
     click.echo(f"  disqualification reasons: {', '.join(cfg.disqualification_reasons)}")
+    _check_mappings(cfg, config_path)
     stale = stale_seeds(cfg)
     if stale:
         raise click.ClickException(
@@ -234,6 +235,22 @@ def config_check(config_path: Path | None) -> None:
             "run `smarketing config sync-seeds`"
         )
     click.echo("  dbt seeds: in sync")
+
+
+def _check_mappings(cfg: SmarketingConfig, config_path: Path | None) -> None:
+    from smarketing.config import ConfigError
+    from smarketing.config.mappings import channel_errors, default_mappings_dir, load_mappings
+
+    folder = default_mappings_dir(config_path)
+    try:
+        mappings = load_mappings(folder)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    errors = channel_errors(mappings, set(cfg.channels))
+    if errors:
+        raise click.ClickException("\n".join(errors))
+    shown = ", ".join(f"{m.name} ({m.source_system} {m.entity})" for m in mappings)
+    click.echo(f"  mappings ({folder}): {shown or 'none'}")
 
 
 @config.command("sync-seeds")

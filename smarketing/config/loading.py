@@ -67,12 +67,28 @@ def _problem(error: dict[str, Any]) -> str:
     return f"{message} (got {error['input']!r})"
 
 
-def _describe(path: Path, error: ValidationError) -> str:
-    lines = [f"{path}: invalid shared lead definition"]
+def _describe_errors(path: Path, error: ValidationError, what: str) -> str:
+    lines = [f"{path}: {what}"]
     for item in error.errors():
-        key = _key_path(tuple(item["loc"])) or "(top level)"
-        lines.append(f"  {key}: {_problem(dict(item))}")
+        key = _key_path(tuple(item["loc"]))
+        # a check across keys names its keys in its message
+        lines.append(f"  {key}: {_problem(dict(item))}" if key else f"  {_problem(dict(item))}")
     return "\n".join(lines)
+
+
+def read_yaml(path: Path, what: str) -> dict[str, Any]:
+    """The top-level mapping of the YAML file PATH (WHAT it is, for errors)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the {what}: {exc}") from exc
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys at the top level")
+    return data
 
 
 def load_config(path: Path | str | None = None) -> SmarketingConfig:
@@ -81,17 +97,10 @@ def load_config(path: Path | str | None = None) -> SmarketingConfig:
     Raises ConfigError naming the file, the key path and the problem.
     """
     config_path = Path(path) if path is not None else default_config_path()
-    try:
-        text = config_path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{config_path}: cannot read the shared lead definition: {exc}") from exc
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{config_path}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{config_path}: expected a mapping of keys at the top level")
+    data = read_yaml(config_path, what="shared lead definition")
     try:
         return SmarketingConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(config_path, exc)) from exc
+        raise ConfigError(
+            _describe_errors(config_path, exc, "invalid shared lead definition")
+        ) from exc

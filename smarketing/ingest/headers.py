@@ -152,11 +152,54 @@ def _pick(header: list[str]) -> ExportKind:
     )
 
 
-def recognise(header: list[str]) -> Recognition:
+def _pick_mapped(header: list[str], mapped: tuple[ExportKind, ...]) -> ExportKind | None:
+    """The mapping whose `recognise` cells the header all holds (the most specific wins)."""
+    present = {fold(cell) for cell in header}
+    fitting = [
+        kind
+        for kind in mapped
+        if all(fold(label) in present for c in kind.signature for label in kind.labels[c])
+    ]
+    if not fitting:
+        return None
+    fitting.sort(key=lambda kind: len(kind.signature), reverse=True)
+    if len(fitting) > 1 and len(fitting[0].signature) == len(fitting[1].signature):
+        raise UnknownExport(
+            f"header fits the mappings {fitting[0].mapping} and {fitting[1].mapping} equally: "
+            "make their `recognise` cells tell them apart",
+            fitting[0],
+        )
+    return fitting[0]
+
+
+def _recognise_mapped(header: list[str], kind: ExportKind) -> Recognition:
+    columns: list[str] = []
+    known: list[bool] = []
+    for position, cell in enumerate(header, start=1):
+        name = snake_case(cell) if cell.strip() else f"column_{position}"
+        candidate, suffix = name, 2
+        while candidate in columns:
+            candidate, suffix = f"{name}_{suffix}", suffix + 1
+        columns.append(candidate)
+        known.append(candidate in kind.labels)
+    return Recognition(
+        kind=kind,
+        columns=tuple(columns),
+        known=tuple(known),
+        language="en",
+        missing_required=tuple(c for c in kind.required if c not in columns),
+    )
+
+
+def recognise(header: list[str], mapped: tuple[ExportKind, ...] = ()) -> Recognition:
     """Pick the export kind of a header, and name every column.
 
-    Raises UnknownExport when no kind fits (an unknown file is reported, never guessed), or
-    when two kinds fit equally."""
+    MAPPED: the kinds of the mapping files, tried first: a header holding every `recognise`
+    cell of a mapping is that mapping's export. Raises UnknownExport when no kind fits (an
+    unknown file is reported, never guessed), or when two kinds fit equally."""
+    mapped_kind = _pick_mapped(header, mapped)
+    if mapped_kind is not None:
+        return _recognise_mapped(header, mapped_kind)
     own_end, segments = _split_associations(header)
     own_cells = header[:own_end]
     kind = _pick(own_cells)

@@ -127,16 +127,18 @@ def load_inbox(
     run_id: str | None = None,
     progress: Progress | None = None,
     fast: bool = True,
+    mapped: tuple[ExportKind, ...] = (),
 ) -> list[FileLoad]:
     """Load every new file of the inbox; files already loaded with the same bytes are skipped.
 
     ``fast=False`` reads every file row by row (the exact path) even when DuckDB could read it.
+    MAPPED: the export kinds of the mapping files (``Mapping.kind()``), recognised first.
     """
     run_id = run_id or uuid.uuid4().hex
-    ensure_schema(con)
+    ensure_schema(con, mapped)
     results = []
     for path in inbox_files(inbox):
-        result = load_file(con, inbox, path, run_id, progress, fast)
+        result = load_file(con, inbox, path, run_id, progress, fast, mapped)
         if result is not None:
             results.append(result)
     return results
@@ -149,6 +151,7 @@ def load_file(
     run_id: str,
     progress: Progress | None = None,
     fast: bool = True,
+    mapped: tuple[ExportKind, ...] = (),
 ) -> FileLoad | None:
     """Load one file in one transaction; None when this very file was loaded before."""
     source_file = path.relative_to(inbox).as_posix()
@@ -184,7 +187,9 @@ def load_file(
     fmt = sniff(path)
     con.begin()
     try:
-        _load_rows(con, path, source_file, sha, fmt, run_id, result, progress, fast, has_blank)
+        _load_rows(
+            con, path, source_file, sha, fmt, run_id, result, progress, fast, has_blank, mapped
+        )
     except (RefusedFile, UnknownExport) as exc:
         con.rollback()
         result.status = "unknown" if isinstance(exc, UnknownExport) else "refused"
@@ -230,6 +235,7 @@ def _load_rows(
     progress: Progress | None,
     fast: bool,
     has_blank: bool,
+    mapped: tuple[ExportKind, ...],
 ) -> None:
     result.delimiter = fmt.delimiter
     result.rows_read = result.rows_loaded = result.rows_rejected = 0
@@ -239,7 +245,7 @@ def _load_rows(
     header = next(reader, None)
     if not header or not any(cell.strip() for cell in header):
         raise RefusedFile("file is empty: no header line")
-    recognition = recognise(header)
+    recognition = recognise(header, mapped)
     kind = recognition.kind
     result.kind, result.header_language = kind, recognition.language
     if recognition.missing_required:

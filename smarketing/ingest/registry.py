@@ -63,9 +63,13 @@ class ExportKind:
     """``en`` / ``fr`` -> stable column name -> the UI labels of that language"""
     id_format: str | None = None
     """``salesforce``: a key that is not a Salesforce id is not a record"""
+    mapping: str | None = None
+    """The mapping file's name, for an export shape a mapping describes (mappings/)."""
 
     @property
     def name(self) -> str:
+        if self.mapping is not None:
+            return f"mapped__{self.mapping}"
         return f"{self.source_system}__{self.entity}"
 
     @property
@@ -269,6 +273,26 @@ def distinctive_labels() -> dict[str, ExportKind]:
             for folded in {fold(label) for label in (*labels, column)}:
                 owners.setdefault(folded, set()).add(kind.name)
     return {label: by_name[next(iter(names))] for label, names in owners.items() if len(names) == 1}
+
+
+def mapped_kind(
+    name: str, source_system: str, entity: str, recognise: list[str], key: str, headers: list[str]
+) -> ExportKind:
+    """The export kind a mapping file describes: its header cells are its labels, the columns
+    named as for any unknown header (``Deal - ID`` -> ``deal_id``)."""
+    labels = {snake_case(cell): (cell,) for cell in dict.fromkeys([*recognise, key, *headers])}
+    return ExportKind(
+        source_system=source_system,
+        entity=entity,
+        key=snake_case(key),
+        required=(snake_case(key),),
+        signature=tuple(snake_case(cell) for cell in recognise),
+        columns=tuple(labels),
+        aliases={fold(cell): column for column, cells in labels.items() for cell in cells},
+        labels=labels,
+        ui_labels={"en": labels},
+        mapping=name,
+    )
 
 
 def kind_named(name: str) -> ExportKind:

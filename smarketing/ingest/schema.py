@@ -80,11 +80,12 @@ def raw_table(kind: ExportKind) -> str:
     return f"{RAW_SCHEMA}.{quote(kind.table)}"
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Every raw table exists, even before its first delivery, so staging always builds."""
+def ensure_schema(con: duckdb.DuckDBPyConnection, mapped: tuple[ExportKind, ...] = ()) -> None:
+    """Every raw table exists, even before its first delivery, so staging always builds
+    (MAPPED: the kinds of the mapping files, whose raw tables staging reads too)."""
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(f"create schema if not exists {AUDIT_SCHEMA}")
-    for kind in export_kinds():
+    for kind in (*export_kinds(), *mapped):
         columns = [f"{quote(c)} varchar" for c in kind.columns]
         columns += [f"{quote(name)} {type_}" for name, type_ in METADATA_COLUMNS]
         con.execute(f"create table if not exists {raw_table(kind)} ({', '.join(columns)})")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import dagster as dg
 
 from dagster_project.lib.warehouse import WarehouseResource
+from smarketing.config.mappings import load_mappings
 from smarketing.ingest.loading import FileLoad, load_inbox
 from smarketing.ingest.registry import export_kinds
 from smarketing.ingest.report import run_file_issues
@@ -59,8 +60,12 @@ def load_inbox_asset(
     def progress(source_file: str, rows: int) -> None:
         context.log.info(f"{source_file}: {rows:,} rows read")
 
+    # read at run time: a mapping added or edited applies to the next run
+    mapped = tuple(mapping.kind() for mapping in load_mappings())
     with warehouse.connect() as con:
-        results = load_inbox(con, warehouse.inbox_path, run_id=context.run_id, progress=progress)
+        results = load_inbox(
+            con, warehouse.inbox_path, run_id=context.run_id, progress=progress, mapped=mapped
+        )
         for result in results:
             _log_result(context, result)
         by_table: dict[str, list[FileLoad]] = defaultdict(list)
@@ -69,7 +74,7 @@ def load_inbox_asset(
                 by_table[result.raw_table].append(result)
         totals = {
             kind.table: con.execute(f"select count(*) from {raw_table(kind)}").fetchone()[0]
-            for kind in export_kinds()
+            for kind in (*export_kinds(), *mapped)
         }
         if not any(totals.values()):
             # Nothing to build on: say why here, rather than let a model or test fail later.

@@ -21,6 +21,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.lib.dbt_project import dbt_executable, dbt_project, ensure_manifest
 from smarketing.config import load_config
+from smarketing.config.mappings import load_mappings
 from smarketing.identity import DBT_AFTER_IDENTITY
 from smarketing.settings import Settings
 
@@ -51,11 +52,13 @@ IDENTITY_SOURCES = DBT_AFTER_IDENTITY
 def dbt_vars() -> dict[str, Any]:
     """The dbt vars the shared lead definition sets (SMARKETING_CONFIG, else ./smarketing.yml):
     ``custom_fields``, the export columns passed through to the marts (macros/custom_fields.sql),
-    and ``field_bindings``, the columns holding the org's own fields (macros/field_bindings.sql)."""
+    ``field_bindings``, the columns holding the org's own fields (macros/field_bindings.sql),
+    and ``mappings``, the export shapes of the mapping files (macros/mapped_staging.sql)."""
     config = load_config(None)
     return {
         "custom_fields": [field.model_dump(exclude_none=True) for field in config.custom_fields],
         "field_bindings": config.fields.dbt_var(),
+        "mappings": [mapping.dbt_var() for mapping in load_mappings()],
     }
 
 

@@ -1,0 +1,29 @@
+{#- Every account of the mapped exports.
+    One select per mapping (var `mappings`, macros/mapped_staging.sql): the raw table read as
+    the canonical fields (mappings/README.md), the latest delivery of each record id. -#}
+-- depends_on: {{ source('ingest_audit', 'load_audit') }}
+
+with
+
+mapped as (
+
+    {{ mapped_staging(
+        ['account'],
+        [
+            ('record_id', 'id'),
+            ('name', 'text'),
+            ('website', 'text'),
+            ('country', 'text'),
+            ('employees', 'integer'),
+            ('industry', 'text'),
+            ('phone', 'text'),
+            ('owner', 'text'),
+            ('created_at', 'timestamp'),
+            ('updated_at', 'timestamp'),
+            ('is_deleted', 'boolean')
+        ]
+    ) }}
+
+)
+
+select * from mapped

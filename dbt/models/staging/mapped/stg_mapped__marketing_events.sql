@@ -1,0 +1,28 @@
+{#- Every marketing event of the mapped exports.
+    One select per mapping (var `mappings`, macros/mapped_staging.sql): the raw table read as
+    the canonical fields (mappings/README.md), the latest delivery of each record id. -#}
+-- depends_on: {{ source('ingest_audit', 'load_audit') }}
+
+with
+
+mapped as (
+
+    {{ mapped_staging(
+        ['marketing_event'],
+        [
+            ('record_id', 'id'),
+            ('person_record_id', 'id'),
+            ('email', 'text'),
+            ('type', 'text'),
+            ('occurred_at', 'timestamp'),
+            ('campaign', 'text'),
+            ('owner', 'text'),
+            ('created_at', 'timestamp'),
+            ('updated_at', 'timestamp'),
+            ('is_deleted', 'boolean')
+        ]
+    ) }}
+
+)
+
+select * from mapped
