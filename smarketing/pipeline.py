@@ -142,6 +142,7 @@ def print_run_files(settings: Settings, run_id: str) -> None:
     """This run's deliveries: how many files loaded, each file that did not and what to do, and
     the org's fields bound to columns no delivered file has."""
     from smarketing.config import ConfigError, load_config
+    from smarketing.config.mappings import default_mappings_dir
     from smarketing.ingest.report import NOT_LOADED, run_file_counts, run_file_issues
     from smarketing.ingest.unbound import unbound_fields
 
@@ -150,7 +151,7 @@ def print_run_files(settings: Settings, run_id: str) -> None:
         return
     try:
         counts = run_file_counts(con, run_id)
-        issues = run_file_issues(con, run_id)
+        issues = run_file_issues(con, run_id, settings.inbox, default_mappings_dir())
         try:
             unbound = unbound_fields(con, load_config())
         except ConfigError:

@@ -1,6 +1,7 @@
 """Hand-made deliveries that share one pipeline run (the ``handmade`` fixture in conftest.py):
 the real Salesforce samples (shared/fixtures), the placeholder contact data cases of
-test_identity_placeholders.py and the anonymised delivery of test_pipeline.py. Each lies in a
+test_identity_placeholders.py, the anonymised delivery of test_pipeline.py and the Pipedrive
+exports of test_mappings.py. Each lies in a
 folder of its own, with names, companies and ids of its own, so cases cannot link to each
 other; tests read their own records through ``_source_file`` or their ids."""
 
@@ -16,6 +17,7 @@ AS_OF = "2026-03-10T00:00:00+01:00"
 SAMPLES = "fixtures"
 PLACEHOLDERS = "placeholders"
 ANONYMISED = "anonymised"
+MAPPED = "mapped"
 
 # --- placeholder and shared contact data (identity) -------------------------------------------
 
@@ -234,6 +236,16 @@ ANONYMISED_CONTACTS = (
 )
 
 
+# --- a tool known through its mapping files (mappings/pipedrive_*.yml) ------------------------
+
+MAPPED_EXPORTS = Path(__file__).with_name("exports") / "mapped"
+# the HubSpot contact of the Pipedrive person 101: one person across the two tools
+MAPPED_HUBSPOT = (
+    "Record ID,First Name,Last Name,Email,Company Name,Create Date\n"
+    "701,Léa,Marchand,lea.marchand@verdier-bois.fr,Verdier Bois,2026-01-10 08:00\n"
+)
+
+
 def write_inbox(inbox: Path) -> None:
     for path in sorted(FIXTURES.glob("*/*.csv")):
         target = inbox / SAMPLES / path.parent.name / path.name
@@ -249,3 +261,6 @@ def write_inbox(inbox: Path) -> None:
     # a won opportunity in yen has no rate: smarketing.yml gives none, nor does any export
     (anonymised / "opportunities.csv").write_text(ANONYMISED_OPPORTUNITIES, encoding="utf-8")
     (anonymised / "contacts.csv").write_text(ANONYMISED_CONTACTS, encoding="utf-8")
+    mapped = inbox / MAPPED
+    shutil.copytree(MAPPED_EXPORTS, mapped)
+    (mapped / "hubspot-contacts.csv").write_text(MAPPED_HUBSPOT, encoding="utf-8")

@@ -255,3 +255,68 @@ def test_a_mapped_row_without_id_is_rejected_and_a_file_without_the_id_column_re
     assert results["no_id.csv"].status == "refused"
     assert "Lead key" in (results["no_id.csv"].error or "")
     assert results["other.csv"].status == "unknown"  # not every `recognise` cell
+
+
+# --- through the whole pipeline (the shared hand-made run, tests/handmade.py) ---------------
+
+
+def test_mapped_persons_reach_the_unified_leads_across_tools(handmade: dict) -> None:
+    run = handmade["run"]
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    warehouse = handmade["root"] / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        bridge = dict(
+            con.execute(
+                "select record_key, unified_lead_id from marts.bridge_lead_source_records "
+                "where record_key like 'pipedrive:%'"
+            ).fetchall()
+        )
+        names = con.execute(
+            "select source_record_id, first_name, last_name from intermediate.int_person_records "
+            "where source_system = 'pipedrive' order by 1"
+        ).fetchall()
+    assert names == [
+        ("101", "Léa", "Marchand"),
+        ("102", "Nathan", "Poirier"),
+        ("103", "Inès", "Robin"),
+    ]  # first and last names split from Person - Name
+    assert {"pipedrive:contact:101", "pipedrive:contact:102", "pipedrive:contact:103"} <= set(
+        bridge
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        hubspot = con.execute(
+            "select unified_lead_id from marts.bridge_lead_source_records "
+            "where record_key = 'hubspot:contact:701'"
+        ).fetchone()
+    assert hubspot == (bridge["pipedrive:contact:101"],)  # same e-mail and name: one person
+    assert bridge["pipedrive:contact:102"] != bridge["pipedrive:contact:101"]
+
+
+def test_mapped_deals_are_opportunities_of_their_person(handmade: dict) -> None:
+    warehouse = handmade["root"] / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        deals = con.execute(
+            "select opportunity_id, source_system, is_won, is_lost, is_closed, amount_corporate, "
+            "closed_at is not null from marts.fct_opportunities "
+            "where source_system = 'pipedrive' order by opportunity_id"
+        ).fetchall()
+        linked = dict(
+            con.execute(
+                "select o.opportunity_id, b.record_key from marts.fct_opportunities o "
+                "left join marts.bridge_lead_source_records b "
+                "on b.unified_lead_id = o.unified_lead_id and b.source_system = 'pipedrive' "
+                "where o.source_system = 'pipedrive'"
+            ).fetchall()
+        )
+    assert deals == [
+        ("pipedrive:501", "pipedrive", True, False, True, 12500.0, True),
+        ("pipedrive:502", "pipedrive", False, True, True, 4800.0, True),
+        ("pipedrive:503", "pipedrive", False, False, False, deals[2][5], False),  # USD
+        ("pipedrive:504", "pipedrive", False, False, False, None, False),
+    ]
+    assert linked == {
+        "pipedrive:501": "pipedrive:contact:101",
+        "pipedrive:502": "pipedrive:contact:102",
+        "pipedrive:503": "pipedrive:contact:103",
+        "pipedrive:504": None,  # a deal without any person
+    }

@@ -16,7 +16,7 @@ from dagster import DagsterEventType, DagsterInstance
 
 from smarketing.ingest.registry import export_kinds
 from smarketing.ingest.sniffing import sniff
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
 
 @pytest.fixture
@@ -193,6 +193,10 @@ def test_a_run_that_recognises_no_file_says_so(tmp_path: Path) -> None:
         "leads.csv [refused]: recognised as salesforce__lead but the required column(s) Id" in out
     )
     assert run.stdout.count("what to do:") == 2
+    # an unknown file: the command that drafts its mapping file
+    assert (
+        f"`smarketing map {inbox / 'budget.csv'} --out {REPO / 'mappings' / 'budget'}.yml`" in out
+    )
     # no model or test failed on the empty warehouse before the run said why
     assert "not_null_" not in out
     assert not (tmp_path / "serving.duckdb").exists()

@@ -314,10 +314,10 @@ def _a(entity: str) -> str:
 def default_mappings_dir(config_path: Path | None = None) -> Path:
     """``$SMARKETING_MAPPINGS``, else ``mappings/`` beside the shared lead definition."""
     if os.environ.get(MAPPINGS_ENV):
-        return Path(os.environ[MAPPINGS_ENV])
+        return Path(os.environ[MAPPINGS_ENV]).resolve()
     from smarketing.config.loading import default_config_path
 
-    return (config_path or default_config_path()).parent / MAPPINGS_DIR
+    return ((config_path or default_config_path()).parent / MAPPINGS_DIR).resolve()
 
 
 def mapping_files(folder: Path) -> list[Path]:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from smarketing.config import ConfigError, SmarketingConfig, load_config
+from smarketing.config.mappings import load_mappings
 
 KEY_FIELD_KPI = "key_field_completeness"
 PARAMETER_NAMES = frozenset(
-    {"key_field_completeness_target", "segments", "channels", "committee_kpis"}
+    {"key_field_completeness_target", "segments", "channels", "committee_kpis", "source_systems"}
 )
+BUILT_IN_SOURCE_SYSTEMS = ("salesforce", "hubspot")
 
 
 def suite_parameters(config: SmarketingConfig | None = None) -> dict[str, Any]:
@@ -27,4 +29,8 @@ def suite_parameters(config: SmarketingConfig | None = None) -> dict[str, Any]:
         "segments": [str(name) for name in config.segments],
         "channels": [str(name) for name in config.channels],
         "committee_kpis": [str(name) for name in kpis],
+        # the tools records may come from: the built-in exports and every mapping file's
+        "source_systems": sorted(
+            {*BUILT_IN_SOURCE_SYSTEMS, *(m.source_system for m in load_mappings())}
+        ),
     }

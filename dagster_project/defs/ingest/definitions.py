@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import dagster as dg
 
 from dagster_project.lib.warehouse import WarehouseResource
-from smarketing.config.mappings import load_mappings
+from smarketing.config.mappings import default_mappings_dir, load_mappings
 from smarketing.ingest.loading import FileLoad, load_inbox
 from smarketing.ingest.registry import export_kinds
 from smarketing.ingest.report import run_file_issues
@@ -79,7 +79,11 @@ def load_inbox_asset(
         if not any(totals.values()):
             # Nothing to build on: say why here, rather than let a model or test fail later.
             issues = [
-                line for issue in run_file_issues(con, context.run_id) for line in issue.lines()
+                line
+                for issue in run_file_issues(
+                    con, context.run_id, warehouse.inbox_path, default_mappings_dir()
+                )
+                for line in issue.lines()
             ]
             raise dg.Failure(
                 description="No export recognised: the warehouse holds no record. "

@@ -32,6 +32,12 @@ hubspot_contacts as (
 
 ),
 
+mapped_persons as (
+
+    select * from {{ ref('stg_mapped__persons') }}
+
+),
+
 country_spellings as (
 
     select * from {{ ref('country_spellings') }}
@@ -97,6 +103,7 @@ leads as (
         salesforce_leads.has_opted_out_of_email as email_opt_out,
         salesforce_leads.is_converted,
         salesforce_leads.is_deleted,
+        cast(null as varchar) as mapped_channel,
         {{ custom_field_record_columns('salesforce_leads', 'salesforce_lead') }}
         salesforce_leads.created_date as created_at,
         coalesce(salesforce_leads.last_modified_date, salesforce_leads.created_date) as modified_at
@@ -138,6 +145,7 @@ contacts as (
         salesforce_contacts.has_opted_out_of_email as email_opt_out,
         cast(null as boolean) as is_converted,
         salesforce_contacts.is_deleted,
+        cast(null as varchar) as mapped_channel,
         {{ custom_field_record_columns('salesforce_contacts', 'salesforce_contact') }}
         salesforce_contacts.created_date as created_at,
         coalesce(salesforce_contacts.last_modified_date, salesforce_contacts.created_date) as modified_at
@@ -181,10 +189,67 @@ hubspot as (
         unsubscribed_from_all_email as email_opt_out,
         cast(null as boolean) as is_converted,
         false as is_deleted,
+        cast(null as varchar) as mapped_channel,
         {{ custom_field_record_columns('hubspot_contacts', 'hubspot_contact') }}
         create_date as created_at,
         coalesce(last_modified_date, create_date) as modified_at
     from hubspot_contacts
+
+),
+
+-- the exports of the mapping files (mappings/*.yml): a full name alone is split at its first
+-- space, as the identity keys compare first and last names
+
+mapped as (
+
+    select
+        source_system,
+        source_entity,
+        record_id as source_record_id,
+        cast(null as varchar) as master_record_id,
+        cast(null as varchar) as linked_salesforce_contact_id,
+        cast(null as varchar) as linked_salesforce_lead_id,
+        cast(null as varchar) as linked_hubspot_contact_id,
+        cast(null as varchar) as salesforce_account_id,
+        cast(null as varchar) as owner_id,
+        owner as owner_name,
+        coalesce(
+            first_name,
+            case when last_name is null and full_name like '% %'
+                then {{ dbt.split_part('full_name', "' '", 1) }}
+            end
+        ) as first_name,
+        coalesce(
+            last_name,
+            case
+                when first_name is not null then null
+                when full_name like '% %'
+                    then trim(substr(full_name, {{ dbt.position("' '", 'full_name') }} + 1))
+                else full_name
+            end
+        ) as last_name,
+        job_title,
+        email,
+        phone,
+        mobile_phone,
+        company,
+        website,
+        country,
+        employees as number_of_employees,
+        industry,
+        lead_source as original_source,
+        cast(null as varchar) as original_source_detail,
+        status as lead_status,
+        cast(null as varchar) as lifecycle_stage,
+        score,
+        opted_out as email_opt_out,
+        cast(null as boolean) as is_converted,
+        coalesce(is_deleted, false) as is_deleted,
+        channel as mapped_channel,
+        {{ custom_field_record_columns('mapped_persons', 'mapped') }}
+        created_at,
+        coalesce(updated_at, created_at) as modified_at
+    from mapped_persons
 
 ),
 
@@ -195,6 +260,8 @@ unioned as (
     select * from contacts
     union all
     select * from hubspot
+    union all
+    select * from mapped
 
 ),
 
@@ -441,7 +508,7 @@ final as (
         ----------  marketing and sales
         with_email.original_source,
         with_email.original_source_detail,
-        source_channels.channel,
+        coalesce(source_channels.channel, with_email.mapped_channel) as channel,
         coalesce(source_channels.record_key is not null and source_channels.channel is null, false)
             as original_source_is_sync,
         with_email.owner_name,

@@ -2,13 +2,7 @@ with
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunity') }}
-
-),
-
-opportunity_history as (
-
-    select * from {{ ref('stg_salesforce__opportunity_history') }}
+    select * from {{ ref('int_opportunities') }}
 
 ),
 
@@ -81,7 +75,8 @@ amounts as (
 
 ),
 
--- the unified lead of the Salesforce lead each opportunity was converted from
+-- the unified lead of each opportunity: the Salesforce lead it was converted from, or the
+-- person a mapped deal names (a lead or contact of the same tool)
 
 converted_leads as (
 
@@ -99,6 +94,21 @@ converted_leads as (
         and bridge.source_entity = 'lead'
     where leads.converted_opportunity_id is not null
 
+    union all
+
+    select
+        opportunities.opportunity_id,
+        bridge.unified_lead_id,
+        row_number() over (
+            partition by opportunities.opportunity_id
+            order by bridge.source_entity desc, bridge.record_key
+        ) as lead_rank
+    from opportunities
+    inner join bridge
+        on opportunities.person_record_id = bridge.source_record_id
+        and opportunities.source_system = bridge.source_system
+    where opportunities.person_record_id is not null
+
 ),
 
 -- the cycle of that lead the opportunity was created in
@@ -115,31 +125,11 @@ opportunity_cycles as (
         and converted_leads.lead_rank = 1
     left join cycles
         on converted_leads.unified_lead_id = cycles.unified_lead_id
-        and opportunities.created_date >= cycles.cycle_start_at
+        and opportunities.created_at >= cycles.cycle_start_at
         and (
             cycles.next_cycle_start_at is null
-            or opportunities.created_date < cycles.next_cycle_start_at
+            or opportunities.created_at < cycles.next_cycle_start_at
         )
-
-),
-
--- the history row that closed the opportunity: the first one at its closed stage
-
-closing_rows as (
-
-    select
-        opportunities.opportunity_id,
-        opportunity_history.created_date as closed_at,
-        row_number() over (
-            partition by opportunities.opportunity_id
-            order by opportunity_history.created_date, opportunity_history.opportunity_history_id
-        ) as closing_rank
-    from opportunities
-    inner join opportunity_history
-        on opportunities.opportunity_id = opportunity_history.opportunity_id
-        and opportunities.stage_name = opportunity_history.stage_name
-    where opportunities.is_closed
-        and not opportunity_history.is_deleted
 
 ),
 
@@ -149,6 +139,7 @@ final as (
 
         ----------  ids
         opportunities.opportunity_id,
+        opportunities.source_system,
         opportunity_cycles.unified_lead_id,
         opportunity_cycles.cycle,
         opportunities.account_id,
@@ -178,26 +169,26 @@ final as (
         dim_leads.segment,
 
         ----------  timestamps
-        opportunities.created_date as created_at,
-        closing_rows.closed_at,
+        opportunities.created_at as created_at,
+        opportunities.closed_at,
         opportunities.close_date,
 
         ----------  durations in days (elapsed minutes / 1440, 2 decimals)
         round(
-            {{ minutes_between('opportunities.created_date', 'closing_rows.closed_at') }}
+            {{ minutes_between('opportunities.created_at', 'opportunities.closed_at') }}
             / 1440.0,
             2
         ) as cycle_days,
         case when opportunities.is_won then
             round(
-                {{ minutes_between('funnel.created_at', 'closing_rows.closed_at') }}
+                {{ minutes_between('funnel.created_at', 'opportunities.closed_at') }}
                 / 1440.0,
                 2
             )
         end as lead_created_to_won_days,
         case when opportunities.is_won then
             round(
-                {{ minutes_between('funnel.mql_at', 'closing_rows.closed_at') }}
+                {{ minutes_between('funnel.mql_at', 'opportunities.closed_at') }}
                 / 1440.0,
                 2
             )
@@ -209,9 +200,6 @@ final as (
         and amounts.rate_rank = 1
     left join opportunity_cycles
         on opportunities.opportunity_id = opportunity_cycles.opportunity_id
-    left join closing_rows
-        on opportunities.opportunity_id = closing_rows.opportunity_id
-        and closing_rows.closing_rank = 1
     left join funnel
         on opportunity_cycles.unified_lead_id = funnel.unified_lead_id
         and opportunity_cycles.cycle = funnel.cycle

@@ -1,0 +1,125 @@
+{#- Every opportunity of every tool in one shape: Salesforce opportunities and the deals of the
+    mapping files (mappings/*.yml). fct_opportunities reads this model only. -#}
+
+with
+
+salesforce_opportunities as (
+
+    select * from {{ ref('stg_salesforce__opportunity') }}
+
+),
+
+opportunity_history as (
+
+    select * from {{ ref('stg_salesforce__opportunity_history') }}
+
+),
+
+mapped_opportunities as (
+
+    select * from {{ ref('stg_mapped__opportunities') }}
+
+),
+
+-- Salesforce: the history row that closed the opportunity, the first one at its closed stage
+
+closing_rows as (
+
+    select
+        salesforce_opportunities.opportunity_id,
+        opportunity_history.created_date as closed_at,
+        row_number() over (
+            partition by salesforce_opportunities.opportunity_id
+            order by opportunity_history.created_date, opportunity_history.opportunity_history_id
+        ) as closing_rank
+    from salesforce_opportunities
+    inner join opportunity_history
+        on salesforce_opportunities.opportunity_id = opportunity_history.opportunity_id
+        and salesforce_opportunities.stage_name = opportunity_history.stage_name
+    where salesforce_opportunities.is_closed
+        and not opportunity_history.is_deleted
+
+),
+
+salesforce as (
+
+    select
+        salesforce_opportunities.opportunity_id,
+        'salesforce' as source_system,
+        salesforce_opportunities.opportunity_id as source_record_id,
+        -- the person of a Salesforce opportunity is the lead converted into it
+        cast(null as {{ dbt.type_string() }}) as person_record_id,
+        salesforce_opportunities.account_id,
+        salesforce_opportunities.owner_id,
+        salesforce_opportunities.opportunity_name,
+        salesforce_opportunities.amount,
+        salesforce_opportunities.currency_iso_code,
+        salesforce_opportunities.offer,
+        salesforce_opportunities.stage_name,
+        salesforce_opportunities.is_won,
+        salesforce_opportunities.is_closed,
+        salesforce_opportunities.loss_reason,
+        salesforce_opportunities.created_date as created_at,
+        closing_rows.closed_at,
+        salesforce_opportunities.close_date,
+        salesforce_opportunities.is_deleted
+    from salesforce_opportunities
+    left join closing_rows
+        on salesforce_opportunities.opportunity_id = closing_rows.opportunity_id
+        and closing_rows.closing_rank = 1
+
+),
+
+-- mapped deals: the outcome their stage maps to, else their won / closed flags (a won flag
+-- alone: not won is still open)
+
+mapped_outcomes as (
+
+    select
+        mapped_opportunities.*,
+        case
+            when outcome is not null then outcome = 'won'
+            else coalesce(is_won, false)
+        end as deal_is_won,
+        case
+            when outcome is not null then outcome <> 'open'
+            else coalesce(is_closed, is_won, false)
+        end as deal_is_closed
+    from mapped_opportunities
+
+),
+
+mapped as (
+
+    select
+        {{ dbt.concat(['source_system', "':'", 'record_id']) }} as opportunity_id,
+        source_system,
+        record_id as source_record_id,
+        person_record_id,
+        account_record_id as account_id,
+        owner as owner_id,
+        name as opportunity_name,
+        cast(amount as decimal(18, 2)) as amount,
+        upper(currency) as currency_iso_code,
+        offer,
+        stage as stage_name,
+        deal_is_won as is_won,
+        deal_is_closed as is_closed,
+        loss_reason,
+        created_at,
+        case when deal_is_closed then coalesce(closed_at, updated_at) end as closed_at,
+        cast(closed_at as date) as close_date,
+        coalesce(is_deleted, false) as is_deleted
+    from mapped_outcomes
+
+),
+
+unioned as (
+
+    select * from salesforce
+    union all
+    select * from mapped
+
+)
+
+select * from unioned
