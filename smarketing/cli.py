@@ -20,6 +20,16 @@ SCALES = ("small", "demo", "large")
 # the generator's delivery modes (smarketing.generator.deliveries.DELIVERIES), listed here so
 # that the command line starts without importing the generator
 DELIVERIES = ("api", "report-en", "report-fr", "data-export", "hubspot-associations")
+# the entities of a mapping (smarketing.config.mappings.Entity), listed here for the same reason
+ENTITIES = (
+    "lead",
+    "contact",
+    "account",
+    "opportunity",
+    "stage_change",
+    "activity",
+    "marketing_event",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -268,6 +278,59 @@ def config_sync_seeds(config_path: Path | None) -> None:
         click.echo(f"rewrote {', '.join(changed)} in {SEEDS_DIR}")
     else:
         click.echo("dbt seeds already in sync")
+
+
+@main.command("map")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--entity",
+    type=click.Choice(ENTITIES),
+    default=None,
+    help="What one row of the export is (default: guessed from the header and file name).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the draft to this new file (default: print it).",
+)
+def map_export(file: Path, entity: str | None, out: Path | None) -> None:
+    """Draft a mapping file for the CSV export FILE of any other tool.
+
+    Reads its header and up to 1,000 rows and guesses the entity, the header cell of each
+    canonical field, the values of statuses, stages, sources and flags, and the formats; each
+    guess is commented. Review the draft, save it in the mappings folder, then run
+    `smarketing config check`.
+    """
+    from smarketing.config.drafting import DraftError, draft_mapping
+
+    if out is not None and out.exists():
+        raise click.ClickException(f"{out} already exists: choose another --out, or remove it")
+    try:
+        text = draft_mapping(file, entity=entity, channels=_channel_names())
+    except DraftError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with out.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc}") from exc
+    click.echo(f"Draft mapping written to {out}: review it, then run `smarketing config check`")
+
+
+def _channel_names() -> dict[str, tuple[str, ...]] | None:
+    """The channels of smarketing.yml for guessing lead sources; None when it does not load
+    (a draft does not need it)."""
+    from smarketing.config import load_config
+    from smarketing.config.drafting import channel_names
+
+    try:
+        return channel_names(load_config())
+    except (OSError, ValueError):  # ConfigError is a ValueError
+        return None
 
 
 @main.group()

@@ -89,6 +89,15 @@ def test_two_mappings_of_one_name_or_one_header_are_refused(tmp_path: Path) -> N
     assert "the same header cells as" in _error(tmp_path)
 
 
+def test_the_issue_s_example_shape_works_as_written(tmp_path: Path) -> None:
+    text = VALID + 'formats:\n  date: "%d/%m/%Y %H:%M"\n  null: ["", "N/A", "Select"]\n'
+    text += '  decimal: ","\n'
+    _write(tmp_path, "deals.yml", text)  # `null:` unquoted: YAML reads the key as None
+    (mapping,) = load_mappings(tmp_path)
+    assert mapping.formats.null == ["", "N/A", "Select"]
+    assert mapping.formats.decimal == ","
+
+
 def test_a_yaml_boolean_in_values_reads_as_text(tmp_path: Path) -> None:
     text = VALID.replace("  stage: Deal stage\n", "  stage: Deal stage\n  is_won: Won?\n")
     text += "  is_won: {Yes: true, No: false}\n"

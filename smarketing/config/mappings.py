@@ -220,6 +220,14 @@ class Mapping(BaseModel):
     )
     formats: Formats = Field(default_factory=Formats)
 
+    @field_validator("formats", mode="before")
+    @classmethod
+    def _null_key(cls, value: Any) -> Any:
+        # YAML reads an unquoted `null:` key as None: it is the `null` format all the same
+        if isinstance(value, dict) and None in value:
+            value = {("null" if k is None else k): v for k, v in value.items()}
+        return value
+
     @field_validator("values", mode="before")
     @classmethod
     def _values_as_text(cls, value: Any) -> Any:
