@@ -17,6 +17,7 @@ def test_real_salesforce_samples_resolve(handmade: dict) -> None:
             "select (select count(*) from staging.stg_salesforce__lead) "
             "+ (select count(*) from staging.stg_salesforce__contact) "
             "+ (select count(*) from staging.stg_hubspot__contact)"
+            "+ (select count(*) from staging.stg_mapped__persons)"  # the shared run's Pipedrive
         ).fetchall()[0][0]
         bridged = con.execute(
             "select count(*), count(distinct record_key) from marts.bridge_lead_source_records"
