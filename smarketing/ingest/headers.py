@@ -172,14 +172,19 @@ def _pick_mapped(header: list[str], mapped: tuple[ExportKind, ...]) -> ExportKin
     return fitting[0]
 
 
+def _unique(name: str, taken: list[str]) -> str:
+    """NAME, or NAME_2, NAME_3…: the same label twice (HubSpot and report exports do that)."""
+    candidate, suffix = name, 2
+    while candidate in taken:
+        candidate, suffix = f"{name}_{suffix}", suffix + 1
+    return candidate
+
+
 def _recognise_mapped(header: list[str], kind: ExportKind) -> Recognition:
     columns: list[str] = []
     known: list[bool] = []
     for position, cell in enumerate(header, start=1):
-        name = snake_case(cell) if cell.strip() else f"column_{position}"
-        candidate, suffix = name, 2
-        while candidate in columns:
-            candidate, suffix = f"{name}_{suffix}", suffix + 1
+        candidate = _unique(snake_case(cell) if cell.strip() else f"column_{position}", columns)
         columns.append(candidate)
         known.append(candidate in kind.labels)
     return Recognition(
@@ -221,9 +226,7 @@ def recognise(header: list[str], mapped: tuple[ExportKind, ...] = ()) -> Recogni
                 other_column = other.key if other else "record_id"
             column = None
             name = f"{current}__{other_column or snake_case(cell) or f'column_{position}'}"
-        candidate, suffix = name, 2
-        while candidate in columns:  # same label twice (HubSpot and report exports do that)
-            candidate, suffix = f"{name}_{suffix}", suffix + 1
+        candidate = _unique(name, columns)
         columns.append(candidate)
         known.append(column is not None and candidate == column)
     present = set(columns)
