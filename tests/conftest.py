@@ -32,7 +32,10 @@ def pytest_sessionstart(session) -> None:
 
 
 def run_cli(
-    root: Path, inbox: Path | None = None, as_of: str | None = None
+    root: Path,
+    inbox: Path | None = None,
+    as_of: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``smarketing run`` as a user runs it, on ROOT/inbox (or INBOX) into ROOT/warehouse.duckdb,
     as of AS_OF (default: the cutoff in ROOT/truth/manifest.json when there is one, so
@@ -45,6 +48,7 @@ def run_cli(
         "SMARKETING_INBOX": str(inbox or root / "inbox"),
         "SMARKETING_WAREHOUSE": str(root / "warehouse.duckdb"),
         "DAGSTER_HOME": str(root / "dagster_home"),
+        **(env or {}),
     }
     return subprocess.run(
         [sys.executable, "-m", "smarketing.cli", "run", *(["--as-of", as_of] if as_of else [])],
@@ -100,8 +104,10 @@ def redelivery(small: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
 def handmade(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The hand-made deliveries of ``tests/handmade.py`` (the real samples, placeholder
     contact data, an anonymised delivery) run through `smarketing run` once, together."""
-    from tests.handmade import AS_OF, write_inbox
+    from tests.handmade import AS_OF, write_inbox, write_mappings
 
     root = tmp_path_factory.mktemp("handmade")
     write_inbox(root / "inbox")
-    return {"root": root, "run": run_cli(root, as_of=AS_OF)}
+    write_mappings(root / "mappings")
+    run = run_cli(root, as_of=AS_OF, env={"SMARKETING_MAPPINGS": str(root / "mappings")})
+    return {"root": root, "run": run}

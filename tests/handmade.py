@@ -239,6 +239,11 @@ ANONYMISED_CONTACTS = (
 # --- a tool known through its mapping files (mappings/pipedrive_*.yml) ------------------------
 
 MAPPED_EXPORTS = Path(__file__).with_name("exports") / "mapped"
+# the three non-CRM shapes (a marketing-qualified-leads file with its closed deals, an
+# opportunity-only pipeline, a marketing-automation leads export) and their mapping files
+SHAPES = "shapes"
+SHAPE_EXPORTS = Path(__file__).with_name("exports") / "shapes"
+SHIPPED_MAPPINGS = Path(__file__).resolve().parents[1] / "mappings"
 # the HubSpot contact of the Pipedrive person 101: one person across the two tools
 MAPPED_HUBSPOT = (
     "Record ID,First Name,Last Name,Email,Company Name,Create Date\n"
@@ -264,3 +269,14 @@ def write_inbox(inbox: Path) -> None:
     mapped = inbox / MAPPED
     shutil.copytree(MAPPED_EXPORTS, mapped)
     (mapped / "hubspot-contacts.csv").write_text(MAPPED_HUBSPOT, encoding="utf-8")
+    shapes = inbox / SHAPES
+    shapes.mkdir()
+    for path in SHAPE_EXPORTS.glob("*.csv"):
+        shutil.copyfile(path, shapes / path.name)
+
+
+def write_mappings(folder: Path) -> None:
+    """The shipped mapping files and those of the three non-CRM shapes, in one folder."""
+    folder.mkdir(parents=True)
+    for path in [*SHIPPED_MAPPINGS.glob("*.yml"), *(SHAPE_EXPORTS / "mappings").glob("*.yml")]:
+        shutil.copyfile(path, folder / path.name)

@@ -63,15 +63,17 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- A field mapped to canonical CATEGORIES (a stage; won / lost / open; none: any, a channel):
-    the mapped value when it is one of them, else NULL (a status no `values` entry names means
-    no stage). No `values` for the field: NULL. -#}
+{#- A field mapped to canonical CATEGORIES (a stage; won / lost / open; none: the values the
+    mapping maps to, as for a channel): the mapped value when it is one of them, else NULL (a
+    status or a source no `values` entry names means no stage, no channel). No `values` for
+    the field: NULL. -#}
 {% macro mapped_category(mapping, field, categories=none) -%}
     {%- if not mapping['values'].get(field) -%}
         cast(null as {{ dbt.type_string() }})
-    {%- elif categories is none -%}
-        {{ smarketing.mapped_value(mapping, field) }}
     {%- else -%}
+        {%- if categories is none -%}
+            {%- set categories = mapping['values'][field].values() | unique | list -%}
+        {%- endif -%}
         {%- set value = smarketing.mapped_value(mapping, field) -%}
         case
             when {{ value }} in (

@@ -52,6 +52,7 @@ PERSON_STAGES = (
     "nurturing",
 )
 OPPORTUNITY_STAGES = ("open", "won", "lost")
+TOUCH_TYPES = ("call", "email", "meeting", "other")
 BOOLEANS = ("true", "false")
 
 
@@ -104,6 +105,12 @@ _PERSON = {
     "opted_out": _f("boolean", "The person opted out of e-mail."),
     "account_record_id": _f("id", "The person's account (an `account` record of the same tool)."),
     "mql_at": _f("timestamp", "When the person became an MQL in the tool."),
+    "handed_over": _f(
+        "boolean",
+        "Marketing handed the record to Sales (created by the marketing sync, a web form…): "
+        "the hand-off of the SLA, at `handoff_at` else at `created_at`.",
+    ),
+    "handoff_at": _f("timestamp", "When Marketing handed the record to Sales."),
     "sal_at": _f("timestamp", "When Sales accepted the lead."),
     "sql_at": _f("timestamp", "When Sales qualified the lead."),
     "opportunity_at": _f("timestamp", "When the lead became an opportunity."),
@@ -157,7 +164,12 @@ CANONICAL_FIELDS: dict[str, dict[str, CanonicalField]] = {
     "activity": {
         **_RECORD,
         "person_record_id": _f("id", "The person the rep reached (same tool)."),
-        "type": _f("text", "Call, e-mail, meeting…"),
+        "type": _f(
+            "text",
+            "Call, e-mail, meeting…; `values` maps each to call, email, meeting or other "
+            "(without it, a type named call, email or meeting is one).",
+            TOUCH_TYPES,
+        ),
         "occurred_at": _f("timestamp", "When the touch happened (a first sales touch of the SLA)."),
         "subject": _f("text", "Subject."),
         "is_done": _f("boolean", "The activity took place (an open task is no touch)."),

@@ -6,15 +6,9 @@ bridge as (
 
 ),
 
-hubspot_contacts as (
+person_records as (
 
-    select * from {{ ref('stg_hubspot__contact') }}
-
-),
-
-leads as (
-
-    select * from {{ ref('stg_salesforce__lead') }}
+    select * from {{ ref('int_person_records') }}
 
 ),
 
@@ -42,31 +36,33 @@ mql_qualification as (
 
 ),
 
--- cycle 1: the person's first HubSpot contact or Salesforce lead
+-- cycle 1: the person's first marketing or sales record: a HubSpot contact, a Salesforce lead,
+-- a lead or contact of a mapped tool (a Salesforce contact comes from a conversion)
 
 journey_records as (
 
     select
         bridge.unified_lead_id,
-        hubspot_contacts.create_date as created_at,
-        'HubSpot contact Create Date' as created_evidence
+        person_records.created_at,
+        case
+            when person_records.source_system = 'hubspot' then 'HubSpot contact Create Date'
+            when person_records.source_system = 'salesforce' then 'Lead CreatedDate'
+            else {{ dbt.concat([
+                'person_records.source_system', "' '",
+                'person_records.source_entity', "' created_at'"
+            ]) }}
+        end as created_evidence
     from bridge
-    inner join hubspot_contacts
-        on bridge.source_record_id = hubspot_contacts.contact_id
-    where bridge.source_system = 'hubspot'
-        and bridge.source_entity = 'contact'
-
-    union all
-
-    select
-        bridge.unified_lead_id,
-        leads.created_date as created_at,
-        'Lead CreatedDate' as created_evidence
-    from bridge
-    inner join leads
-        on bridge.source_record_id = leads.lead_id
-    where bridge.source_system = 'salesforce'
-        and bridge.source_entity = 'lead'
+    inner join person_records
+        on bridge.record_key = person_records.record_key
+    where not (
+        person_records.source_system = 'salesforce'
+        and person_records.source_entity <> 'lead'
+    )
+        and not (
+            person_records.source_system = 'hubspot'
+            and person_records.source_entity <> 'contact'
+        )
 
 ),
 
@@ -95,9 +91,8 @@ first_cycles as (
         case when mql_qualification.is_mql then mql_qualification.tool_mql_at end as mql_at,
         case when mql_qualification.is_mql then mql_qualification.tool_mql_evidence end
             as mql_evidence,
-        case when primary_leads.is_handoff then primary_leads.created_date end as handoff_at,
-        case when primary_leads.is_handoff then 'Lead CreatedDate' end
-            as handoff_evidence
+        primary_leads.handoff_at,
+        primary_leads.handoff_evidence
     from first_records
     inner join mql_qualification
         on first_records.unified_lead_id = mql_qualification.unified_lead_id
@@ -115,16 +110,16 @@ recycled_cycles as (
         status_changes.unified_lead_id,
         1 + row_number() over (
             partition by status_changes.unified_lead_id
-            order by status_changes.changed_at, status_changes.lead_history_id
+            order by status_changes.changed_at, status_changes.status_change_id
         ) as cycle,
         status_changes.changed_at as created_at,
-        'LeadHistory Status change' as created_evidence,
+        status_changes.evidence as created_evidence,
         case when mql_qualification.requalifies_as_mql then status_changes.changed_at end
             as mql_at,
-        case when mql_qualification.requalifies_as_mql then 'LeadHistory Status change' end
+        case when mql_qualification.requalifies_as_mql then status_changes.evidence end
             as mql_evidence,
         status_changes.changed_at as handoff_at,
-        'LeadHistory Status change' as handoff_evidence
+        status_changes.evidence as handoff_evidence
     from status_changes
     inner join mql_qualification
         on status_changes.unified_lead_id = mql_qualification.unified_lead_id
@@ -166,6 +161,7 @@ owner_rows as (
     from lead_history
     inner join primary_leads
         on lead_history.lead_id = primary_leads.lead_id
+        and primary_leads.source_system = 'salesforce'
     where lead_history.field = 'Owner'
         and lead_history.data_type = 'EntityId'
         and not lead_history.is_deleted

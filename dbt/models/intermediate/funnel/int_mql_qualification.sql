@@ -12,9 +12,15 @@ hubspot_contacts as (
 
 ),
 
-leads as (
+person_records as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
+    select * from {{ ref('int_person_records') }}
+
+),
+
+stage_changes as (
+
+    select * from {{ ref('int_stage_changes') }}
 
 ),
 
@@ -80,39 +86,84 @@ lifecycle_dates as (
 
 ),
 
--- the marketing tool's MQL: the earliest date of a lifecycle stage the definition lists
+-- a mapped tool's own MQL: its MQL time, or a status change to a status of the MQL stage
+
+mapped_mqls as (
+
+    select
+        bridge.unified_lead_id,
+        'mql' as lifecycle_stage,
+        stage_changes.evidence,
+        stage_changes.changed_at as became_at
+    from stage_changes
+    inner join bridge
+        on stage_changes.source_system = bridge.source_system
+        and stage_changes.person_record_id = bridge.source_record_id
+    where stage_changes.stage = 'mql'
+        and stage_changes.source_system not in ('salesforce', 'hubspot')
+
+),
+
+-- the tool MQL: the earliest date of a HubSpot lifecycle stage the definition lists, or of a
+-- mapped tool's MQL
 
 tool_mqls as (
 
-    select unified_lead_id, became_at as tool_mql_at, evidence as tool_mql_evidence
+    select
+        unified_lead_id,
+        became_at as tool_mql_at,
+        evidence as tool_mql_evidence,
+        is_mapped as is_mapped_mql
     from (
         select
-            lifecycle_dates.unified_lead_id,
-            lifecycle_dates.became_at,
-            lifecycle_dates.evidence,
+            unified_lead_id,
+            became_at,
+            evidence,
+            is_mapped,
             row_number() over (
-                partition by lifecycle_dates.unified_lead_id
-                order by lifecycle_dates.became_at, lifecycle_dates.lifecycle_stage
+                partition by unified_lead_id
+                order by became_at, lifecycle_stage, evidence
             ) as date_rank
-        from lifecycle_dates
-        inner join mql_criteria
-            on mql_criteria.criterion = 'hubspot_lifecycle_stage'
-            and lifecycle_dates.lifecycle_stage = mql_criteria.value
+        from (
+            select
+                lifecycle_dates.unified_lead_id,
+                lifecycle_dates.became_at,
+                lifecycle_dates.lifecycle_stage,
+                lifecycle_dates.evidence,
+                false as is_mapped
+            from lifecycle_dates
+            inner join mql_criteria
+                on mql_criteria.criterion = 'hubspot_lifecycle_stage'
+                and lifecycle_dates.lifecycle_stage = mql_criteria.value
+
+            union all
+
+            select unified_lead_id, became_at, lifecycle_stage, evidence, true as is_mapped
+            from mapped_mqls
+        ) as candidates
     ) as ranked
     where date_rank = 1
 
 ),
 
--- the score the sync wrote on the primary lead at hand-off, else the best HubSpot score
+-- the score the sync wrote on the primary lead at hand-off (or a mapped primary lead's
+-- score), else the best HubSpot score, else the best score of a mapped tool
 
-hubspot_scores as (
+record_scores as (
 
-    select bridge.unified_lead_id, max(hubspot_contacts.hubspot_score) as hubspot_score
+    select
+        bridge.unified_lead_id,
+        max(case when person_records.source_system = 'hubspot' then person_records.score end)
+            as hubspot_score,
+        max(
+            case
+                when person_records.source_system not in ('salesforce', 'hubspot')
+                    then person_records.score
+            end
+        ) as mapped_score
     from bridge
-    inner join hubspot_contacts
-        on bridge.source_record_id = hubspot_contacts.contact_id
-    where bridge.source_system = 'hubspot'
-        and bridge.source_entity = 'contact'
+    inner join person_records
+        on bridge.record_key = person_records.record_key
     group by bridge.unified_lead_id
 
 ),
@@ -121,19 +172,25 @@ scores as (
 
     select
         dim_leads.unified_lead_id,
-        leads.lead_score as handoff_score,
-        coalesce(leads.lead_score, hubspot_scores.hubspot_score) as mql_score,
+        primary_records.score as handoff_score,
+        coalesce(
+            primary_records.score, record_scores.hubspot_score, record_scores.mapped_score
+        ) as mql_score,
         case
-            when leads.lead_score is not null then 'Salesforce lead score'
-            when hubspot_scores.hubspot_score is not null then 'HubSpot contact Score'
+            when primary_records.score is not null and primary_leads.source_system = 'salesforce'
+                then 'Salesforce lead score'
+            when primary_records.score is not null
+                then {{ dbt.concat(['primary_leads.source_system', "' score'"]) }}
+            when record_scores.hubspot_score is not null then 'HubSpot contact Score'
+            when record_scores.mapped_score is not null then 'mapped tool score'
         end as mql_score_source
     from dim_leads
     left join primary_leads
         on dim_leads.unified_lead_id = primary_leads.unified_lead_id
-    left join leads
-        on primary_leads.lead_id = leads.lead_id
-    left join hubspot_scores
-        on dim_leads.unified_lead_id = hubspot_scores.unified_lead_id
+    left join person_records as primary_records
+        on primary_leads.record_key = primary_records.record_key
+    left join record_scores
+        on dim_leads.unified_lead_id = record_scores.unified_lead_id
 
 ),
 
@@ -155,36 +212,68 @@ fit as (
 
 ),
 
-final as (
+-- a mapped tool's MQL stands on its own where the person has no score, country or company
+-- size to check the definition against (documented in mappings/README.md)
+
+judged as (
 
     select
         fit.unified_lead_id,
         tool_mqls.tool_mql_at,
         tool_mqls.tool_mql_evidence,
+        coalesce(tool_mqls.is_mapped_mql, false) as is_mapped_mql,
         scores.mql_score,
         scores.mql_score_source,
+        scores.handoff_score,
         coalesce(scores.mql_score >= thresholds.score_threshold, false)
             as meets_score_threshold,
         fit.country_code,
         fit.employee_count,
         fit.is_fit,
-        coalesce(
-            tool_mqls.tool_mql_at is not null
-            and scores.mql_score >= thresholds.score_threshold
-            and fit.is_fit,
-            false
-        ) as is_mql,
-        -- a re-qualification carries no score of its own: the hand-off score, when the lead
-        -- has one, still has to reach the threshold
-        fit.is_fit
-        and coalesce(scores.handoff_score >= thresholds.score_threshold, true)
-            as requalifies_as_mql
+        fit.is_fit or (
+            coalesce(tool_mqls.is_mapped_mql, false)
+            and coalesce(
+                fit.country_code in (
+                    select value from mql_criteria where criterion = 'fit_country'
+                ),
+                true
+            )
+            and coalesce(fit.employee_count >= thresholds.fit_min_employees, true)
+        ) as meets_fit
     from fit
     cross join thresholds
     inner join scores
         on fit.unified_lead_id = scores.unified_lead_id
     left join tool_mqls
         on fit.unified_lead_id = tool_mqls.unified_lead_id
+
+),
+
+final as (
+
+    select
+        unified_lead_id,
+        tool_mql_at,
+        tool_mql_evidence,
+        handoff_score,
+        mql_score,
+        mql_score_source,
+        meets_score_threshold,
+        country_code,
+        employee_count,
+        is_fit,
+        coalesce(
+            tool_mql_at is not null
+            and (meets_score_threshold or (is_mapped_mql and mql_score is null))
+            and meets_fit,
+            false
+        ) as is_mql,
+        -- a re-qualification carries no score of its own: the hand-off score, when the lead
+        -- has one, still has to reach the threshold
+        meets_fit
+        and coalesce(handoff_score >= (select score_threshold from thresholds), true)
+            as requalifies_as_mql
+    from judged
 
 )
 

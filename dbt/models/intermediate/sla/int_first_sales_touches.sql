@@ -1,6 +1,3 @@
-{#- users of these departments are sales users: only their tasks are sales touches -#}
-{% set sales_departments = var('sales_departments') %}
-
 with
 
 cycles as (
@@ -15,33 +12,9 @@ primary_leads as (
 
 ),
 
-tasks as (
+sales_touches as (
 
-    select * from {{ ref('stg_salesforce__task') }}
-
-),
-
-events as (
-
-    select * from {{ ref('stg_salesforce__event') }}
-
-),
-
-users as (
-
-    select * from {{ ref('stg_salesforce__user') }}
-
-),
-
-sales_users as (
-
-    select user_id
-    from users
-    where department in (
-        {%- for department in sales_departments %}
-        '{{ department }}'{{ ',' if not loop.last }}
-        {%- endfor %}
-    )
+    select * from {{ ref('int_touches') }}
 
 ),
 
@@ -64,55 +37,14 @@ handoffs as (
 
 lead_records as (
 
-    select unified_lead_id, lead_id as who_id
+    select unified_lead_id, source_system, lead_id as who_id
     from primary_leads
 
     union all
 
-    select unified_lead_id, converted_contact_id as who_id
+    select unified_lead_id, source_system, converted_contact_id as who_id
     from primary_leads
     where converted_contact_id is not null
-
-),
-
--- done calls, e-mails and meetings (Salesforce standard values) of a sales user, at the time
--- they were done (CompletedDateTime), however late they were logged; planned tasks, other
--- to-dos and what marketing or the sync logged are not touches. A meeting may also be an
--- Event (calendar entry): it counts once it has started, as of the build's as-of.
-
-sales_touches as (
-
-    select
-        tasks.task_id,
-        tasks.who_id,
-        tasks.owner_id,
-        tasks.completed_date_time as touched_at,
-        case
-            when tasks.task_type = 'Meeting' then 'meeting'
-            when tasks.task_subtype = 'Call' then 'call'
-            when tasks.task_subtype = 'Email' then 'email'
-        end as touch_type
-    from tasks
-    inner join sales_users
-        on tasks.owner_id = sales_users.user_id
-    where tasks.status = 'Completed'
-        and not tasks.is_deleted
-        and tasks.completed_date_time is not null
-        and (tasks.task_subtype in ('Call', 'Email') or tasks.task_type = 'Meeting')
-
-    union all
-
-    select
-        events.event_id as task_id,
-        events.who_id,
-        events.owner_id,
-        coalesce(events.start_date_time, events.activity_date_time) as touched_at,
-        'meeting' as touch_type
-    from events
-    inner join sales_users
-        on events.owner_id = sales_users.user_id
-    where not events.is_deleted
-        and coalesce(events.start_date_time, events.activity_date_time) <= {{ as_of() }}
 
 ),
 
@@ -125,19 +57,20 @@ cycle_touches as (
         handoffs.unified_lead_id,
         handoffs.cycle,
         handoffs.handoff_at,
-        sales_touches.task_id,
+        sales_touches.touch_id as task_id,
         sales_touches.owner_id,
         sales_touches.touched_at,
         sales_touches.touch_type,
         row_number() over (
             partition by handoffs.unified_lead_id, handoffs.cycle
-            order by sales_touches.touched_at, sales_touches.task_id
+            order by sales_touches.touched_at, sales_touches.touch_id
         ) as touch_rank
     from handoffs
     inner join lead_records
         on handoffs.unified_lead_id = lead_records.unified_lead_id
     inner join sales_touches
-        on lead_records.who_id = sales_touches.who_id
+        on lead_records.source_system = sales_touches.source_system
+        and lead_records.who_id = sales_touches.person_record_id
         and sales_touches.touched_at >= handoffs.cycle_start_at
         and (
             handoffs.next_cycle_start_at is null

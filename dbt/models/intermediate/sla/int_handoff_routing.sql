@@ -61,11 +61,10 @@ handoff_leads as (
     inner join primary_leads
         on cycles.unified_lead_id = primary_leads.unified_lead_id
     left join person_records as lead_records
-        on primary_leads.lead_id = lead_records.source_record_id
-        and lead_records.source_system = 'salesforce'
-        and lead_records.source_entity = 'lead'
+        on primary_leads.record_key = lead_records.record_key
     left join leads
         on primary_leads.lead_id = leads.lead_id
+        and primary_leads.source_system = 'salesforce'
     where cycles.handoff_at is not null
 
 ),

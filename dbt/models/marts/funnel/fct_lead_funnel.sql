@@ -18,33 +18,15 @@ dim_leads as (
 
 ),
 
-hubspot_contacts as (
-
-    select * from {{ ref('stg_hubspot__contact') }}
-
-),
-
 marketing_events as (
 
-    select * from {{ ref('stg_hubspot__marketing_event') }}
+    select * from {{ ref('int_marketing_events') }}
 
 ),
 
-leads as (
+person_records as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
-
-),
-
-campaign_members as (
-
-    select * from {{ ref('stg_salesforce__campaign_member') }}
-
-),
-
-campaigns as (
-
-    select * from {{ ref('stg_salesforce__campaign') }}
+    select * from {{ ref('int_person_records') }}
 
 ),
 
@@ -62,7 +44,7 @@ primary_leads as (
 
 users as (
 
-    select * from {{ ref('stg_salesforce__user') }}
+    select * from {{ ref('int_users') }}
 
 ),
 
@@ -140,7 +122,8 @@ stage_durations as (
 
 -- the person's campaign: the one of the record that opened their history (dim_leads'
 -- origin): a HubSpot contact's form submission at its Create Date (events name the
--- Salesforce campaign), or a Salesforce lead's earliest campaign membership
+-- Salesforce campaign), or the earliest campaign of a Salesforce lead (its membership) or of a
+-- mapped record (its marketing events)
 
 opening_records as (
 
@@ -148,10 +131,13 @@ opening_records as (
         dim_leads.unified_lead_id,
         bridge.source_system,
         bridge.source_entity,
-        bridge.source_record_id
+        bridge.source_record_id,
+        person_records.created_at
     from dim_leads
     inner join bridge
         on dim_leads.origin_source = bridge.record_key
+    inner join person_records
+        on bridge.record_key = person_records.record_key
 
 ),
 
@@ -159,53 +145,39 @@ opening_campaigns as (
 
     select
         opening_records.unified_lead_id,
-        campaigns.campaign_id,
+        marketing_events.campaign_id,
+        marketing_events.campaign_name,
+        marketing_events.offer,
         row_number() over (
             partition by opening_records.unified_lead_id
-            order by marketing_events.event_id
+            order by marketing_events.occurred_at, marketing_events.event_id
         ) as campaign_rank
     from opening_records
-    inner join hubspot_contacts
-        on opening_records.source_record_id = hubspot_contacts.contact_id
     inner join marketing_events
-        on hubspot_contacts.contact_id = marketing_events.contact_id
-        and hubspot_contacts.create_date = marketing_events.occurred_at
-    inner join campaigns
-        on marketing_events.campaign_name = campaigns.campaign_name
-    where opening_records.source_system = 'hubspot'
-        and opening_records.source_entity = 'contact'
-
-    union all
-
-    select
-        opening_records.unified_lead_id,
-        campaign_members.campaign_id,
-        row_number() over (
-            partition by opening_records.unified_lead_id
-            order by campaign_members.created_date, campaign_members.campaign_member_id
-        ) as campaign_rank
-    from opening_records
-    inner join leads
-        on opening_records.source_record_id = leads.lead_id
-    inner join campaign_members
-        on leads.lead_id = campaign_members.lead_id
-    where opening_records.source_system = 'salesforce'
-        and opening_records.source_entity = 'lead'
-        and not campaign_members.is_deleted
+        on opening_records.source_system = marketing_events.source_system
+        and opening_records.source_record_id = marketing_events.person_record_id
+        and (
+            marketing_events.person_entity is null
+            or opening_records.source_entity = marketing_events.person_entity
+        )
+    where (
+            opening_records.source_system = 'hubspot'
+            and marketing_events.campaign_id is not null
+            and marketing_events.occurred_at = opening_records.created_at
+            or opening_records.source_system = 'salesforce'
+            and opening_records.source_entity = 'lead'
+            or opening_records.source_system not in ('salesforce', 'hubspot')
+            and marketing_events.campaign_name is not null
+        )
 
 ),
 
 person_campaigns as (
 
-    select
-        opening_campaigns.unified_lead_id,
-        opening_campaigns.campaign_id,
-        campaigns.campaign_name,
-        campaigns.offer
+    select unified_lead_id, campaign_id, campaign_name, offer
     from opening_campaigns
-    inner join campaigns
-        on opening_campaigns.campaign_id = campaigns.campaign_id
-    where opening_campaigns.campaign_rank = 1
+    where campaign_rank = 1
+        and campaign_name is not null
 
 ),
 

@@ -20,20 +20,13 @@ primary_leads as (
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunity') }}
+    select * from {{ ref('int_opportunities') }}
 
 ),
 
-opportunity_history as (
+bridge as (
 
-    select * from {{ ref('stg_salesforce__opportunity_history') }}
-
-),
-
-opportunity_stages as (
-
-    select * from {{ ref('lead_status_stages') }}
-    where salesforce_object = 'opportunity'
+    select * from {{ ref('bridge_lead_source_records') }}
 
 ),
 
@@ -61,22 +54,24 @@ opening_events as (
 
 ),
 
--- Sales' decisions: the first change of the cycle to a status of each stage (conversion is
--- dated by the opportunity it creates)
+-- Sales' decisions: the first change of the cycle to a status of each stage (a Salesforce
+-- conversion is dated by the opportunity it creates; a mapped tool's status may say it
+-- became an opportunity or a customer)
 
 status_events as (
 
     select
         cycles.unified_lead_id,
         cycles.cycle,
-        status_changes.stage,
+        case when status_changes.stage = 'customer' then 'won' else status_changes.stage end
+            as stage,
         status_changes.changed_at as entered_at,
-        'LeadHistory Status change' as evidence,
+        status_changes.evidence,
         status_changes.new_status as status,
         status_changes.disqualification_reason,
         row_number() over (
             partition by cycles.unified_lead_id, cycles.cycle, status_changes.stage
-            order by status_changes.changed_at, status_changes.lead_history_id
+            order by status_changes.changed_at, status_changes.status_change_id
         ) as change_rank
     from status_changes
     inner join cycles
@@ -87,23 +82,49 @@ status_events as (
             or status_changes.changed_at < cycles.next_cycle_start_at
         )
     where status_changes.stage in ('sal', 'sql', 'disqualified')
+        or (
+            status_changes.source_system <> 'salesforce'
+            and status_changes.stage in ('opportunity', 'customer')
+        )
 
 ),
 
--- the opportunity the primary lead was converted into, and how it closed
+-- the opportunity of the cycle: the one the primary Salesforce lead was converted into, or a
+-- mapped tool's first deal of the person in the cycle; and how it closed
 
-converted_opportunities as (
+person_opportunities as (
 
     select
         primary_leads.unified_lead_id,
         opportunities.opportunity_id,
-        opportunities.created_date,
-        opportunities.stage_name,
-        opportunities.is_closed,
-        opportunities.is_won
+        opportunities.source_system,
+        opportunities.created_at,
+        opportunities.won_at,
+        opportunities.won_stage_name,
+        opportunities.lost_at,
+        opportunities.stage_name
     from primary_leads
     inner join opportunities
         on primary_leads.converted_opportunity_id = opportunities.opportunity_id
+        and opportunities.source_system = 'salesforce'
+
+    union all
+
+    select distinct
+        bridge.unified_lead_id,
+        opportunities.opportunity_id,
+        opportunities.source_system,
+        opportunities.created_at,
+        opportunities.won_at,
+        opportunities.won_stage_name,
+        opportunities.lost_at,
+        opportunities.stage_name
+    from opportunities
+    inner join bridge
+        on opportunities.source_system = bridge.source_system
+        and opportunities.person_record_id = bridge.source_record_id
+    where opportunities.source_system <> 'salesforce'
+        and not opportunities.is_deleted
 
 ),
 
@@ -112,50 +133,56 @@ opportunity_events as (
     select
         cycles.unified_lead_id,
         cycles.cycle,
-        converted_opportunities.opportunity_id,
-        converted_opportunities.created_date,
-        converted_opportunities.stage_name,
-        converted_opportunities.is_closed,
-        converted_opportunities.is_won
-    from converted_opportunities
+        person_opportunities.opportunity_id,
+        person_opportunities.source_system,
+        person_opportunities.created_at,
+        person_opportunities.won_at,
+        person_opportunities.won_stage_name,
+        person_opportunities.lost_at,
+        person_opportunities.stage_name,
+        row_number() over (
+            partition by cycles.unified_lead_id, cycles.cycle
+            order by person_opportunities.created_at, person_opportunities.opportunity_id
+        ) as opportunity_rank
+    from person_opportunities
     inner join cycles
-        on converted_opportunities.unified_lead_id = cycles.unified_lead_id
-        and converted_opportunities.created_date >= cycles.cycle_start_at
+        on person_opportunities.unified_lead_id = cycles.unified_lead_id
+        and person_opportunities.created_at >= cycles.cycle_start_at
         and (
             cycles.next_cycle_start_at is null
-            or converted_opportunities.created_date < cycles.next_cycle_start_at
+            or person_opportunities.created_at < cycles.next_cycle_start_at
         )
 
 ),
 
-closing_rows as (
+-- won at the first time it reached a stage of customers, lost at the first time it reached
+-- the closed-lost stage it stands at (int_opportunities): whichever came first
 
-    -- won: the first history row at a customer stage; lost: the first row at the stage the
-    -- opportunity was closed lost at
+closing_events as (
+
     select
-        opportunity_events.unified_lead_id,
-        opportunity_events.cycle,
-        case when opportunity_stages.stage is not null then 'won' else 'lost' end as stage,
-        opportunity_history.created_date as entered_at,
-        opportunity_history.stage_name,
-        row_number() over (
-            partition by opportunity_events.opportunity_id
-            order by opportunity_history.created_date, opportunity_history.opportunity_history_id
-        ) as closing_rank
+        unified_lead_id,
+        cycle,
+        case
+            when won_at is not null and (lost_at is null or won_at <= lost_at) then 'won'
+            else 'lost'
+        end as stage,
+        case
+            when won_at is not null and (lost_at is null or won_at <= lost_at) then won_at
+            else lost_at
+        end as entered_at,
+        case
+            when source_system = 'salesforce' then 'OpportunityHistory closing row'
+            else {{ dbt.concat(['source_system', "' deal closed_at'"]) }}
+        end as evidence,
+        case
+            when won_at is not null and (lost_at is null or won_at <= lost_at)
+                then won_stage_name
+            else stage_name
+        end as status
     from opportunity_events
-    inner join opportunity_history
-        on opportunity_events.opportunity_id = opportunity_history.opportunity_id
-    left join opportunity_stages
-        on opportunity_history.stage_name = opportunity_stages.status
-    where not opportunity_history.is_deleted
-        and (
-            opportunity_stages.stage is not null
-            or (
-                opportunity_events.is_closed
-                and not opportunity_events.is_won
-                and opportunity_history.stage_name = opportunity_events.stage_name
-            )
-        )
+    where opportunity_rank = 1
+        and (won_at is not null or lost_at is not null)
 
 ),
 
@@ -175,20 +202,37 @@ events as (
 
     union all
 
-    select unified_lead_id, cycle, 'opportunity' as stage, created_date as entered_at,
-        'Opportunity CreatedDate (converted opportunity)' as evidence,
+    select unified_lead_id, cycle, 'opportunity' as stage, created_at as entered_at,
+        case
+            when source_system = 'salesforce'
+                then 'Opportunity CreatedDate (converted opportunity)'
+            else {{ dbt.concat(['source_system', "' deal created_at'"]) }}
+        end as evidence,
         cast(null as {{ dbt.type_string() }}) as status,
         cast(null as {{ dbt.type_string() }}) as disqualification_reason
     from opportunity_events
+    where opportunity_rank = 1
 
     union all
 
-    select unified_lead_id, cycle, stage, entered_at,
-        'OpportunityHistory closing row' as evidence,
-        stage_name as status,
+    select unified_lead_id, cycle, stage, entered_at, evidence, status,
         cast(null as {{ dbt.type_string() }}) as disqualification_reason
-    from closing_rows
-    where closing_rank = 1
+    from closing_events
+
+),
+
+-- one event per stage and cycle: a mapped tool may date a stage twice (a status time and a
+-- deal), the first one stands
+
+first_events as (
+
+    select
+        events.*,
+        row_number() over (
+            partition by unified_lead_id, cycle, stage
+            order by entered_at, evidence
+        ) as event_rank
+    from events
 
 ),
 
@@ -202,7 +246,8 @@ final as (
         evidence,
         status,
         disqualification_reason
-    from events
+    from first_events
+    where event_rank = 1
 
 )
 

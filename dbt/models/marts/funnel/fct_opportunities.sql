@@ -6,12 +6,6 @@ opportunities as (
 
 ),
 
-leads as (
-
-    select * from {{ ref('stg_salesforce__lead') }}
-
-),
-
 bridge as (
 
     select * from {{ ref('bridge_lead_source_records') }}
@@ -75,26 +69,10 @@ amounts as (
 
 ),
 
--- the unified lead of each opportunity: the Salesforce lead it was converted from, or the
--- person a mapped deal names (a lead or contact of the same tool)
+-- the unified lead of each opportunity: the person of its person record (for Salesforce, the
+-- lead converted into it; for a mapped deal, the lead or contact it names)
 
 converted_leads as (
-
-    select
-        leads.converted_opportunity_id as opportunity_id,
-        bridge.unified_lead_id,
-        row_number() over (
-            partition by leads.converted_opportunity_id
-            order by leads.created_date, leads.lead_id
-        ) as lead_rank
-    from leads
-    inner join bridge
-        on leads.lead_id = bridge.source_record_id
-        and bridge.source_system = 'salesforce'
-        and bridge.source_entity = 'lead'
-    where leads.converted_opportunity_id is not null
-
-    union all
 
     select
         opportunities.opportunity_id,

@@ -1,4 +1,4 @@
-{#- the key fields of a Salesforce lead a rep keeps filled: column -> name in this model -#}
+{#- the key fields of a lead a rep keeps filled: column -> name in this model -#}
 {%- set key_fields = {
     'last_name': 'name',
     'email': 'email',
@@ -24,12 +24,12 @@ primary_leads as (
 
 leads as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
+    select * from {{ ref('int_person_records') }}
 
 ),
 
--- every cycle accepted by Sales, with which key fields its Salesforce lead holds (as last
--- delivered)
+-- every cycle accepted by Sales, with which key fields its primary lead holds (as last
+-- delivered), in whichever CRM
 
 accepted as (
 
@@ -51,7 +51,7 @@ accepted as (
     inner join primary_leads
         on funnel.unified_lead_id = primary_leads.unified_lead_id
     inner join leads
-        on primary_leads.lead_id = leads.lead_id
+        on primary_leads.record_key = leads.record_key
     where funnel.sal_at is not null
 
 ),

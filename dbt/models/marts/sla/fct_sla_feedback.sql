@@ -72,7 +72,7 @@ decisions as (
         status_changes.disqualification_reason,
         row_number() over (
             partition by handoffs.unified_lead_id, handoffs.cycle
-            order by status_changes.changed_at, status_changes.lead_history_id
+            order by status_changes.changed_at, status_changes.status_change_id
         ) as decision_rank
     from handoffs
     inner join status_changes

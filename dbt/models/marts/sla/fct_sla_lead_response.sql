@@ -23,7 +23,7 @@ dim_leads as (
 
 users as (
 
-    select * from {{ ref('stg_salesforce__user') }}
+    select * from {{ ref('int_users') }}
 
 ),
 

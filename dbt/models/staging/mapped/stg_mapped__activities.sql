@@ -20,7 +20,8 @@ mapped as (
             ('created_at', 'timestamp'),
             ('updated_at', 'timestamp'),
             ('is_deleted', 'boolean')
-        ]
+        ],
+        derived={'touch_type': ('type', ['call', 'email', 'meeting', 'other'])}
     ) }}
 
 )

@@ -29,6 +29,8 @@ mapped as (
             ('opted_out', 'boolean'),
             ('account_record_id', 'id'),
             ('mql_at', 'timestamp'),
+            ('handed_over', 'boolean'),
+            ('handoff_at', 'timestamp'),
             ('sal_at', 'timestamp'),
             ('sql_at', 'timestamp'),
             ('opportunity_at', 'timestamp'),

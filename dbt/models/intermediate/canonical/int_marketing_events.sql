@@ -1,0 +1,112 @@
+{#- Every marketing touch of a person record, of every tool, with the campaign it belongs to:
+    Salesforce campaign memberships (a lead's or a contact's), HubSpot marketing events (form
+    submissions, e-mail clicks… that name a campaign), and the marketing events of the mapped
+    exports. A campaign is known by its Salesforce id, else matched by name to a Salesforce
+    campaign (its offer comes with it), else only by the name the event writes. -#}
+
+with
+
+campaign_members as (
+
+    select * from {{ ref('stg_salesforce__campaign_member') }}
+
+),
+
+hubspot_events as (
+
+    select * from {{ ref('stg_hubspot__marketing_event') }}
+
+),
+
+mapped_events as (
+
+    select * from {{ ref('stg_mapped__marketing_events') }}
+
+),
+
+campaigns as (
+
+    select * from {{ ref('stg_salesforce__campaign') }}
+
+),
+
+-- a name two campaigns share matches the first one
+
+campaigns_by_name as (
+
+    select campaign_name, min(campaign_id) as campaign_id
+    from campaigns
+    group by campaign_name
+
+),
+
+events as (
+
+    select
+        'salesforce' as source_system,
+        campaign_member_id as event_id,
+        coalesce(lead_id, contact_id) as person_record_id,
+        case when lead_id is not null then 'lead' else 'contact' end as person_entity,
+        'campaign member' as event_type,
+        created_date as occurred_at,
+        campaign_id,
+        cast(null as {{ dbt.type_string() }}) as campaign_name
+    from campaign_members
+    where not is_deleted
+
+    union all
+
+    select
+        'hubspot' as source_system,
+        event_id,
+        contact_id as person_record_id,
+        'contact' as person_entity,
+        event_type,
+        occurred_at,
+        cast(null as {{ dbt.type_string() }}) as campaign_id,
+        campaign_name
+    from hubspot_events
+
+    union all
+
+    select
+        source_system,
+        record_id as event_id,
+        person_record_id,
+        cast(null as {{ dbt.type_string() }}) as person_entity,
+        type as event_type,
+        occurred_at,
+        cast(null as {{ dbt.type_string() }}) as campaign_id,
+        campaign as campaign_name
+    from mapped_events
+    where person_record_id is not null
+        and not coalesce(is_deleted, false)
+
+),
+
+final as (
+
+    select
+        {{ dbt.concat(['events.source_system', "':'", 'events.event_id']) }} as event_key,
+        events.source_system,
+        events.event_id,
+        events.person_record_id,
+        events.person_entity,
+        events.event_type,
+        events.occurred_at,
+        coalesce(by_id.campaign_id, by_name.campaign_id) as campaign_id,
+        coalesce(by_id.campaign_name, by_name.campaign_name, events.campaign_name)
+            as campaign_name,
+        coalesce(by_id.offer, by_name.offer) as offer
+    from events
+    left join campaigns as by_id
+        on events.campaign_id = by_id.campaign_id
+    left join campaigns_by_name
+        on events.campaign_id is null
+        and events.campaign_name = campaigns_by_name.campaign_name
+    left join campaigns as by_name
+        on campaigns_by_name.campaign_id = by_name.campaign_id
+
+)
+
+select * from final
