@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 SCALES = ("small", "demo", "large")
 # the generator's delivery modes (smarketing.generator.deliveries.DELIVERIES), listed here so
 # that the command line starts without importing the generator
-DELIVERIES = ("api", "report-en", "report-fr", "data-export", "hubspot-associations")
+DELIVERIES = ("api", "report-en", "report-fr", "data-export", "hubspot-associations", "pipedrive")
 # the entities of a mapping (smarketing.config.mappings.Entity), listed here for the same reason
 ENTITIES = (
     "lead",
@@ -76,7 +76,8 @@ def main() -> None:
     help=(
         "Shape of the exports, same records: api (Data Loader and HubSpot UI files), "
         "report-en / report-fr (Salesforce report exports), data-export (Salesforce weekly "
-        "Data Export), hubspot-associations (HubSpot exports with associated companies)."
+        "Data Export), hubspot-associations (HubSpot exports with associated companies), "
+        "pipedrive (a Pipedrive CRM instead of Salesforce, read through mappings/)."
     ),
 )
 def generate(scale: str, seed: int, out_dir: Path, as_of: date | None, delivery: str) -> None:

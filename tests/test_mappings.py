@@ -123,7 +123,12 @@ def test_config_check_validates_the_mappings_and_their_channels(tmp_path: Path) 
 
 def test_the_shipped_mappings_are_valid() -> None:
     names = {mapping.name for mapping in load_mappings(SHIPPED)}
-    assert names == {"pipedrive_persons", "pipedrive_deals", "pipedrive_activities"}
+    assert names == {
+        "pipedrive_persons",
+        "pipedrive_deals",
+        "pipedrive_activities",
+        "pipedrive_lead_status_changes",
+    }
 
 
 def test_the_readme_documents_every_canonical_field() -> None:

@@ -1,8 +1,7 @@
 """6 Lead 360: find a person by name, e-mail or company; show the unified lead
 (marts.dim_leads), the source records merged into it (marts.bridge_lead_source_records) and
-its timeline: stage events (marts.fct_lead_stage_events) and the sales tasks logged on its
-Salesforce records (staging.stg_salesforce__task), the first touch of each hand-off marked
-(marts.fct_sla_lead_response.first_touch_task_id)."""
+its timeline: stage events (marts.fct_lead_stage_events) and the activities logged on its
+records in any tool (marts.fct_activities), the first sales touch of each hand-off marked."""
 
 from __future__ import annotations
 
@@ -15,10 +14,7 @@ from dashboards.i18n import t
 LEADS = "marts.dim_leads"
 BRIDGE = "marts.bridge_lead_source_records"
 EVENTS = "marts.fct_lead_stage_events"
-TASKS = "staging.stg_salesforce__task"
-# The first touch of each hand-off, as the SLA counts it (the mart, not the intermediate
-# view it comes from: that view recomputes every lead's touches, seconds at demo scale).
-FIRST_TOUCHES = "marts.fct_sla_lead_response"
+ACTIVITIES = "marts.fct_activities"
 MAX_RESULTS = 50
 MIN_SEARCH = 2
 
@@ -61,34 +57,24 @@ def source_records(unified_lead_id: str) -> pd.DataFrame:
 
 
 def timeline(unified_lead_id: str) -> pd.DataFrame:
-    """Stage events, then (when staging is there) the tasks on the lead's Salesforce records."""
+    """Stage events, then (when the mart is there) the activities on the lead's records."""
     events = f"""
         select entered_at as occurred_at, cycle, 'stage' as kind, stage as what, status as detail,
             evidence as source, null as is_first_touch
         from {EVENTS} where unified_lead_id = ?
     """
     params: list = [unified_lead_id]
-    if warehouse.has_relation(TASKS):
-        first_touch = (
-            f"exists (select 1 from {FIRST_TOUCHES} as f where f.unified_lead_id = ? "
-            "and f.first_touch_task_id = tasks.task_id)"
-            if warehouse.has_relation(FIRST_TOUCHES)
-            else "null"
-        )
+    if warehouse.has_relation(ACTIVITIES):
         events += f"""
         union all
-        select
-            coalesce(tasks.completed_date_time, tasks.created_date) as occurred_at,
-            null as cycle,
-            'task' as kind, coalesce(tasks.task_subtype, tasks.task_type) as what,
-            concat_ws(' · ', tasks.subject, tasks.status, tasks.call_disposition) as detail,
-            'salesforce:task:' || tasks.task_id as source, {first_touch} as is_first_touch
-        from {TASKS} as tasks
-        inner join {BRIDGE} as bridge
-            on bridge.source_system = 'salesforce' and tasks.who_id = bridge.source_record_id
-        where bridge.unified_lead_id = ? and not coalesce(tasks.is_deleted, false)
+        select occurred_at, first_touch_of_cycle as cycle, 'activity' as kind,
+            coalesce(tool_type, activity_type) as what,
+            concat_ws(' · ', subject, owner_name) as detail,
+            activity_id as source,
+            first_touch_of_cycle is not null as is_first_touch
+        from {ACTIVITIES} where unified_lead_id = ?
         """
-        params += [unified_lead_id] * (2 if warehouse.has_relation(FIRST_TOUCHES) else 1)
+        params.append(unified_lead_id)
     return warehouse.query(f"{events} order by occurred_at, kind, what", params)
 
 

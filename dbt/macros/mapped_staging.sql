@@ -6,11 +6,13 @@
           values: {field: {source value: canonical value, '*': any other}},
           formats: {date: strftime or null, null: [cells meaning empty], decimal: '.' or ','}}]
 
-    mapped_staging(entities, fields) selects, for every mapping of one of ENTITIES, its raw
-    table (`raw.mapped__<name>`) read as the canonical FIELDS, a list of (field, type) with type
-    id | text | timestamp | number | integer | boolean, plus source_system, source_entity,
-    mapping_name and the lineage columns; a field the mapping does not bind is NULL. The latest
-    delivery of each record id is kept. No mapping of those entities: no row.
+    mapped_staging(entities, fields, derived) selects, for every mapping of one of ENTITIES, its
+    raw table (`raw.mapped__<name>`) read as the canonical FIELDS, a list of (field, type) with
+    type id | text | timestamp | number | integer | boolean, plus source_system, source_entity,
+    mapping_name and the lineage columns; a field the mapping does not bind is NULL. DERIVED
+    names a category column per text field (`stage` from `status`): the field keeps the tool's
+    text, the category holds its canonical value. The latest delivery of each record id is
+    kept. No mapping of those entities: no row.
 
     mapped_value(mapping, field) is the field's text after the mapping's null cells and its
     `values` (NULL for a field the mapping does not bind): the canonical stage or channel of a
@@ -170,13 +172,22 @@
         cast(null as {{ dbt.type_timestamp() }}) as _loaded_at
     where 1 = 0
     {%- endif %}
+    {#- a field read into a derived category (status -> stage) keeps the tool's own text -#}
+    {%- set categorised = [] -%}
+    {%- for name, spec in derived.items() -%}
+        {%- do categorised.append(spec[0]) -%}
+    {%- endfor -%}
     {%- for mapping, relation in relations %}
     select
         {{ smarketing._sql_text(mapping['name']) }} as mapping_name,
         {{ smarketing._sql_text(mapping['source_system']) }} as source_system,
         {{ smarketing._sql_text(mapping['entity']) }} as source_entity,
         {%- for field, type in fields %}
+        {%- if field in categorised and type == 'text' %}
+        {{ smarketing.mapped_text(mapping, field) }} as {{ field }},
+        {%- else %}
         {{ smarketing.mapped_typed(mapping, field, type) }} as {{ field }},
+        {%- endif %}
         {%- endfor %}
         {%- for name, spec in derived.items() %}
         {{ smarketing.mapped_category(mapping, spec[0], spec[1]) }} as {{ name }},

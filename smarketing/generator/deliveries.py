@@ -12,6 +12,9 @@ for every mode; ``truth/manifest.json`` records the mode and the files it delive
   CurrencyType.csv and DatedConversionRate.csv (``delivery_data_export``); HubSpot unchanged.
 - ``hubspot-associations``: the HubSpot contacts exports with their associated company's
   columns, plus a companies export (``delivery_hubspot``); Salesforce files unchanged.
+- ``pipedrive``: the sales team runs Pipedrive: persons, deals, activities and a lead-status
+  changelog instead of the Salesforce files, read through the shipped mapping files
+  (``delivery_pipedrive``); HubSpot unchanged.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from smarketing.generator.contacts_plan import ContactPlan
 from smarketing.generator.context import Context
 from smarketing.generator.delivery_data_export import deliver_data_export
 from smarketing.generator.delivery_hubspot import deliver_hubspot_associations
+from smarketing.generator.delivery_pipedrive import deliver_pipedrive
 from smarketing.generator.delivery_reports import deliver_reports
 
-DELIVERIES = ("api", "report-en", "report-fr", "data-export", "hubspot-associations")
+DELIVERIES = ("api", "report-en", "report-fr", "data-export", "hubspot-associations", "pipedrive")
 
 
 def check_delivery(delivery: str) -> None:
@@ -46,6 +50,9 @@ def deliver(
         )
     elif delivery == "data-export":
         written = deliver_data_export(ctx)
+    elif delivery == "pipedrive":
+        counts = {k: v for k, v in counts.items() if not k.startswith("inbox/salesforce/")}
+        written = deliver_pipedrive(ctx)
     else:
         written = deliver_hubspot_associations(ctx, plan)
     counts = dict(sorted({**counts, **written}.items()))

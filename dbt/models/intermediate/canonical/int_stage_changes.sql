@@ -1,9 +1,19 @@
 {#- Every status change of a person record, of every tool, as a stage of the shared
     definition: Salesforce's LeadHistory Status rows (the status's stage from
-    lead_status_stages, the rejection reason written at the same instant), the stage changes of
-    the mapped exports, and the stage times a mapped person carries (sal_at, sql_at…). A
+    lead_status_stages, the rejection reason written at the same instant), HubSpot's dated
+    lifecycle stages (Became a … Date: the new status is the lifecycle stage), the stage changes
+    of the mapped exports, and the stage times a mapped person carries (sal_at, sql_at…). A
     mapped `nurturing` is a disqualification that sends the lead back to Marketing, as
     Salesforce's Nurturing status; `open` is a status of no stage. -#}
+{% set hubspot_dated_stages = [
+    ('lead', none, 'became_a_lead_date', 'Became a Lead Date'),
+    ('marketingqualifiedlead', 'mql', 'became_a_marketing_qualified_lead_date',
+        'Became a Marketing Qualified Lead Date'),
+    ('salesqualifiedlead', 'sql', 'became_a_sales_qualified_lead_date',
+        'Became a Sales Qualified Lead Date'),
+    ('opportunity', 'opportunity', 'became_an_opportunity_date', 'Became an Opportunity Date'),
+    ('customer', 'customer', 'became_a_customer_date', 'Became a Customer Date'),
+] %}
 {% set mapped_stage_times = [
     ('mql_at', 'mql'),
     ('sal_at', 'sal'),
@@ -18,6 +28,12 @@ with
 lead_history as (
 
     select * from {{ ref('stg_salesforce__lead_history') }}
+
+),
+
+hubspot_contacts as (
+
+    select * from {{ ref('stg_hubspot__contact') }}
 
 ),
 
@@ -94,6 +110,31 @@ salesforce as (
 
 ),
 
+hubspot as (
+
+    {%- for lifecycle_stage, stage, column, label in hubspot_dated_stages %}
+    select
+        'hubspot' as source_system,
+        contact_id as person_record_id,
+        {{ dbt.concat(['contact_id', "':" ~ column ~ "'"]) }} as change_id,
+        {{ column }} as changed_at,
+        cast(null as {{ dbt.type_string() }}) as old_status,
+        '{{ lifecycle_stage }}' as new_status,
+        cast(null as {{ dbt.type_string() }}) as old_stage,
+        {{ "'" ~ stage ~ "'" if stage else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as stage,
+        false as is_nurturing,
+        cast(null as {{ dbt.type_string() }}) as rejection_reason,
+        'HubSpot contact {{ label }}' as evidence
+    from hubspot_contacts
+    where {{ column }} is not null
+    {%- if not loop.last %}
+
+    union all
+    {% endif %}
+    {%- endfor %}
+
+),
+
 mapped_changes as (
 
     select
@@ -153,6 +194,8 @@ mapped_times as (
 unioned as (
 
     select * from salesforce
+    union all
+    select * from hubspot
     union all
     select * from mapped_changes
     union all

@@ -6,12 +6,6 @@ bridge as (
 
 ),
 
-hubspot_contacts as (
-
-    select * from {{ ref('stg_hubspot__contact') }}
-
-),
-
 person_records as (
 
     select * from {{ ref('int_person_records') }}
@@ -57,32 +51,17 @@ thresholds as (
 
 lifecycle_dates as (
 
-    {%- set dated_stages = [
-        ('lead', 'became_a_lead_date', 'Became a Lead Date'),
-        ('marketingqualifiedlead', 'became_a_marketing_qualified_lead_date',
-            'Became a Marketing Qualified Lead Date'),
-        ('salesqualifiedlead', 'became_a_sales_qualified_lead_date',
-            'Became a Sales Qualified Lead Date'),
-        ('opportunity', 'became_an_opportunity_date', 'Became an Opportunity Date'),
-        ('customer', 'became_a_customer_date', 'Became a Customer Date'),
-    ] %}
-    {%- for stage, column, label in dated_stages %}
     select
         bridge.unified_lead_id,
-        '{{ stage }}' as lifecycle_stage,
-        'HubSpot contact {{ label }}' as evidence,
-        hubspot_contacts.{{ column }} as became_at
-    from bridge
-    inner join hubspot_contacts
-        on bridge.source_record_id = hubspot_contacts.contact_id
-    where bridge.source_system = 'hubspot'
+        stage_changes.new_status as lifecycle_stage,
+        stage_changes.evidence,
+        stage_changes.changed_at as became_at
+    from stage_changes
+    inner join bridge
+        on stage_changes.source_system = bridge.source_system
+        and stage_changes.person_record_id = bridge.source_record_id
+    where stage_changes.source_system = 'hubspot'
         and bridge.source_entity = 'contact'
-        and hubspot_contacts.{{ column }} is not null
-    {%- if not loop.last %}
-
-    union all
-    {% endif %}
-    {%- endfor %}
 
 ),
 

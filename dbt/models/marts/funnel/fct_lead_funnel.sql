@@ -48,12 +48,6 @@ users as (
 
 ),
 
-lead_status_stages as (
-
-    select * from {{ ref('lead_status_stages') }}
-
-),
-
 stage_times as (
 
     select
@@ -69,7 +63,9 @@ stage_times as (
         max(case when stage = 'lost' then entered_at end) as lost_at,
         max(case when stage = 'disqualified' then entered_at end) as disqualified_at,
         max(disqualification_reason) as disqualification_reason,
-        max(case when stage = 'disqualified' then status end) as disqualified_status
+        max(case when stage = 'disqualified' then status end) as disqualified_status,
+        coalesce(max(case when stage = 'disqualified' and is_nurturing then 1 end) = 1, false)
+            as is_nurtured
     from stage_events
     group by unified_lead_id, cycle
 
@@ -225,7 +221,7 @@ final as (
         stage_times.disqualified_at,
         stage_times.disqualification_reason,
         stage_times.disqualified_status,
-        coalesce(lead_status_stages.is_nurturing, false) as is_nurtured,
+        stage_times.is_nurtured,
         stage_durations.days_in_created,
         stage_durations.days_in_mql,
         stage_durations.days_in_handoff,
@@ -261,9 +257,6 @@ final as (
         on cycles.unified_lead_id = dim_leads.unified_lead_id
     left join person_campaigns
         on cycles.unified_lead_id = person_campaigns.unified_lead_id
-    left join lead_status_stages
-        on lead_status_stages.salesforce_object = 'lead'
-        and stage_times.disqualified_status = lead_status_stages.status
     left join primary_leads
         on cycles.unified_lead_id = primary_leads.unified_lead_id
     left join users as owners

@@ -69,6 +69,7 @@ status_events as (
         status_changes.evidence,
         status_changes.new_status as status,
         status_changes.disqualification_reason,
+        status_changes.is_nurturing,
         row_number() over (
             partition by cycles.unified_lead_id, cycles.cycle, status_changes.stage
             order by status_changes.changed_at, status_changes.status_change_id
@@ -190,13 +191,14 @@ events as (
 
     select unified_lead_id, cycle, stage, entered_at, evidence,
         cast(null as {{ dbt.type_string() }}) as status,
-        cast(null as {{ dbt.type_string() }}) as disqualification_reason
+        cast(null as {{ dbt.type_string() }}) as disqualification_reason,
+        false as is_nurturing
     from opening_events
 
     union all
 
     select unified_lead_id, cycle, stage, entered_at, evidence, status,
-        disqualification_reason
+        disqualification_reason, is_nurturing
     from status_events
     where change_rank = 1
 
@@ -209,14 +211,16 @@ events as (
             else {{ dbt.concat(['source_system', "' deal created_at'"]) }}
         end as evidence,
         cast(null as {{ dbt.type_string() }}) as status,
-        cast(null as {{ dbt.type_string() }}) as disqualification_reason
+        cast(null as {{ dbt.type_string() }}) as disqualification_reason,
+        false as is_nurturing
     from opportunity_events
     where opportunity_rank = 1
 
     union all
 
     select unified_lead_id, cycle, stage, entered_at, evidence, status,
-        cast(null as {{ dbt.type_string() }}) as disqualification_reason
+        cast(null as {{ dbt.type_string() }}) as disqualification_reason,
+        false as is_nurturing
     from closing_events
 
 ),
@@ -245,7 +249,8 @@ final as (
         entered_at,
         evidence,
         status,
-        disqualification_reason
+        disqualification_reason,
+        is_nurturing
     from first_events
     where event_rank = 1
 
