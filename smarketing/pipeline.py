@@ -45,20 +45,32 @@ def run_pipeline(settings: Settings) -> bool:
     run_id = str(uuid.uuid4())
     begin_run(settings, run_id)
     started = time.monotonic()
+    log_file = settings.warehouse.parent / "logs" / f"run-{run_id}.log"
     click.echo(f"Loading {settings.inbox} into {settings.warehouse} …", err=True)
+    click.echo(f"Full log (every dbt line): {log_file}", err=True)
     try:
         from dagster import DagsterInstance
 
         from dagster_project.definitions import defs
         from dagster_project.defs.automation.definitions import PIPELINE_JOB
+        from smarketing.run_display import step_lines_logger
 
         job = defs.resolve_job_def(PIPELINE_JOB)
+        # the assets and checks each step builds, for its bar (the dbt steps build hundreds)
+        totals = {
+            assets.node_def.name: len(assets.keys) + len(list(assets.check_keys))
+            for assets in job.asset_layer.asset_graph.assets_defs
+            if assets.is_executable
+        }
+        config = {"log_file": str(log_file), "totals": totals}
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        os.environ["SMARKETING_RUN_LOG"] = str(log_file)
         with DagsterInstance.get() as instance:
-            result = job.execute_in_process(
+            result = job.with_logger_defs({"steps": step_lines_logger}).execute_in_process(
                 instance=instance,
                 run_id=run_id,
                 raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+                run_config={"loggers": {"steps": {"config": config}}},
             )
     except Exception as exc:  # definitions that do not load (a broken suite file…)
         finish_if_running(settings, run_id, [f"the pipeline could not run: {exc}"])
@@ -75,6 +87,7 @@ def run_pipeline(settings: Settings) -> bool:
     print_quality(settings, run_id)
     print_publication(settings)
     status = "succeeded" if result.success else "FAILED"
+    click.echo(f"Full log: {log_file}")
     click.echo(f"Pipeline {status} in {elapsed:.0f} s (run {result.run_id}).")
     if not result.success:
         for failure in failures:

@@ -233,6 +233,9 @@ def test_only_useful_lines_of_dbt_and_dagster_are_shown() -> None:
     info = prefix.replace("DEBUG", "INFO").replace("7982 - ", "")
     assert echo(info + "a.csv: 100,000 rows read") == "load_inbox: a.csv: 100,000 rows read"
     assert echo(info + "a.csv: 200,000 rows read") is None  # at most every couple of seconds
+    # `smarketing run`'s own line per step
+    step = "ok     load_inbox             20 asset(s)                               4.1 s"
+    assert echo(step) == step
 
 
 def test_the_floor_reads_real_exports_and_windows_1252(tmp_path: Path) -> None:

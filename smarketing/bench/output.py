@@ -44,7 +44,7 @@ def dagster_lines() -> LineFilter:
     throttle = Throttle()
 
     def echo(line: str) -> str | None:
-        if line.startswith(("Pipeline ", "Loading ", "  failed: ")):
+        if line.startswith(("Pipeline ", "Loading ", "  failed: ", "ok ", "FAILED ")):
             return line
         found = DAGSTER_LINE.search(line)
         if found is None:

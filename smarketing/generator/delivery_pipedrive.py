@@ -22,6 +22,7 @@ from pathlib import Path
 
 from smarketing.generator import clock
 from smarketing.generator.context import Context
+from smarketing.generator.csvio import CsvOut
 from smarketing.generator.delivery_fields import minute_of, read_data_loader
 
 FOLDER = "pipedrive"
@@ -107,22 +108,6 @@ def _rows(folder: Path, name: str) -> Rows:
     return list(read_data_loader(folder / f"{name}.csv")[1])
 
 
-class _Writer:
-    def __init__(self, path: Path, header: list[str]) -> None:
-        self.handle = path.open("w", encoding="utf-8", newline="")
-        self.writer = csv.writer(self.handle)
-        self.writer.writerow(header)
-        self.rows = 0
-
-    def write(self, cells: list[str]) -> None:
-        self.writer.writerow(cells)
-        self.rows += 1
-
-    def close(self) -> int:
-        self.handle.close()
-        return self.rows
-
-
 def deliver_pipedrive(ctx: Context) -> dict[str, int]:
     """Replace the Salesforce files by Pipedrive's exports; returns the rows written."""
     salesforce = ctx.inbox / "salesforce"
@@ -158,7 +143,7 @@ def deliver_pipedrive(ctx: Context) -> dict[str, int]:
 def _people(
     path: Path, leads: Rows, person_of: dict[str, str], name: UserName, is_sales: IsSales
 ) -> int:
-    out = _Writer(path, PEOPLE_HEADER)
+    out = CsvOut(path, PEOPLE_HEADER)
     for lead in leads:
         out.write(
             [
@@ -183,7 +168,8 @@ def _people(
                 _time(lead["LastModifiedDate"]),
             ]
         )
-    return out.close()
+    out.close()
+    return out.rows
 
 
 def _changes(path: Path, salesforce: Path, person_of: dict[str, str], name: UserName) -> int:
@@ -193,7 +179,7 @@ def _changes(path: Path, salesforce: Path, person_of: dict[str, str], name: User
         for row in history
         if row["Field"] == "Rejection_Reason__c" and row["NewValue"]
     }
-    out = _Writer(path, CHANGES_HEADER)
+    out = CsvOut(path, CHANGES_HEADER)
     for number, row in enumerate((r for r in history if r["Field"] == "Status"), start=1):
         out.write(
             [
@@ -206,7 +192,8 @@ def _changes(path: Path, salesforce: Path, person_of: dict[str, str], name: User
                 _time(row["CreatedDate"]),
             ]
         )
-    return out.close()
+    out.close()
+    return out.rows
 
 
 def _deals(
@@ -223,7 +210,7 @@ def _deals(
         if row["IsDeleted"] != "true":
             key, minute = (row["OpportunityId"], row["StageName"]), minute_of(row["CreatedDate"])
             closing[key] = min(closing.get(key, minute), minute)
-    out = _Writer(path, DEALS_HEADER)
+    out = CsvOut(path, DEALS_HEADER)
     for number, opportunity in enumerate(_rows(salesforce, "Opportunity"), start=1):
         closed = opportunity["IsClosed"] == "true"
         won = opportunity["IsWon"] == "true"
@@ -247,7 +234,8 @@ def _deals(
                 _time(opportunity["LastModifiedDate"]),
             ]
         )
-    return out.close()
+    out.close()
+    return out.rows
 
 
 def _activity_type(task: dict[str, str]) -> str:
@@ -259,7 +247,7 @@ def _activity_type(task: dict[str, str]) -> str:
 def _activities(
     path: Path, salesforce: Path, person_of: dict[str, str], name: UserName, is_sales: IsSales
 ) -> int:
-    out = _Writer(path, ACTIVITIES_HEADER)
+    out = CsvOut(path, ACTIVITIES_HEADER)
     number = 0
     for task in _rows(salesforce, "Task"):
         person = person_of.get(task["WhoId"])
@@ -279,7 +267,8 @@ def _activities(
                 _time(task["CompletedDateTime"]) if done else "",
             ]
         )
-    return out.close()
+    out.close()
+    return out.rows
 
 
 def _rewrite_source_records(path: Path, person_of: dict[str, str]) -> None:

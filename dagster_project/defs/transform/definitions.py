@@ -9,6 +9,7 @@ Both parts get the custom fields of the shared lead definition (``smarketing.yml
 applies at the next run.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -26,6 +27,9 @@ from smarketing.identity import DBT_AFTER_IDENTITY
 from smarketing.settings import Settings
 
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+# Set by `smarketing run`: the file dbt's own log lines go to (dagster-dbt writes them to
+# stdout, a thousand lines per run); unset (`dagster dev`), they stay in the step's stdout.
+RUN_LOG_ENV = "SMARKETING_RUN_LOG"
 # dbt reads the warehouse path from the environment (profiles.yml).
 Settings.from_env().export_env()
 
@@ -92,7 +96,7 @@ def keep_parse_state(target_path: Path) -> None:
 def dbt_before_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """Seeds, staging and the intermediate models the identity resolution reads."""
     invocation = dbt.cli(dbt_build_args(), context=context)
-    yield from invocation.stream()
+    yield from _streamed(invocation)
     keep_parse_state(invocation.target_path)
 
 
@@ -107,8 +111,18 @@ def dbt_before_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) 
 def dbt_after_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """The models built on the unified leads (marts), once the identity resolution ran."""
     invocation = dbt.cli(dbt_build_args(), context=context)
-    yield from invocation.stream()
+    yield from _streamed(invocation)
     keep_parse_state(invocation.target_path)
+
+
+def _streamed(invocation: Any) -> Iterator[Any]:
+    """The invocation's events, dbt's log lines into the run log when there is one."""
+    path = os.environ.get(RUN_LOG_ENV)
+    if not path:
+        yield from invocation.stream()
+        return
+    with open(path, "a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        yield from invocation.stream()
 
 
 defs = dg.Definitions(

@@ -24,6 +24,30 @@ mapped_events as (
 
 ),
 
+person_records as (
+
+    select * from {{ ref('int_person_records') }}
+
+),
+
+-- an event that names no person id but an e-mail: the person of that e-mail in the same tool
+-- (the first record, when several share it)
+
+mapped_by_email as (
+
+    select
+        mapped_events.source_system,
+        mapped_events.record_id,
+        min(person_records.source_record_id) as person_record_id
+    from mapped_events
+    inner join person_records
+        on mapped_events.source_system = person_records.source_system
+        and nullif({{ fold_text('mapped_events.email') }}, '') = person_records.email_normalised
+    where mapped_events.person_record_id is null
+    group by mapped_events.source_system, mapped_events.record_id
+
+),
+
 campaigns as (
 
     select * from {{ ref('stg_salesforce__campaign') }}
@@ -70,17 +94,21 @@ events as (
     union all
 
     select
-        source_system,
-        record_id as event_id,
-        person_record_id,
+        mapped_events.source_system,
+        mapped_events.record_id as event_id,
+        coalesce(mapped_events.person_record_id, mapped_by_email.person_record_id)
+            as person_record_id,
         cast(null as {{ dbt.type_string() }}) as person_entity,
-        type as event_type,
-        occurred_at,
+        mapped_events.type as event_type,
+        mapped_events.occurred_at,
         cast(null as {{ dbt.type_string() }}) as campaign_id,
-        campaign as campaign_name
+        mapped_events.campaign as campaign_name
     from mapped_events
-    where person_record_id is not null
-        and not coalesce(is_deleted, false)
+    left join mapped_by_email
+        on mapped_events.source_system = mapped_by_email.source_system
+        and mapped_events.record_id = mapped_by_email.record_id
+    where coalesce(mapped_events.person_record_id, mapped_by_email.person_record_id) is not null
+        and not coalesce(mapped_events.is_deleted, false)
 
 ),
 

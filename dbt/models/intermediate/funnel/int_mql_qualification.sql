@@ -47,44 +47,36 @@ thresholds as (
 
 ),
 
--- every dated lifecycle stage of every HubSpot contact of a person
+-- the tool MQLs: a HubSpot contact's date of a lifecycle stage the definition lists, or a
+-- mapped tool's own MQL (its MQL time, or a change to a status of the MQL stage)
 
-lifecycle_dates as (
+mql_candidates as (
 
     select
         bridge.unified_lead_id,
-        stage_changes.new_status as lifecycle_stage,
+        stage_changes.changed_at as became_at,
+        coalesce(stage_changes.new_status, stage_changes.stage) as lifecycle_stage,
         stage_changes.evidence,
-        stage_changes.changed_at as became_at
+        stage_changes.source_system <> 'hubspot' as is_mapped
     from stage_changes
     inner join bridge
         on stage_changes.source_system = bridge.source_system
         and stage_changes.person_record_id = bridge.source_record_id
-    where stage_changes.source_system = 'hubspot'
-        and bridge.source_entity = 'contact'
+    where (
+            stage_changes.source_system = 'hubspot'
+            and bridge.source_entity = 'contact'
+            and stage_changes.new_status in (
+                select value from mql_criteria where criterion = 'hubspot_lifecycle_stage'
+            )
+        )
+        or (
+            stage_changes.source_system not in ('salesforce', 'hubspot')
+            and stage_changes.stage = 'mql'
+        )
 
 ),
 
--- a mapped tool's own MQL: its MQL time, or a status change to a status of the MQL stage
-
-mapped_mqls as (
-
-    select
-        bridge.unified_lead_id,
-        'mql' as lifecycle_stage,
-        stage_changes.evidence,
-        stage_changes.changed_at as became_at
-    from stage_changes
-    inner join bridge
-        on stage_changes.source_system = bridge.source_system
-        and stage_changes.person_record_id = bridge.source_record_id
-    where stage_changes.stage = 'mql'
-        and stage_changes.source_system not in ('salesforce', 'hubspot')
-
-),
-
--- the tool MQL: the earliest date of a HubSpot lifecycle stage the definition lists, or of a
--- mapped tool's MQL
+-- the tool MQL: the earliest of them
 
 tool_mqls as (
 
@@ -95,31 +87,12 @@ tool_mqls as (
         is_mapped as is_mapped_mql
     from (
         select
-            unified_lead_id,
-            became_at,
-            evidence,
-            is_mapped,
+            mql_candidates.*,
             row_number() over (
                 partition by unified_lead_id
                 order by became_at, lifecycle_stage, evidence
             ) as date_rank
-        from (
-            select
-                lifecycle_dates.unified_lead_id,
-                lifecycle_dates.became_at,
-                lifecycle_dates.lifecycle_stage,
-                lifecycle_dates.evidence,
-                false as is_mapped
-            from lifecycle_dates
-            inner join mql_criteria
-                on mql_criteria.criterion = 'hubspot_lifecycle_stage'
-                and lifecycle_dates.lifecycle_stage = mql_criteria.value
-
-            union all
-
-            select unified_lead_id, became_at, lifecycle_stage, evidence, true as is_mapped
-            from mapped_mqls
-        ) as candidates
+        from mql_candidates
     ) as ranked
     where date_rank = 1
 

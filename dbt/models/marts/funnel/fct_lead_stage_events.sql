@@ -164,26 +164,21 @@ closing_events as (
     select
         unified_lead_id,
         cycle,
-        case
-            when won_at is not null and (lost_at is null or won_at <= lost_at) then 'won'
-            else 'lost'
-        end as stage,
-        case
-            when won_at is not null and (lost_at is null or won_at <= lost_at) then won_at
-            else lost_at
-        end as entered_at,
+        case when is_won_first then 'won' else 'lost' end as stage,
+        case when is_won_first then won_at else lost_at end as entered_at,
         case
             when source_system = 'salesforce' then 'OpportunityHistory closing row'
             else {{ dbt.concat(['source_system', "' deal closed_at'"]) }}
         end as evidence,
-        case
-            when won_at is not null and (lost_at is null or won_at <= lost_at)
-                then won_stage_name
-            else stage_name
-        end as status
-    from opportunity_events
-    where opportunity_rank = 1
-        and (won_at is not null or lost_at is not null)
+        case when is_won_first then won_stage_name else stage_name end as status
+    from (
+        select
+            opportunity_events.*,
+            coalesce(won_at <= lost_at, won_at is not null) as is_won_first
+        from opportunity_events
+        where opportunity_rank = 1
+            and (won_at is not null or lost_at is not null)
+    ) as closed
 
 ),
 
