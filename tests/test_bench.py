@@ -10,6 +10,13 @@ from pathlib import Path
 import pytest
 
 from smarketing.bench.floor import load_floor
+from smarketing.bench.history import (
+    append_history,
+    change_lines,
+    figures,
+    previous_run,
+    read_history,
+)
 from smarketing.bench.measure import MIB, StageResult, SubRow, run_measured
 from smarketing.bench.output import dagster_lines, dbt_lines
 from smarketing.bench.report import (
@@ -142,7 +149,7 @@ def sample_report() -> BenchReport:
 
 def test_the_markdown_report_has_a_row_per_stage_and_the_floor_comparison() -> None:
     markdown = render_markdown(sample_report())
-    assert "| load | ok | 12.5 | 1,234,567 | 98,765 | 300 |" in markdown
+    assert "| load | ok | 12.5 | 5.00 | 1,234,567 | 98,765 | 300 |" in markdown  # 5x the floor
     assert "| generate | reused |" in markdown
     assert "| staging.stg_salesforce__lead | success | 0.12 | 999,999 | model |" in markdown
     assert (
@@ -248,3 +255,42 @@ def test_the_floor_reads_real_exports_and_windows_1252(tmp_path: Path) -> None:
     assert results["fr.csv"].transcode_s > 0
     assert results["sf/Lead.csv"].rows == 22
     assert not list(tmp_path.glob("floor-*"))  # the transcoded copies are gone
+
+
+def _bench_run(date: str, seconds: dict[str, float]) -> BenchReport:
+    report = BenchReport(settings={"scale": "demo"}, machine={"date": date})
+    report.stages = [
+        StageResult("generate", status="reused"),
+        *(
+            StageResult(name, wall_s=wall, peak_rss_bytes=int(100 * MIB))
+            for name, wall in seconds.items()
+        ),
+        StageResult("dashboard", status="failed", wall_s=3.0),
+    ]
+    return report
+
+
+def test_the_history_keeps_each_figure_with_its_ratio_and_the_change(tmp_path: Path) -> None:
+    history = tmp_path / "history.csv"
+    first = figures(_bench_run("2026-12-01T10:00:00+00:00", {"floor": 10.0, "dagster": 50.0}), "a1")
+    assert [(f.stage, f.floor_ratio) for f in first] == [("floor", 1.0), ("dagster", 5.0)]
+    append_history(history, first)
+    second = figures(
+        _bench_run("2026-12-02T10:00:00+00:00", {"floor": 20.0, "dagster": 80.0}), "b2"
+    )
+    before = previous_run(read_history(history), "demo")
+    append_history(history, second)
+    # a slower machine, yet 4x the floor where it was 5x: the run is 20 % better
+    assert (
+        change_lines(second, before)[1]
+        == "dagster: 80.0 s (4.00x the floor), was 5.00x on a1 (-20%)"
+    )
+    lines = history.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "commit,date,scale,stage,seconds,peak_mib,floor_ratio"
+    assert lines[1:] == [
+        "a1,2026-12-01T10:00:00+00:00,demo,floor,10.0,100,1.00",
+        "a1,2026-12-01T10:00:00+00:00,demo,dagster,50.0,100,5.00",
+        "b2,2026-12-02T10:00:00+00:00,demo,floor,20.0,100,1.00",
+        "b2,2026-12-02T10:00:00+00:00,demo,dagster,80.0,100,4.00",
+    ]  # reused and failed stages are no figure
+    assert previous_run(read_history(history), "large") == {}

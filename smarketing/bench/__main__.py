@@ -14,10 +14,20 @@ from pathlib import Path
 
 import click
 
+from smarketing.bench.history import (
+    append_history,
+    change_lines,
+    current_commit,
+    figures,
+    previous_run,
+    read_history,
+)
 from smarketing.bench.measure import StageResult
 from smarketing.bench.report import BenchReport, machine_facts, render_markdown, write_report
 from smarketing.bench.stages import STAGES, BenchContext, Stage, say
 from smarketing.cli import SCALES
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def inbox_size(inbox: Path) -> tuple[int, int]:
@@ -55,6 +65,13 @@ def run_stage(stage: Stage, ctx: BenchContext) -> StageResult:
     show_default=True,
     help="Where the warehouses, logs and the report go.",
 )
+@click.option(
+    "--history",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=REPO / "bench" / "history.csv",
+    show_default=True,
+    help="The history every run's figures are added to (commit, date, scale, stage…).",
+)
 @click.option("--scale", type=click.Choice(SCALES), default="large", show_default=True)
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option(
@@ -71,7 +88,9 @@ def run_stage(stage: Stage, ctx: BenchContext) -> StageResult:
     hidden=True,
     help="Benchmark this inbox as is (no generation).",
 )
-def main(out: Path, scale: str, seed: int, data: Path | None, inbox: Path | None) -> None:
+def main(
+    out: Path, history: Path, scale: str, seed: int, data: Path | None, inbox: Path | None
+) -> None:
     """Benchmark the pipeline stage by stage: wall seconds, rows/s and peak memory."""
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -107,6 +126,12 @@ def main(out: Path, scale: str, seed: int, data: Path | None, inbox: Path | None
     markdown, data_file = write_report(report, out)
     click.echo(render_markdown(report))
     say(f"report: {markdown} and {data_file}")
+    new = figures(report, current_commit(REPO))
+    before = previous_run(read_history(history), new[0].scale if new else scale)
+    append_history(history, new)
+    say(f"history: {history}; against the previous run of this scale:")
+    for line in change_lines(new, before):
+        click.echo(f"  {line}")
     if failed is not None:
         click.echo(f"\nStage {failed.name!r} failed: {failed.error}", err=True)
         sys.exit(1)
