@@ -6,6 +6,7 @@ import fcntl
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from dagster_dbt import DbtProject
 
@@ -20,6 +21,22 @@ SOURCE_GLOBS = (
     "snapshots/**/*",
     "analyses/**/*",
 )
+
+
+def dbt_vars() -> dict[str, Any]:
+    """The dbt vars the shared lead definition sets (SMARKETING_CONFIG, else ./smarketing.yml):
+    ``custom_fields``, the export columns passed through to the marts (macros/custom_fields.sql),
+    ``field_bindings``, the columns holding the org's own fields (macros/field_bindings.sql),
+    and ``mappings``, the export shapes of the mapping files (macros/mapped_staging.sql)."""
+    from smarketing.config import load_config
+    from smarketing.config.mappings import load_mappings
+
+    config = load_config(None)
+    return {
+        "custom_fields": [field.model_dump(exclude_none=True) for field in config.custom_fields],
+        "field_bindings": config.fields.dbt_var(),
+        "mappings": [mapping.dbt_var() for mapping in load_mappings()],
+    }
 
 
 def dbt_executable() -> str:

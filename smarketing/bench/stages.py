@@ -285,11 +285,13 @@ def dbt_stage(select: str | None = None, exclude: str | None = None) -> StageRun
     of the load stage."""
 
     def run(ctx: BenchContext, name: str) -> StageResult:
-        from dagster_project.lib.dbt_project import DBT_DIR, dbt_executable
+        from dagster_project.lib.dbt_project import DBT_DIR, dbt_executable, dbt_vars
 
         argv = [
             dbt_executable(),
             "build",
+            "--vars",
+            json.dumps(dbt_vars()),  # what the pipeline gives dbt: the bound fields, mappings
             "--project-dir",
             str(DBT_DIR),
             "--profiles-dir",

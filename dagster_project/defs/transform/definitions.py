@@ -20,9 +20,12 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from dagster_project.lib.dbt_project import dbt_executable, dbt_project, ensure_manifest
-from smarketing.config import load_config
-from smarketing.config.mappings import load_mappings
+from dagster_project.lib.dbt_project import (
+    dbt_executable,
+    dbt_project,
+    dbt_vars,
+    ensure_manifest,
+)
 from smarketing.identity import DBT_AFTER_IDENTITY
 from smarketing.settings import Settings
 
@@ -51,19 +54,6 @@ class SmarketingTranslator(DagsterDbtTranslator):
 
 
 IDENTITY_SOURCES = DBT_AFTER_IDENTITY
-
-
-def dbt_vars() -> dict[str, Any]:
-    """The dbt vars the shared lead definition sets (SMARKETING_CONFIG, else ./smarketing.yml):
-    ``custom_fields``, the export columns passed through to the marts (macros/custom_fields.sql),
-    ``field_bindings``, the columns holding the org's own fields (macros/field_bindings.sql),
-    and ``mappings``, the export shapes of the mapping files (macros/mapped_staging.sql)."""
-    config = load_config(None)
-    return {
-        "custom_fields": [field.model_dump(exclude_none=True) for field in config.custom_fields],
-        "field_bindings": config.fields.dbt_var(),
-        "mappings": [mapping.dbt_var() for mapping in load_mappings()],
-    }
 
 
 def dbt_build_args() -> list[str]:
