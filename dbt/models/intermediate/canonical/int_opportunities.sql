@@ -154,7 +154,9 @@ mapped_outcomes as (
         case
             when outcome is not null then outcome <> 'open'
             else coalesce(is_closed, is_won, false)
-        end as deal_is_closed
+        end as deal_is_closed,
+        -- a closed deal without a closing time closed when it last changed
+        coalesce(closed_at, updated_at) as closing_at
     from mapped_opportunities
 
 ),
@@ -181,12 +183,11 @@ mapped as (
         loss_reason,
         -- a deal known only by its closing (a closed-deals file) was created at the latest then
         coalesce(created_at, closed_at) as created_at,
-        case when deal_is_closed then coalesce(closed_at, updated_at) end as closed_at,
+        case when deal_is_closed then closing_at end as closed_at,
         cast(closed_at as date) as close_date,
-        case when deal_is_won then coalesce(closed_at, updated_at) end as won_at,
+        case when deal_is_won then closing_at end as won_at,
         case when deal_is_won then stage end as won_stage_name,
-        case when deal_is_closed and not deal_is_won then coalesce(closed_at, updated_at) end
-            as lost_at,
+        case when deal_is_closed and not deal_is_won then closing_at end as lost_at,
         coalesce(is_deleted, false) as is_deleted
     from mapped_outcomes
 

@@ -71,11 +71,7 @@ cycle_touches as (
     inner join sales_touches
         on lead_records.source_system = sales_touches.source_system
         and lead_records.who_id = sales_touches.person_record_id
-        and sales_touches.touched_at >= handoffs.cycle_start_at
-        and (
-            handoffs.next_cycle_start_at is null
-            or sales_touches.touched_at < handoffs.next_cycle_start_at
-        )
+        and {{ within_cycle('sales_touches.touched_at', 'handoffs') }}
 
 ),
 

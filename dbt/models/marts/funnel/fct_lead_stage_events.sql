@@ -77,11 +77,7 @@ status_events as (
     from status_changes
     inner join cycles
         on status_changes.unified_lead_id = cycles.unified_lead_id
-        and status_changes.changed_at >= cycles.cycle_start_at
-        and (
-            cycles.next_cycle_start_at is null
-            or status_changes.changed_at < cycles.next_cycle_start_at
-        )
+        and {{ within_cycle('status_changes.changed_at', 'cycles') }}
     where status_changes.stage in ('sal', 'sql', 'disqualified')
         or (
             status_changes.source_system <> 'salesforce'
@@ -148,11 +144,7 @@ opportunity_events as (
     from person_opportunities
     inner join cycles
         on person_opportunities.unified_lead_id = cycles.unified_lead_id
-        and person_opportunities.created_at >= cycles.cycle_start_at
-        and (
-            cycles.next_cycle_start_at is null
-            or person_opportunities.created_at < cycles.next_cycle_start_at
-        )
+        and {{ within_cycle('person_opportunities.created_at', 'cycles') }}
 
 ),
 

@@ -103,11 +103,7 @@ opportunity_cycles as (
         and converted_leads.lead_rank = 1
     left join cycles
         on converted_leads.unified_lead_id = cycles.unified_lead_id
-        and opportunities.created_at >= cycles.cycle_start_at
-        and (
-            cycles.next_cycle_start_at is null
-            or opportunities.created_at < cycles.next_cycle_start_at
-        )
+        and {{ within_cycle('opportunities.created_at', 'cycles') }}
 
 ),
 

@@ -77,11 +77,7 @@ decisions as (
     from handoffs
     inner join status_changes
         on handoffs.unified_lead_id = status_changes.unified_lead_id
-        and status_changes.changed_at >= handoffs.handoff_at
-        and (
-            handoffs.next_cycle_start_at is null
-            or status_changes.changed_at < handoffs.next_cycle_start_at
-        )
+        and {{ within_cycle('status_changes.changed_at', 'handoffs', 'handoff_at') }}
     where status_changes.stage in ('sal', 'disqualified')
 
 ),
