@@ -25,7 +25,7 @@ import duckdb
 import pytest
 import yaml
 
-from dagster_project.defs.transform.definitions import dbt_vars
+from dagster_project.lib.dbt_project import dbt_vars
 from smarketing.ingest.loading import LOADED_STATUSES, load_inbox
 from smarketing.ingest.registry import ExportKind, export_kinds, kind_named
 from smarketing.ingest.schema import add_missing_columns, ensure_schema

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,13 @@ def dbt_vars() -> dict[str, Any]:
         "field_bindings": config.fields.dbt_var(),
         "mappings": [mapping.dbt_var() for mapping in load_mappings()],
     }
+
+
+def dbt_build_args() -> list[str]:
+    """``dbt build`` of the models, seeds and data tests, with the vars of the shared lead
+    definition. dbt's unit tests check the models' code, not the data: they run in the test
+    suite (``tests/test_dbt_unit_tests.py``), not in every run."""
+    return ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars())]
 
 
 def dbt_executable() -> str:

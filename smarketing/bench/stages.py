@@ -285,13 +285,11 @@ def dbt_stage(select: str | None = None, exclude: str | None = None) -> StageRun
     of the load stage."""
 
     def run(ctx: BenchContext, name: str) -> StageResult:
-        from dagster_project.lib.dbt_project import DBT_DIR, dbt_executable, dbt_vars
+        from dagster_project.lib.dbt_project import DBT_DIR, dbt_build_args, dbt_executable
 
         argv = [
             dbt_executable(),
-            "build",
-            "--vars",
-            json.dumps(dbt_vars()),  # what the pipeline gives dbt: the bound fields, mappings
+            *dbt_build_args(),  # what the pipeline runs: its vars, no unit tests
             "--project-dir",
             str(DBT_DIR),
             "--profiles-dir",

@@ -7,29 +7,36 @@ its tables (selected as ``source:identity+``: the marts and what follows them).
 Both parts get the custom fields of the shared lead definition (``smarketing.yml``, key
 ``custom_fields``) as the dbt var ``custom_fields``, read when they run, so an edited file
 applies at the next run.
+
+dbt's unit tests check the models' code, not the data: they run in the test suite
+(``tests/test_dbt_unit_tests.py``), not in every run.
 """
 
 import contextlib
-import json
+import importlib.metadata
 import os
 import shutil
 from collections.abc import Iterator, Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from packaging import version
 
 from dagster_project.lib.dbt_project import (
+    dbt_build_args,
     dbt_executable,
     dbt_project,
-    dbt_vars,
     ensure_manifest,
 )
 from smarketing.identity import DBT_AFTER_IDENTITY
 from smarketing.settings import Settings
 
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+# dbt's artifacts of each part, beside the warehouse: one folder per part, reused by every run.
+TARGET_DIR = "dbt_target"
 # Set by `smarketing run`: the file dbt's own log lines go to (dagster-dbt writes them to
 # stdout, a thousand lines per run); unset (`dagster dev`), they stay in the step's stdout.
 RUN_LOG_ENV = "SMARKETING_RUN_LOG"
@@ -56,22 +63,29 @@ class SmarketingTranslator(DagsterDbtTranslator):
 IDENTITY_SOURCES = DBT_AFTER_IDENTITY
 
 
-def dbt_build_args() -> list[str]:
-    """``dbt build`` with the vars of the shared lead definition."""
-    return ["build", "--vars", json.dumps(dbt_vars())]
+def target_path(part: str) -> Path:
+    """The folder of one part's dbt artifacts, beside the warehouse. dbt keeps its parse state
+    there: it is valid for this warehouse's profile only (dbt hashes the file path into it), so
+    the next run re-parses only what changed. A part's first run starts from the other part's
+    state when there is one."""
+    folder = Settings.from_env().warehouse.parent / TARGET_DIR
+    path = folder / part
+    parsed = path / PARTIAL_PARSE_FILE
+    if not parsed.exists():
+        for other in sorted(folder.glob(f"*/{PARTIAL_PARSE_FILE}")):
+            path.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(other, parsed)
+            break
+    return path
 
 
-def keep_parse_state(target_path: Path) -> None:
-    """Keep what a dbt invocation parsed (its partial-parse file) as the project's, which
-    dagster-dbt copies into the next invocation: with the same vars and profile, that one
-    re-parses only what changed instead of the whole project."""
-    parsed = target_path / PARTIAL_PARSE_FILE
-    project_target = Path(dbt_project.project_dir) / dbt_project.target_path
-    if parsed.is_file():
-        project_target.mkdir(parents=True, exist_ok=True)
-        staged = project_target / f".{PARTIAL_PARSE_FILE}.{os.getpid()}"
-        shutil.copyfile(parsed, staged)
-        os.replace(staged, project_target / PARTIAL_PARSE_FILE)
+class SmarketingDbtCliResource(DbtCliResource):
+    """dagster-dbt's dbt CLI resource, which learns dbt's version from the installed dbt-core
+    instead of running ``dbt --version`` (a 4 s process start) in every run."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
 
 
 @dbt_assets(
@@ -85,9 +99,10 @@ def keep_parse_state(target_path: Path) -> None:
 )
 def dbt_before_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """Seeds, staging and the intermediate models the identity resolution reads."""
-    invocation = dbt.cli(dbt_build_args(), context=context)
+    invocation = dbt.cli(
+        dbt_build_args(), context=context, target_path=target_path("dbt_before_identity")
+    )
     yield from _streamed(invocation)
-    keep_parse_state(invocation.target_path)
 
 
 @dbt_assets(
@@ -100,9 +115,10 @@ def dbt_before_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) 
 )
 def dbt_after_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """The models built on the unified leads (marts), once the identity resolution ran."""
-    invocation = dbt.cli(dbt_build_args(), context=context)
+    invocation = dbt.cli(
+        dbt_build_args(), context=context, target_path=target_path("dbt_after_identity")
+    )
     yield from _streamed(invocation)
-    keep_parse_state(invocation.target_path)
 
 
 def _streamed(invocation: Any) -> Iterator[Any]:
@@ -118,7 +134,7 @@ def _streamed(invocation: Any) -> Iterator[Any]:
 defs = dg.Definitions(
     assets=[dbt_before_identity, dbt_after_identity],
     resources={
-        "dbt": DbtCliResource(
+        "dbt": SmarketingDbtCliResource(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.profiles_dir),
             dbt_executable=dbt_executable(),
