@@ -212,16 +212,18 @@ def test_an_anonymised_delivery_loads_builds_and_publishes(handmade: dict) -> No
     assert f"This run: {files} of {files} new file(s) recognised." in run.stdout
     assert "Published:" in run.stdout
     con = duckdb.connect(str(handmade["root"] / "serving.duckdb"), read_only=True)
+    # which records came in the anonymised files: the staging of the working warehouse
+    con.execute(f"attach '{handmade['root'] / 'warehouse.duckdb'}' as working (read_only)")
     try:
         leads = con.execute(
             """
             select count(distinct bridge.unified_lead_id)
             from marts.bridge_lead_source_records as bridge
             where bridge.record_key in (
-                select 'salesforce:lead:' || lead_id from staging.stg_salesforce__lead
+                select 'salesforce:lead:' || lead_id from working.staging.stg_salesforce__lead
                 where _source_file like 'anonymised/%'
                 union all
-                select 'hubspot:contact:' || contact_id from staging.stg_hubspot__contact
+                select 'hubspot:contact:' || contact_id from working.staging.stg_hubspot__contact
                 where _source_file like 'anonymised/%'
             )
             """
@@ -231,7 +233,7 @@ def test_an_anonymised_delivery_loads_builds_and_publishes(handmade: dict) -> No
             select amount, amount_corporate, amount_conversion, is_won
             from marts.fct_opportunities
             where opportunity_id in (
-                select opportunity_id from staging.stg_salesforce__opportunity
+                select opportunity_id from working.staging.stg_salesforce__opportunity
                 where _source_file like 'anonymised/%'
             )
             order by opportunity_id
@@ -247,7 +249,7 @@ def test_an_anonymised_delivery_loads_builds_and_publishes(handmade: dict) -> No
             """
         ).fetchone()
         statuses = con.execute(
-            "select status from staging.stg_salesforce__lead "
+            "select status from working.staging.stg_salesforce__lead "
             "where _source_file like 'anonymised/%' order by lead_id"
         ).fetchall()
     finally:

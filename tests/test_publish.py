@@ -38,9 +38,11 @@ def settings_in(root: Path) -> Settings:
 
 def tiny_warehouse(path: Path, leads: int) -> None:
     con = duckdb.connect(str(path))
-    con.execute("create schema marts; create schema staging")
+    con.execute("create schema marts; create schema staging; create schema raw")
     con.execute(f"create table marts.dim_leads as select range as id from range({leads})")
-    con.execute("create view staging.v as select count(*) as n from marts.dim_leads")
+    con.execute("create view marts.v as select count(*) as n from marts.dim_leads")
+    con.execute("create table raw.lead as select 'a@example.com' as email")
+    con.execute("create view staging.lead as select * from raw.lead")
     con.close()
 
 
@@ -66,10 +68,15 @@ def test_the_serving_copy_is_swapped_in_whole_and_open_readers_keep_theirs(
     con.close()
     replace_serving_copy(warehouse, serving, record("run-2"))
     # the reader opened before the swap still reads the copy it opened
-    assert reader.execute("select n from staging.v").fetchone() == (3,)
+    assert reader.execute("select n from marts.v").fetchone() == (3,)
     reader.close()
     fresh = duckdb.connect(str(serving), read_only=True)
-    assert fresh.execute("select n from staging.v").fetchone() == (4,)
+    assert fresh.execute("select n from marts.v").fetchone() == (4,)
+    # the published layers only: the raw deliveries and their staging stay in the warehouse
+    assert fresh.execute(
+        "select distinct schema_name from duckdb_tables() union "
+        "select distinct schema_name from duckdb_views() where not internal order by 1"
+    ).fetchall() == [("audit",), ("marts",)]
     assert fresh.execute("select run_id, status from audit.publications").fetchall() == [
         ("run-2", "published")
     ]
@@ -246,14 +253,21 @@ def test_the_corrected_delivery_is_published(scenario: dict) -> None:
     assert status["status"] == "published" and status["reason"] is None
     assert status["last_published_run_id"] == status["run_id"]
     con = duckdb.connect(str(scenario["root"] / "serving.duckdb"), read_only=True)
+    con.execute(f"attach '{scenario['root'] / 'warehouse.duckdb'}' as working (read_only)")
     outcomes = dict(con.execute("select run_id, status from audit.publications").fetchall())
     missing = con.execute(
-        "select count(*) from staging.stg_salesforce__lead where email is null"
+        "select count(*) from working.staging.stg_salesforce__lead where email is null"
     ).fetchone()[0]
+    # the served leads are the corrected build's
+    served, built = (
+        con.execute(f"select count(*), count(email) from {catalog}.marts.dim_leads").fetchone()
+        for catalog in ("serving", "working")
+    )
     con.close()
     assert outcomes[scenario["defect"]["status"]["run_id"]] == "held_back"
     assert outcomes[status["run_id"]] == "published"
     assert missing < scenario["blanked"]
+    assert served == built
 
 
 def test_readers_never_see_a_lock_error_while_the_pipeline_runs(scenario: dict) -> None:

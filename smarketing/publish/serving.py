@@ -1,11 +1,16 @@
-"""The serving copy: a whole copy of the working warehouse, swapped in atomically.
+"""The serving copy: the published layers of the working warehouse, swapped in atomically.
 
 DuckDB lets one process write a file and then excludes every other process, readers too. The
-pipeline therefore never opens the serving file itself: it copies the working warehouse into
-a new file beside it (``COPY FROM DATABASE``, checkpointed, fsynced) and renames it over the
+pipeline therefore never opens the serving file itself: it copies the published schemas of the
+working warehouse into a new file beside it (checkpointed, fsynced) and renames it over the
 serving copy with ``os.replace``. A reader that had the old file open keeps reading it; the
 next one opens the new file. A run killed at any point leaves at worst a stray temporary
 file, removed by the next publication.
+
+Only what readers use is published: the marts, the audit (loads, rejected rows, publications,
+quality history) and the reference seeds. The workshop (raw deliveries, staging views over
+them, intermediate and identity tables) stays in the working warehouse: at scale it is most of
+the file, and copying it would be most of the publication's cost.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ from pathlib import Path
 
 import duckdb
 
+from smarketing import duckdb_limits
 from smarketing.publish import records
 from smarketing.publish.records import PublicationRecord
 
 BUILDING_SUFFIX = ".building"
+SERVED_SCHEMAS = ("marts", "audit", "seeds")
 
 
 class PublishError(Exception):
@@ -36,7 +43,8 @@ def remove_stale_copies(serving: Path) -> None:
 
 
 def replace_serving_copy(warehouse: Path, serving: Path, record: PublicationRecord) -> None:
-    """Copy WAREHOUSE (with RECORD added to ``audit.publications``) to SERVING, atomically."""
+    """Copy the published schemas of WAREHOUSE (with RECORD added to ``audit.publications``) to
+    SERVING, atomically."""
     if serving.resolve() == warehouse.resolve():
         raise PublishError(
             f"the serving copy {serving} is the warehouse itself: set SMARKETING_SERVING to "
@@ -47,11 +55,11 @@ def replace_serving_copy(warehouse: Path, serving: Path, record: PublicationReco
     serving.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_copies(serving)
     building = building_path(serving, record.run_id)
-    con = duckdb.connect()
+    con = duckdb_limits.connect(":memory:", warehouse=warehouse)
     try:
         con.execute(f"attach {_literal(warehouse)} as working (read_only)")
         con.execute(f"attach {_literal(building)} as fresh")
-        con.execute("copy from database working to fresh")
+        copy_schemas(con, "working", "fresh", SERVED_SCHEMAS)
         records.write(con, record, catalog="fresh")
         con.execute("checkpoint fresh")
         con.execute("detach fresh")
@@ -67,6 +75,36 @@ def replace_serving_copy(warehouse: Path, serving: Path, record: PublicationReco
     _fsync(building)
     os.replace(building, serving)
     _fsync(serving.parent)
+
+
+def copy_schemas(
+    con: duckdb.DuckDBPyConnection, source: str, target: str, schemas: tuple[str, ...]
+) -> None:
+    """Tables and views of SCHEMAS from catalog SOURCE into catalog TARGET (attached)."""
+    tables = con.execute(
+        "select schema_name, table_name from duckdb_tables() "
+        "where database_name = ? and list_contains(?, schema_name) order by all",
+        [source, list(schemas)],
+    ).fetchall()
+    views = con.execute(
+        "select schema_name, sql from duckdb_views() "
+        "where database_name = ? and list_contains(?, schema_name) and not internal order by all",
+        [source, list(schemas)],
+    ).fetchall()
+    for schema in sorted({name for name, _ in tables} | {name for name, _ in views}):
+        con.execute(f"create schema if not exists {target}.{_ident(schema)}")
+    for schema, table in tables:
+        name = f"{_ident(schema)}.{_ident(table)}"
+        con.execute(f"create table {target}.{name} as from {source}.{name}")
+    # a view's text names its tables without a catalog: created from TARGET, it reads TARGET's
+    con.execute(f"use {target}")
+    for _, sql in views:
+        con.execute(sql)
+    con.execute("use memory")
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _literal(path: Path) -> str:
