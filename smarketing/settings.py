@@ -58,5 +58,8 @@ class Settings:
 
         The serving copy and the Data Docs are left out: no child needs them, and they follow
         the warehouse when not set."""
+        from smarketing import duckdb_limits
+
         os.environ[INBOX_ENV] = str(self.inbox)
         os.environ[WAREHOUSE_ENV] = str(self.warehouse)
+        duckdb_limits.export_env(self.warehouse)

@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from smarketing import duckdb_limits
 from smarketing.settings import Settings
 
 
@@ -32,7 +33,7 @@ class WarehouseResource(dg.ConfigurableResource):
         """A read-write connection; closed on exit so dbt can open the file next."""
         path = Path(self.warehouse)
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path))
+        con = duckdb_limits.connect(path, warehouse=path)
         try:
             yield con
         finally:

@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 from splink import DuckDBAPI
 
+from smarketing import duckdb_limits
 from smarketing.identity.clusters import connected_components
 from smarketing.identity.deterministic import (
     EDGES,
@@ -92,7 +93,7 @@ def resolve_identities(
         last = at
         progress(f"{message} ({at - started:.1f} s)")
 
-    con = duckdb.connect()
+    con = duckdb_limits.connect(":memory:", warehouse=Path(warehouse))
     try:
         path = str(warehouse).replace("'", "''")
         con.execute(f"attach '{path}' as {WAREHOUSE}")

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from smarketing import duckdb_limits
 from smarketing.publish import records
 from smarketing.publish.records import CheckCounts, PublicationRecord
 from smarketing.publish.serving import PublishError, last_publication, replace_serving_copy
@@ -77,7 +78,7 @@ def publish(
         serving_path=str(settings.serving),
     )
     replace_serving_copy(settings.warehouse, settings.serving, record)
-    con = duckdb.connect(str(settings.warehouse))
+    con = duckdb_limits.connect(settings.warehouse, warehouse=settings.warehouse)
     try:
         records.write(con, record)
         history.export_parquet(con, settings.quality_history)
@@ -100,7 +101,7 @@ def hold_back(
     finished_at = _now()
     lines = list(reasons)
     try:
-        con = duckdb.connect(str(settings.warehouse))
+        con = duckdb_limits.connect(settings.warehouse, warehouse=settings.warehouse)
     except duckdb.Error as exc:  # e.g. another process holds it: still tell the readers
         con = None
         lines.append(f"(not recorded in {records.PUBLICATIONS}: {exc})")

@@ -8,8 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
+from smarketing import duckdb_limits
 from smarketing.quality import history
 from smarketing.quality.engine import build_data_docs, validate_unit
 from smarketing.quality.parameters import suite_parameters
@@ -37,7 +36,7 @@ def run_checks(
     """Validate UNITS, record them under RUN_ID and, with DATA_DOCS, rebuild the run's Data Docs
     (every suite of SUITES, every validation of the run so far)."""
     parameters = parameters if parameters is not None else suite_parameters()
-    con = duckdb.connect(str(warehouse))
+    con = duckdb_limits.connect(warehouse, warehouse=warehouse)
     try:
         results = [validate_unit(con, unit, parameters) for unit in units]
         history.record(con, run_id, results)

@@ -20,6 +20,7 @@ from dagster_project.defs.identity import definitions as identity
 from dagster_project.defs.ingest import definitions as ingest
 from dagster_project.defs.transform import definitions as transform
 from dagster_project.lib.warehouse import WarehouseResource
+from smarketing import duckdb_limits
 from smarketing.publish import CheckCounts, hold_back, publish
 from smarketing.quality import history
 from smarketing.quality.parameters import PARAMETER_NAMES
@@ -107,7 +108,7 @@ def summarise_checks(instance: dg.DagsterInstance, run_id: str, warehouse: Path)
     ]
     failed = [e for e in evaluations if not e.passed]
     blocking_failed = [e for e in failed if e.severity == dg.AssetCheckSeverity.ERROR]
-    con = duckdb.connect(str(warehouse))
+    con = duckdb_limits.connect(warehouse, warehouse=Path(warehouse))
     try:
         quality = history.run_quality(con, run_id)
         unreadable = unreadable_deliveries(con, run_id)

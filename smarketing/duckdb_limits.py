@@ -1,0 +1,65 @@
+"""DuckDB's memory and thread limits for every connection a run opens, set from the machine.
+
+DuckDB's own default memory limit is 80 % of the RAM. Beside it, a run's Python (the loader,
+Splink, the frames Great Expectations validates) needs memory too, and a large delivery could
+exhaust the machine. A run gives DuckDB a share instead, and a spill folder beside the warehouse:
+past its limit DuckDB writes to disk rather than dies. dbt gets the same limits through the
+environment (``profiles.yml``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import psutil
+
+MEMORY_ENV = "SMARKETING_DUCKDB_MEMORY"
+THREADS_ENV = "SMARKETING_DUCKDB_THREADS"
+SPILL_ENV = "SMARKETING_DUCKDB_SPILL"
+# A quarter of the RAM, at most 3 GiB: with the run's Python, a run stays under 4 GB.
+MEMORY_SHARE = 0.25
+MEMORY_CAP_MIB = 3 * 1024
+SPILL_DIR = ".duckdb_spill"
+
+
+def default_memory() -> str:
+    total_mib = psutil.virtual_memory().total / 2**20
+    return f"{int(min(MEMORY_CAP_MIB, total_mib * MEMORY_SHARE))}MiB"
+
+
+def default_threads() -> int:
+    """The cores this process may use (a container's CPU set, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def limits(warehouse: Path) -> dict[str, str]:
+    """DuckDB settings for connections of the run on WAREHOUSE: the environment's values
+    (SMARKETING_DUCKDB_MEMORY, e.g. ``8GB``; SMARKETING_DUCKDB_THREADS; SMARKETING_DUCKDB_SPILL,
+    a folder), else the machine's."""
+    return {
+        "memory_limit": os.environ.get(MEMORY_ENV) or default_memory(),
+        "threads": os.environ.get(THREADS_ENV) or str(default_threads()),
+        "temp_directory": os.environ.get(SPILL_ENV) or str(warehouse.parent / SPILL_DIR),
+    }
+
+
+def export_env(warehouse: Path) -> None:
+    """The limits as environment variables, for dbt (profiles.yml) and every child process."""
+    settings = limits(warehouse)
+    os.environ[MEMORY_ENV] = settings["memory_limit"]
+    os.environ[THREADS_ENV] = settings["threads"]
+    os.environ[SPILL_ENV] = settings["temp_directory"]
+
+
+def connect(
+    database: Path | str, *, warehouse: Path, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """A connection to DATABASE (a file, or ``:memory:``) with the run's limits. Every
+    connection of a process to the same file must share its configuration (DuckDB refuses a
+    second one with other settings): open them all here."""
+    return duckdb.connect(str(database), read_only=read_only, config=limits(warehouse))

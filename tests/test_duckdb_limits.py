@@ -1,0 +1,71 @@
+"""DuckDB's memory and thread limits for a run's connections: from the machine unless set."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import psutil
+import pytest
+import yaml
+
+from smarketing import duckdb_limits
+from smarketing.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_the_defaults_come_from_the_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in (duckdb_limits.MEMORY_ENV, duckdb_limits.THREADS_ENV, duckdb_limits.SPILL_ENV):
+        monkeypatch.delenv(name, raising=False)
+    limits = duckdb_limits.limits(tmp_path / "warehouse.duckdb")
+    memory_mib = int(limits["memory_limit"].removesuffix("MiB"))
+    ram_mib = psutil.virtual_memory().total / 2**20
+    assert 0 < memory_mib <= min(3 * 1024, ram_mib / 4)
+    assert limits["threads"] == str(len(os.sched_getaffinity(0)))
+    assert limits["temp_directory"] == str(tmp_path / ".duckdb_spill")
+
+
+def test_a_connection_has_the_limits_and_the_environment_overrides_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(duckdb_limits.MEMORY_ENV, "512MiB")
+    monkeypatch.setenv(duckdb_limits.THREADS_ENV, "1")
+    monkeypatch.setenv(duckdb_limits.SPILL_ENV, str(tmp_path / "spill"))
+    warehouse = tmp_path / "warehouse.duckdb"
+    con = duckdb_limits.connect(warehouse, warehouse=warehouse)
+    try:
+        memory, threads, spill = con.execute(
+            "select current_setting('memory_limit'), current_setting('threads'), "
+            "current_setting('temp_directory')"
+        ).fetchone()
+    finally:
+        con.close()
+    assert memory == "512.0 MiB"
+    assert threads == 1
+    assert spill == str(tmp_path / "spill")
+
+
+def test_dbt_reads_the_limits_a_run_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in (duckdb_limits.MEMORY_ENV, duckdb_limits.THREADS_ENV, duckdb_limits.SPILL_ENV):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SMARKETING_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv("SMARKETING_INBOX", str(tmp_path / "inbox"))
+    Settings.from_env().export_env()
+    exported = {
+        "memory_limit": os.environ[duckdb_limits.MEMORY_ENV],
+        "threads": os.environ[duckdb_limits.THREADS_ENV],
+        "temp_directory": os.environ[duckdb_limits.SPILL_ENV],
+    }
+    assert exported == duckdb_limits.limits(tmp_path / "warehouse.duckdb")
+    profile = yaml.safe_load((REPO / "dbt" / "profiles.yml").read_text(encoding="utf-8"))
+    settings = profile["smarketing"]["outputs"]["dev"]["settings"]
+    assert {key: value.split("'")[1] for key, value in settings.items()} == {
+        "memory_limit": duckdb_limits.MEMORY_ENV,
+        "threads": duckdb_limits.THREADS_ENV,
+        "temp_directory": duckdb_limits.SPILL_ENV,
+    }
