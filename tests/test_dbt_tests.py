@@ -1,7 +1,9 @@
-"""dbt's unit tests (the ``unit_tests:`` of the models' YAML files) check the models' code on
-hand-written rows. The pipeline's runs leave them out (they say nothing about the data); here
-they run with the pipeline's vars, on a copy of the small run's warehouse, whose tables give
-dbt the column types of the models they read."""
+"""dbt's own tests, on a copy of the small run's warehouse (its tables give dbt the column types
+of the models), with the pipeline's vars.
+
+The unit tests (the ``unit_tests:`` of the models' YAML) check the models' code on hand-written
+rows: the pipeline's runs leave them out (they say nothing about the data), so they run here.
+The project's own generic data tests must catch what they exist for."""
 
 from __future__ import annotations
 
@@ -11,26 +13,28 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dagster_project.lib.dbt_project import DBT_DIR, dbt_executable, dbt_vars
 
 
-def _unit_tests_in_project(manifest: Path) -> set[str]:
-    nodes = json.loads(manifest.read_text(encoding="utf-8"))["unit_tests"]
-    return set(nodes)
+@pytest.fixture
+def warehouse(small: dict, tmp_path: Path) -> Path:
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(small["root"] / "warehouse.duckdb", copy)
+    return copy
 
 
-def test_every_dbt_unit_test_passes(small: dict, tmp_path: Path) -> None:
-    warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(small["root"] / "warehouse.duckdb", warehouse)
-    target = tmp_path / "target"
+def dbt_test(warehouse: Path, select: str) -> tuple[subprocess.CompletedProcess[str], dict]:
+    """``dbt test --select SELECT`` on WAREHOUSE: the process and its run_results.json."""
+    target = warehouse.parent / "target"
     run = subprocess.run(
         [
             dbt_executable(),
             "test",
             "--select",
-            "test_type:unit",
+            select,
             "--vars",
             json.dumps(dbt_vars()),
             "--project-dir",
@@ -40,7 +44,7 @@ def test_every_dbt_unit_test_passes(small: dict, tmp_path: Path) -> None:
             "--target-path",
             str(target),
             "--log-path",
-            str(tmp_path / "logs"),
+            str(warehouse.parent / "logs"),
         ],
         env={
             **os.environ,
@@ -55,13 +59,47 @@ def test_every_dbt_unit_test_passes(small: dict, tmp_path: Path) -> None:
     )
     results_file = target / "run_results.json"
     if not results_file.is_file():
-        pytest.fail(f"dbt did not run the unit tests:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
-    results = json.loads(results_file.read_text(encoding="utf-8"))["results"]
-    ran = {r["unique_id"] for r in results}
-    assert ran == _unit_tests_in_project(target / "manifest.json")
+        pytest.fail(f"dbt did not run:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
+    return run, json.loads(results_file.read_text(encoding="utf-8"))
+
+
+def test_every_dbt_unit_test_passes(warehouse: Path) -> None:
+    run, results = dbt_test(warehouse, "test_type:unit")
+    ran = {r["unique_id"] for r in results["results"]}
+    manifest = json.loads((warehouse.parent / "target" / "manifest.json").read_text())
+    assert ran == set(manifest["unit_tests"])
     assert len(ran) >= 30
     failed = [
-        f"{r['unique_id']}: {r['status']} {r['message']}" for r in results if r["status"] != "pass"
+        f"{r['unique_id']}: {r['status']} {r['message']}"
+        for r in results["results"]
+        if r["status"] != "pass"
     ]
     assert not failed, "\n".join(failed)
     assert run.returncode == 0, run.stdout[-3000:]
+
+
+def test_not_null_columns_names_each_column_holding_a_null(warehouse: Path) -> None:
+    # one test per model checks its required columns in one scan: it passes on the run's data,
+    # then fails once two of them hold a null, with one failing row per column
+    run, results = dbt_test(warehouse, "fct_crm_completeness,test_name:not_null_columns")
+    assert [r["status"] for r in results["results"]] == ["pass"], run.stdout[-3000:]
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(
+            "update marts.fct_crm_completeness set team = null, accepted_leads = null "
+            "where owner_id = (select min(owner_id) from marts.fct_crm_completeness)"
+        )
+    finally:
+        con.close()
+    run, results = dbt_test(warehouse, "fct_crm_completeness,test_name:not_null_columns")
+    [result] = results["results"]
+    assert result["status"] == "fail" and result["failures"] == 2, run.stdout[-3000:]
+    assert run.returncode == 1
+    # its failing rows (what `dbt test --store-failures` keeps) name the columns
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(result["compiled_code"]).fetchall()
+    finally:
+        con.close()
+    assert sorted(column for column, _ in rows) == ["accepted_leads", "team"]
+    assert len({nulls for _, nulls in rows}) == 1 and rows[0][1] >= 1

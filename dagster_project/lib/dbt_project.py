@@ -43,7 +43,7 @@ def dbt_vars() -> dict[str, Any]:
 def dbt_build_args() -> list[str]:
     """``dbt build`` of the models, seeds and data tests, with the vars of the shared lead
     definition. dbt's unit tests check the models' code, not the data: they run in the test
-    suite (``tests/test_dbt_unit_tests.py``), not in every run."""
+    suite (``tests/test_dbt_tests.py``), not in every run."""
     return ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars())]
 
 

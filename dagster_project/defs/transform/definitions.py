@@ -9,7 +9,7 @@ Both parts get the custom fields of the shared lead definition (``smarketing.yml
 applies at the next run.
 
 dbt's unit tests check the models' code, not the data: they run in the test suite
-(``tests/test_dbt_unit_tests.py``), not in every run.
+(``tests/test_dbt_tests.py``), not in every run.
 """
 
 import contextlib
