@@ -31,6 +31,42 @@ def pytest_sessionstart(session) -> None:
         )
 
 
+# Under pytest-xdist (`make test` runs one worker per core, `--dist loadgroup`), the tests that
+# share a run go to the same worker, which makes it once: the session runs (the small run; the
+# redelivery scenario, whose worker makes a small run of its own; the hand-made inboxes), and a
+# module with module-scoped fixtures (its own runs) goes whole to one worker.
+SHARED_RUNS = ("redelivery", "small", "handmade")
+
+
+def _shared_run(fixtures: set[str]) -> str | None:
+    return next((name for name in SHARED_RUNS if name in fixtures), None)
+
+
+def _module_scoped(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        defs[-1].scope == "module" for defs in info.name2fixturedefs.values() if defs
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+    for module, members in modules.items():
+        if any(_module_scoped(item) for item in members):
+            used = set().union(*(set(getattr(item, "fixturenames", ())) for item in members))
+            groups = {item: _shared_run(used) or module for item in members}
+        else:
+            groups = {
+                item: _shared_run(set(getattr(item, "fixturenames", ()))) or module
+                for item in members
+            }
+        for item, group in groups.items():
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 def run_cli(
     root: Path,
     inbox: Path | None = None,
