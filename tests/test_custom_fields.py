@@ -23,6 +23,7 @@ import yaml
 from dagster_project.lib.dbt_project import dbt_build_args, dbt_vars
 from smarketing.generator.hubspot import COLUMNS, CUSTOM_EN, CUSTOM_FR
 from smarketing.ingest.loading import load_inbox
+from tests import dbt_in_process
 from tests.truth import truth_connection
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,6 +55,7 @@ def dbt(workdir: Path, database: Path, *args: str, custom_fields: list[dict]) ->
     patch = pytest.MonkeyPatch()
     patch.setenv("SMARKETING_WAREHOUSE", str(database))
     patch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    dbt_in_process.set_limits(patch, database)
     try:
         result = dbtRunner().invoke(
             [
@@ -83,9 +85,7 @@ def dbt(workdir: Path, database: Path, *args: str, custom_fields: list[dict]) ->
 
 
 def query(database: Path, sql: str) -> list[tuple]:
-    # Same configuration as dbt-duckdb's connection, which stays open in this process after a
-    # run: DuckDB refuses a second in-process connection with another one (e.g. read_only).
-    con = duckdb.connect(str(database))
+    con = dbt_in_process.connect(database)
     try:
         return con.execute(sql).fetchall()
     finally:
@@ -443,7 +443,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     (inbox / "contacts.csv").write_text(HUBSPOT_EN, encoding="utf-8")
     (inbox / "Lead.csv").write_text(SALESFORCE_LEAD, encoding="utf-8")
     database = workdir / "warehouse.duckdb"
-    con = duckdb.connect(str(database))
+    con = dbt_in_process.connect(database)
     try:
         load_inbox(con, inbox)
     finally:

@@ -25,10 +25,11 @@ import duckdb
 import pytest
 import yaml
 
-from dagster_project.lib.dbt_project import dbt_vars
+from dagster_project.lib.dbt_project import dbt_vars, project_args
 from smarketing.ingest.loading import LOADED_STATUSES, load_inbox
 from smarketing.ingest.registry import ExportKind, export_kinds, kind_named
 from smarketing.ingest.schema import add_missing_columns, ensure_schema
+from tests import dbt_in_process
 
 REPO = Path(__file__).resolve().parents[1]
 DBT_DIR = REPO / "dbt"
@@ -688,6 +689,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
     patch = pytest.MonkeyPatch()
     patch.setenv("SMARKETING_WAREHOUSE", str(database))
+    dbt_in_process.set_limits(patch, database)
     patch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     patch.setenv("SMARKETING_CONFIG", str(_org_config(workdir)))
     try:
@@ -700,14 +702,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                 "+staging",
                 "--vars",
                 json.dumps(dbt_vars()),
-                "--project-dir",
-                str(DBT_DIR),
-                "--profiles-dir",
-                str(DBT_DIR),
-                "--target-path",
-                str(workdir / "target"),
-                "--log-path",
-                str(workdir / "logs"),
+                *project_args(workdir / "target", workdir / "logs"),
             ]
         )
     finally:
@@ -723,9 +718,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def _query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
-    # Same configuration as dbt-duckdb's connection, which stays open in this process after the
-    # build: DuckDB refuses a second in-process connection with another one (e.g. read_only).
-    con = duckdb.connect(str(database))
+    con = dbt_in_process.connect(database)
     try:
         return con.execute(sql, params or []).fetchall()
     finally:

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib.dbt_project import DBT_DIR, dbt_executable, dbt_vars
+from dagster_project.lib.dbt_project import DBT_DIR, dbt_executable, dbt_vars, project_args
 
 
 @pytest.fixture
@@ -37,14 +37,7 @@ def dbt_test(warehouse: Path, select: str) -> tuple[subprocess.CompletedProcess[
             select,
             "--vars",
             json.dumps(dbt_vars()),
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(warehouse.parent / "logs"),
+            *project_args(target, warehouse.parent / "logs"),
         ],
         env={
             **os.environ,

@@ -63,7 +63,7 @@ def test_dbt_reads_the_limits_a_run_exports(
     }
     assert exported == duckdb_limits.limits(tmp_path / "warehouse.duckdb")
     profile = yaml.safe_load((REPO / "dbt" / "profiles.yml").read_text(encoding="utf-8"))
-    settings = profile["smarketing"]["outputs"]["dev"]["settings"]
+    settings = profile["smarketing"]["outputs"]["dev"]["config_options"]
     assert {key: value.split("'")[1] for key, value in settings.items()} == {
         "memory_limit": duckdb_limits.MEMORY_ENV,
         "threads": duckdb_limits.THREADS_ENV,

@@ -47,6 +47,21 @@ def dbt_build_args() -> list[str]:
     return ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars())]
 
 
+def project_args(target: Path, logs: Path) -> list[str]:
+    """dbt's options naming this project (its profile beside it), and where an invocation writes
+    its artifacts (TARGET) and its log (LOGS)."""
+    return [
+        "--project-dir",
+        str(DBT_DIR),
+        "--profiles-dir",
+        str(DBT_DIR),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(logs),
+    ]
+
+
 def dbt_executable() -> str:
     """dbt from this interpreter's environment, whatever PATH says."""
     candidate = Path(sys.executable).with_name("dbt")

@@ -24,6 +24,7 @@ from typing import Any
 
 import click
 
+from smarketing import duckdb_limits
 from smarketing.bench.measure import MIB, LineFilter, StageResult, SubRow, run_measured
 from smarketing.bench.output import dagster_lines, dbt_lines, progress_lines
 from smarketing.bench.rows import (
@@ -78,6 +79,11 @@ class BenchContext:
             env.setdefault(key, value)
         env[INBOX_ENV] = str(self.inbox)
         env[WAREHOUSE_ENV] = str(warehouse or self.warehouse)
+        # DuckDB's limits as a run sets them (dbt reads them from the environment)
+        limits = duckdb_limits.limits(warehouse or self.warehouse)
+        env.setdefault(duckdb_limits.MEMORY_ENV, limits["memory_limit"])
+        env.setdefault(duckdb_limits.THREADS_ENV, limits["threads"])
+        env.setdefault(duckdb_limits.SPILL_ENV, limits["temp_directory"])
         env.update(extra)
         return env
 
@@ -285,19 +291,17 @@ def dbt_stage(select: str | None = None, exclude: str | None = None) -> StageRun
     of the load stage."""
 
     def run(ctx: BenchContext, name: str) -> StageResult:
-        from dagster_project.lib.dbt_project import DBT_DIR, dbt_build_args, dbt_executable
+        from dagster_project.lib.dbt_project import (
+            DBT_DIR,
+            dbt_build_args,
+            dbt_executable,
+            project_args,
+        )
 
         argv = [
             dbt_executable(),
             *dbt_build_args(),  # what the pipeline runs: its vars, no unit tests
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            "--target-path",
-            str(ctx.dbt_target),
-            "--log-path",
-            str(ctx.out / "dbt" / "logs"),
+            *project_args(ctx.dbt_target, ctx.out / "dbt" / "logs"),
         ]
         if select:
             argv += ["--select", select]
