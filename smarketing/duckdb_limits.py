@@ -18,6 +18,8 @@ import psutil
 MEMORY_ENV = "SMARKETING_DUCKDB_MEMORY"
 THREADS_ENV = "SMARKETING_DUCKDB_THREADS"
 SPILL_ENV = "SMARKETING_DUCKDB_SPILL"
+# DuckDB's setting → the environment variable that carries it (profiles.yml reads these)
+ENV = {"memory_limit": MEMORY_ENV, "threads": THREADS_ENV, "temp_directory": SPILL_ENV}
 # A quarter of the RAM, at most 3 GiB: with the run's Python, a run stays under 4 GB.
 MEMORY_SHARE = 0.25
 MEMORY_CAP_MIB = 3 * 1024
@@ -41,19 +43,22 @@ def limits(warehouse: Path) -> dict[str, str]:
     """DuckDB settings for connections of the run on WAREHOUSE: the environment's values
     (SMARKETING_DUCKDB_MEMORY, e.g. ``8GB``; SMARKETING_DUCKDB_THREADS; SMARKETING_DUCKDB_SPILL,
     a folder), else the machine's."""
-    return {
-        "memory_limit": os.environ.get(MEMORY_ENV) or default_memory(),
-        "threads": os.environ.get(THREADS_ENV) or str(default_threads()),
-        "temp_directory": os.environ.get(SPILL_ENV) or str(warehouse.parent / SPILL_DIR),
+    machine = {
+        "memory_limit": default_memory(),
+        "threads": str(default_threads()),
+        "temp_directory": str(warehouse.parent / SPILL_DIR),
     }
+    return {name: os.environ.get(ENV[name]) or value for name, value in machine.items()}
+
+
+def as_env(settings: dict[str, str]) -> dict[str, str]:
+    """SETTINGS (DuckDB's names) as the environment variables dbt reads them from."""
+    return {ENV[name]: value for name, value in settings.items()}
 
 
 def export_env(warehouse: Path) -> None:
     """The limits as environment variables, for dbt (profiles.yml) and every child process."""
-    settings = limits(warehouse)
-    os.environ[MEMORY_ENV] = settings["memory_limit"]
-    os.environ[THREADS_ENV] = settings["threads"]
-    os.environ[SPILL_ENV] = settings["temp_directory"]
+    os.environ.update(as_env(limits(warehouse)))
 
 
 def connect(

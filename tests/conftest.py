@@ -55,16 +55,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         modules.setdefault(item.nodeid.split("::")[0], []).append(item)
     for module, members in modules.items():
-        if any(_module_scoped(item) for item in members):
-            used = set().union(*(set(getattr(item, "fixturenames", ())) for item in members))
-            groups = {item: _shared_run(used) or module for item in members}
-        else:
-            groups = {
-                item: _shared_run(set(getattr(item, "fixturenames", ()))) or module
-                for item in members
-            }
-        for item, group in groups.items():
-            item.add_marker(pytest.mark.xdist_group(group))
+        whole = any(_module_scoped(item) for item in members)
+        used = set().union(*(getattr(item, "fixturenames", ()) for item in members))
+        for item in members:
+            fixtures = used if whole else set(getattr(item, "fixturenames", ()))
+            item.add_marker(pytest.mark.xdist_group(_shared_run(fixtures) or module))
 
 
 def run_cli(

@@ -19,10 +19,8 @@ def limits(database: Path) -> dict[str, str]:
 
 def set_limits(patch: pytest.MonkeyPatch, database: Path) -> None:
     """The environment dbt reads DuckDB's limits from (profiles.yml)."""
-    settings = limits(database)
-    patch.setenv(duckdb_limits.MEMORY_ENV, settings["memory_limit"])
-    patch.setenv(duckdb_limits.THREADS_ENV, settings["threads"])
-    patch.setenv(duckdb_limits.SPILL_ENV, settings["temp_directory"])
+    for name, value in duckdb_limits.as_env(limits(database)).items():
+        patch.setenv(name, value)
 
 
 def connect(database: Path) -> duckdb.DuckDBPyConnection:

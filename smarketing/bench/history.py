@@ -13,7 +13,6 @@ from pathlib import Path
 from smarketing.bench.report import BenchReport
 
 COLUMNS = ("commit", "date", "scale", "stage", "seconds", "peak_mib", "floor_ratio")
-FLOOR_STAGE = "floor"
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,7 @@ def current_commit(repo: Path) -> str:
 
 def figures(report: BenchReport, commit: str) -> list[Figure]:
     """Every stage that ran, as seconds, peak memory and its ratio to the floor's seconds."""
-    floor = report.stage(FLOOR_STAGE)
-    floor_s = floor.wall_s if floor is not None and floor.ok else None
+    floor_s = report.floor_seconds()
     scale = str(report.settings.get("scale") or "inbox")
     date = str(report.machine["date"])
     return [

@@ -18,6 +18,10 @@ from smarketing.bench.measure import MIB, StageResult, SubRow
 
 LOADED = ("loaded", "loaded_with_rejects")
 PACKAGES = ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "pyarrow")
+FLOOR_STAGE = "floor"
+FLOOR_HEADER = [
+    "file", "floor rows", "project rows", "floor s", "project s", "ratio", "floor read as"
+]  # fmt: skip
 
 
 @dataclass
@@ -29,6 +33,11 @@ class BenchReport:
 
     def stage(self, name: str) -> StageResult | None:
         return next((s for s in self.stages if s.name == name), None)
+
+    def floor_seconds(self) -> float | None:
+        """Wall seconds of the floor stage of this run, when it ran."""
+        floor = self.stage(FLOOR_STAGE)
+        return floor.wall_s if floor is not None and floor.ok else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,7 +108,7 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
 
 def floor_comparison(report: BenchReport) -> dict[str, Any] | None:
     """Project loader against DuckDB's own CSV reader: totals and ratios."""
-    load, floor = report.stage("load"), report.stage("floor")
+    load, floor = report.stage("load"), report.stage(FLOOR_STAGE)
     if not (load and floor and load.ok and floor.ok):
         return None
     floor_work = floor.work_s
@@ -143,9 +152,12 @@ def _header(report: BenchReport) -> list[str]:
     return lines
 
 
+def _section(title: str, intro: str, table: list[str]) -> list[str]:
+    return ["", title, "", *([intro, ""] if intro else []), *table]
+
+
 def _stage_rows(report: BenchReport) -> list[str]:
-    floor = report.stage("floor")
-    floor_s = floor.wall_s if floor is not None and floor.ok else None
+    floor_s = report.floor_seconds()
 
     def ratio(wall_s: float | None) -> str:
         return _num(wall_s / floor_s if wall_s and floor_s else None, 2)
@@ -162,17 +174,14 @@ def _stage_rows(report: BenchReport) -> list[str]:
         ]
         for s in report.stages
     ]
-    lines = [
-        "",
+    lines = _section(
         "## Stages",
-        "",
         "`x floor`: wall seconds over the floor's, measured in this run.",
-        "",
-    ]
-    lines += _table(
-        ["stage", "status", "wall s", "x floor", "rows", "rows/s", "peak MiB"],
-        rows,
-        {2, 3, 4, 5, 6},
+        _table(
+            ["stage", "status", "wall s", "x floor", "rows", "rows/s", "peak MiB"],
+            rows,
+            {2, 3, 4, 5, 6},
+        ),
     )
     notes = [f"- {stage.name}: {note}" for stage in report.stages for note in stage.notes]
     if notes:
@@ -182,11 +191,11 @@ def _stage_rows(report: BenchReport) -> list[str]:
 
 def _sub_rows(title: str, first: str, sub_rows: list[SubRow]) -> list[str]:
     rows = [[r.name, r.status, _num(r.seconds, 2), _num(r.rows), r.note] for r in sub_rows]
-    return ["", title, "", *_table([first, "status", "s", "rows", "note"], rows, {2, 3})]
+    return _section(title, "", _table([first, "status", "s", "rows", "note"], rows, {2, 3}))
 
 
 def _floor_rows(report: BenchReport, comparison: Mapping[str, Any]) -> list[str]:
-    load, floor = report.stage("load"), report.stage("floor")
+    load, floor = report.stage("load"), report.stage(FLOOR_STAGE)
     assert load is not None and floor is not None
     project = {f.name: f for f in load.files}
     rows = []
@@ -217,19 +226,12 @@ def _floor_rows(report: BenchReport, comparison: Mapping[str, Any]) -> list[str]
             "",
         ]
     )
-    lines = [
-        "",
+    lines = _section(
         "## Floor: DuckDB read_csv straight into tables",
-        "",
         "Per file, the project's seconds come from `audit.load_audit` (parse and insert; hashing "
         "and commit not included); the totals are the whole work of each side, opening and "
         "closing the database included.",
-        "",
-    ]
-    lines += _table(
-        ["file", "floor rows", "project rows", "floor s", "project s", "ratio", "floor read as"],
-        rows,
-        {1, 2, 3, 4, 5},
+        _table(FLOOR_HEADER, rows, {1, 2, 3, 4, 5}),
     )
     lines += [
         "",
@@ -251,7 +253,7 @@ def render_markdown(report: BenchReport) -> str:
             )
         elif stage.name == "dashboard" and stage.sub_rows:
             lines += _sub_rows("## dashboard: render seconds per page", "page", stage.sub_rows)
-        elif stage.name not in ("floor", "dagster") and stage.sub_rows:
+        elif stage.name not in (FLOOR_STAGE, "dagster") and stage.sub_rows:
             lines += _sub_rows(f"## {stage.name}", "relation", stage.sub_rows)
     comparison = floor_comparison(report)
     if comparison is not None:

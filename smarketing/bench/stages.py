@@ -80,10 +80,10 @@ class BenchContext:
         env[INBOX_ENV] = str(self.inbox)
         env[WAREHOUSE_ENV] = str(warehouse or self.warehouse)
         # DuckDB's limits as a run sets them (dbt reads them from the environment)
-        limits = duckdb_limits.limits(warehouse or self.warehouse)
-        env.setdefault(duckdb_limits.MEMORY_ENV, limits["memory_limit"])
-        env.setdefault(duckdb_limits.THREADS_ENV, limits["threads"])
-        env.setdefault(duckdb_limits.SPILL_ENV, limits["temp_directory"])
+        for key, value in duckdb_limits.as_env(
+            duckdb_limits.limits(warehouse or self.warehouse)
+        ).items():
+            env.setdefault(key, value)
         env.update(extra)
         return env
 
