@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from smarketing.progress import ProgressPrinter
-from smarketing.settings import AS_OF_ENV, INBOX_ENV, WAREHOUSE_ENV, Settings
+from smarketing.settings import AS_OF_ENV, FULL_REFRESH_ENV, INBOX_ENV, WAREHOUSE_ENV, Settings
 
 if TYPE_CHECKING:
     from smarketing.config import SmarketingConfig
@@ -80,13 +80,36 @@ def main() -> None:
         "pipedrive (a Pipedrive CRM instead of Salesforce, read through mappings/)."
     ),
 )
-def generate(scale: str, seed: int, out_dir: Path, as_of: date | None, delivery: str) -> None:
+@click.option(
+    "--days-after",
+    "days_after",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help=(
+        "Add N daily deliveries (one per day after as-of, in dated folders) to the dataset "
+        "already in OUT, whose files stay as they are; its scale, seed and as-of come from "
+        "OUT/truth/manifest.json."
+    ),
+)
+def generate(
+    scale: str,
+    seed: int,
+    out_dir: Path,
+    as_of: date | None,
+    delivery: str,
+    days_after: int | None,
+) -> None:
     """Write realistic demo exports of a fictional French B2B software company.
 
     Salesforce (Data Loader) and HubSpot (English and French UI) exports, with the mess of
     real life, plus the ground truth the tests compare the warehouse with. --delivery writes
-    the same records in another shape real teams deliver.
+    the same records in another shape real teams deliver. --days-after N then adds the
+    exports of the N following mornings (what changed each day) to a generated dataset.
     """
+    if days_after is not None:
+        _generate_days(out_dir, days_after)
+        return
     from smarketing.generator import generate as run_generator
 
     as_of_date = as_of.date() if as_of else None
@@ -99,6 +122,28 @@ def generate(scale: str, seed: int, out_dir: Path, as_of: date | None, delivery:
         delivery=delivery,
     )
     click.echo(f"Exports written to {out_dir / 'inbox'}, ground truth to {out_dir / 'truth'}")
+    click.echo(str(summary))
+
+
+def _generate_days(out_dir: Path, days: int) -> None:
+    context = click.get_current_context()
+    given = [
+        f"--{name.replace('_', '-')}"
+        for name in ("scale", "seed", "as_of", "delivery")
+        if context.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+    ]
+    if given:
+        manifest = out_dir / "truth" / "manifest.json"
+        raise click.UsageError(
+            f"--days-after reads the scale, seed and as-of from {manifest}: "
+            f"leave out {', '.join(given)}"
+        )
+    from smarketing.generator.daily import generate_days
+
+    try:
+        summary = generate_days(out_dir, days, progress=ProgressPrinter("generate"))
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(str(summary))
 
 
@@ -127,13 +172,25 @@ def generate(scale: str, seed: int, out_dir: Path, as_of: date | None, delivery:
         f"found in the deliveries)."
     ),
 )
-def run(inbox: Path | None, warehouse: Path | None, as_of: str | None) -> None:
+@click.option(
+    "--full-refresh",
+    is_flag=True,
+    help=(
+        "Rebuild the incremental tables from everything loaded, instead of merging the files "
+        "delivered since the last run (done on its own when the models or smarketing.yml "
+        "changed). Frozen committee months stay frozen."
+    ),
+)
+def run(inbox: Path | None, warehouse: Path | None, as_of: str | None, full_refresh: bool) -> None:
     """Materialize every asset: load the inbox, build and test the dbt models.
 
-    Checks the shared lead definition (smarketing.yml) first and rewrites the dbt seeds
-    generated from it when it changed. Runs in this process with Dagster; the run shows in
-    the Dagster UI (same DAGSTER_HOME).
+    Loads the files not loaded yet and merges them into the incremental tables. Checks the
+    shared lead definition (smarketing.yml) first and rewrites the dbt seeds generated from it
+    when it changed. Runs in this process with Dagster; the run shows in the Dagster UI (same
+    DAGSTER_HOME).
     """
+    if full_refresh:
+        os.environ[FULL_REFRESH_ENV] = "1"
     if inbox:
         os.environ[INBOX_ENV] = str(inbox)
     if warehouse:

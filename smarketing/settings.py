@@ -12,6 +12,8 @@ SERVING_ENV = "SMARKETING_SERVING"
 DATA_DOCS_ENV = "SMARKETING_DATA_DOCS"
 # The instant time-dependent outcomes are decided at (read by dbt's as_of() macro).
 AS_OF_ENV = "SMARKETING_AS_OF"
+# Set (to 1) by `smarketing run --full-refresh`: rebuild the incremental models from raw.
+FULL_REFRESH_ENV = "SMARKETING_FULL_REFRESH"
 DEFAULT_DATA_DIR = Path("data")
 SERVING_FILE = "serving.duckdb"
 DATA_DOCS_DIR = "data_docs"
@@ -29,6 +31,8 @@ class Settings:
     """Read-only copy the dashboard and analysts read, replaced atomically by each publication."""
     data_docs: Path
     """Folder of the Great Expectations Data Docs (static HTML) of the last run."""
+    full_refresh: bool = False
+    """Rebuild the incremental models from raw instead of merging the new deliveries."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -40,7 +44,11 @@ class Settings:
         serving = Path(os.environ.get(SERVING_ENV) or warehouse.parent / SERVING_FILE).resolve()
         data_docs = Path(os.environ.get(DATA_DOCS_ENV) or serving.parent / DATA_DOCS_DIR).resolve()
         return cls(
-            inbox=Path(inbox).resolve(), warehouse=warehouse, serving=serving, data_docs=data_docs
+            inbox=Path(inbox).resolve(),
+            warehouse=warehouse,
+            serving=serving,
+            data_docs=data_docs,
+            full_refresh=os.environ.get(FULL_REFRESH_ENV, "") not in ("", "0", "false"),
         )
 
     @property

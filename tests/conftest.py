@@ -34,7 +34,8 @@ def pytest_sessionstart(session) -> None:
 # Under pytest-xdist (`make test` runs one worker per core, `--dist loadgroup`), the tests that
 # share a run go to the same worker, which makes it once: the session runs (the small run; the
 # redelivery scenario, whose worker makes a small run of its own; the hand-made inboxes), and a
-# module with module-scoped fixtures (its own runs) goes whole to one worker.
+# module with module-scoped fixtures (its own runs) goes whole to one worker. A module that names
+# its group itself (``pytestmark = pytest.mark.xdist_group(...)``) keeps it.
 SHARED_RUNS = ("redelivery", "small", "handmade")
 
 
@@ -58,6 +59,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         whole = any(_module_scoped(item) for item in members)
         used = set().union(*(getattr(item, "fixturenames", ()) for item in members))
         for item in members:
+            if item.get_closest_marker("xdist_group"):
+                continue
             fixtures = used if whole else set(getattr(item, "fixturenames", ()))
             item.add_marker(pytest.mark.xdist_group(_shared_run(fixtures) or module))
 

@@ -119,11 +119,13 @@ def columns_of(con: duckdb.DuckDBPyConnection, table: str, schema: str = "marts"
 
 def test_the_pipeline_passes_the_configured_fields_to_dbt() -> None:
     assert dbt_vars()["custom_fields"] == SHIPPED
-    args = dbt_build_args()
+    args = dbt_build_args(dbt_vars())
     assert args[0] == "build"
     assert json.loads(args[args.index("--vars") + 1]) == dbt_vars()
     # unit tests run in the test suite, not in every run
     assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
+    assert "--full-refresh" not in args
+    assert dbt_build_args(dbt_vars(), full_refresh=True)[-1] == "--full-refresh"
 
 
 def test_no_custom_fields_configured_passes_an_empty_list(
@@ -403,7 +405,10 @@ def test_another_setting_most_recent_value_missing_column_unconfigured_column(
         {"name": "budget", "salesforce_contact": "budget__c"},
     ]
     models = [table for _, table in PERSON_MODELS]
-    failed = dbt(tmp_path, database, "run", "--select", *models, custom_fields=setting)
+    # another definition: the pipeline rebuilds the incremental models from raw (build_state)
+    failed = dbt(
+        tmp_path, database, "run", "--full-refresh", "--select", *models, custom_fields=setting
+    )
     assert failed == []
 
     assert dim_lead(database, newer, "persona, persona_source") == ("Nouveau", newer)

@@ -175,11 +175,12 @@ def test_the_small_run_checked_everything_and_everything_passed(small: dict) -> 
 
 
 def test_a_planted_defect_fails_the_blocking_completeness_check(warehouse: Path) -> None:
-    """10 % of the inbound leads lose their e-mail in the latest delivery."""
+    """10 % of the inbound leads lose their e-mail in the latest delivery (planted in the
+    staging table, as the build of that delivery leaves it)."""
     con = duckdb.connect(str(warehouse))
     con.execute(
-        "update raw.salesforce__lead set email = null "
-        "where coalesce(lead_source, '') <> 'Outbound Prospecting' and hash(id) % 10 = 0"
+        "update staging.stg_salesforce__lead set email = null "
+        "where coalesce(lead_source, '') <> 'Outbound Prospecting' and hash(lead_id) % 10 = 0"
     )
     con.close()
     results = run_checks(warehouse, units_of("inbound_leads"), "defect")

@@ -40,11 +40,28 @@ def dbt_vars() -> dict[str, Any]:
     }
 
 
-def dbt_build_args() -> list[str]:
-    """``dbt build`` of the models, seeds and data tests, with the vars of the shared lead
-    definition. dbt's unit tests check the models' code, not the data: they run in the test
-    suite (``tests/test_dbt_tests.py``), not in every run."""
-    return ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars())]
+def dbt_build_args(dbt_vars: dict[str, Any], full_refresh: bool = False) -> list[str]:
+    """``dbt build`` of the models, seeds and data tests, with DBT_VARS (``dbt_vars()``). dbt's
+    unit tests check the models' code, not the data: they run in the test suite
+    (``tests/test_dbt_tests.py``), not in every run. FULL_REFRESH rebuilds the incremental
+    models from raw."""
+    args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)]
+    return [*args, "--full-refresh"] if full_refresh else args
+
+
+def definition_fingerprint(dbt_vars: dict[str, Any]) -> str:
+    """The fingerprint of what builds the tables: the project's models, macros, seeds and
+    settings, and DBT_VARS (smarketing.build_state). Tests are left out: they build nothing."""
+    from smarketing.build_state import fingerprint
+
+    files = {
+        path
+        for pattern in SOURCE_GLOBS
+        if not pattern.startswith(("tests/", "analyses/"))
+        for path in DBT_DIR.glob(pattern)
+        if path.is_file()
+    }
+    return fingerprint(files, DBT_DIR, dbt_vars)
 
 
 def project_args(target: Path, logs: Path) -> list[str]:

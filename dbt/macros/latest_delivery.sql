@@ -8,3 +8,19 @@
         order by _loaded_at desc, _source_file desc, _row_number desc
     ) = 1
 {%- endmacro %}
+
+{#
+    In an incremental staging model, the raw rows loaded since the model was last built: the
+    files loaded after the newest row it holds (loaded_until). Raw tables only grow (a file is
+    loaded once, a later delivery of a record is a new row), so these rows, deduplicated
+    (latest_delivery) and merged on the record's key, give the table a full rebuild would.
+#}
+{% macro new_deliveries() -%}
+    {%- if is_incremental() %}
+    where _loaded_at > {{ loaded_until() }}
+    {%- endif %}
+{%- endmacro %}
+
+{% macro loaded_until() -%}
+    (select coalesce(max(_loaded_at), '-infinity'::timestamptz) from {{ this }})
+{%- endmacro %}

@@ -295,7 +295,8 @@ class ContactBuilder:
         return r.randint(60, 100)
 
 
-def _localise(cv: ContactValues, french: bool, nulls: random.Random) -> list[str]:
+def localise(cv: ContactValues, french: bool, nulls: random.Random) -> list[str]:
+    """The contact's row in the English or the French delivery (the daily deliveries too)."""
     row: list[str] = []
     fmt = clock.fmt_hs_fr if french else clock.fmt_hs_en
     for column, _, _ in COLUMNS:
@@ -336,7 +337,7 @@ def write_contacts(ctx: Context, plan: ContactPlan, journey: Journey) -> dict[st
     for i in range(plan.n):
         cv = builder.build(i)
         is_french = int(plan.created[i]) >= french_from
-        (french if is_french else english).write(_localise(cv, is_french, nulls))
+        (french if is_french else english).write(localise(cv, is_french, nulls))
         if i % 20_000 == 0:
             ctx.progress("hubspot contacts", i, plan.n)
     ctx.progress("hubspot contacts", plan.n, plan.n)

@@ -10,6 +10,10 @@ applies at the next run.
 
 dbt's unit tests check the models' code, not the data: they run in the test suite
 (``tests/test_dbt_tests.py``), not in every run.
+
+Staging is incremental: a run merges the files loaded since the last build. Each part records
+the fingerprint of the models and the definition it was built with; when it changed, or when
+``smarketing run --full-refresh`` asks, the part rebuilds from raw (``smarketing.build_state``).
 """
 
 import contextlib
@@ -29,8 +33,11 @@ from dagster_project.lib.dbt_project import (
     dbt_build_args,
     dbt_executable,
     dbt_project,
+    dbt_vars,
+    definition_fingerprint,
     ensure_manifest,
 )
+from smarketing import build_state, duckdb_limits
 from smarketing.identity import DBT_AFTER_IDENTITY
 from smarketing.settings import Settings
 
@@ -99,10 +106,7 @@ class SmarketingDbtCliResource(DbtCliResource):
 )
 def dbt_before_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """Seeds, staging and the intermediate models the identity resolution reads."""
-    invocation = dbt.cli(
-        dbt_build_args(), context=context, target_path=target_path("dbt_before_identity")
-    )
-    yield from _streamed(invocation)
+    yield from _build(context, dbt, "dbt_before_identity")
 
 
 @dbt_assets(
@@ -115,10 +119,27 @@ def dbt_before_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) 
 )
 def dbt_after_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """The models built on the unified leads (marts), once the identity resolution ran."""
+    yield from _build(context, dbt, "dbt_after_identity")
+
+
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, part: str) -> Iterator[Any]:
+    """``dbt build`` of PART: merging the new deliveries, or from raw when the fingerprint of
+    the models and the definition changed since the last build (or a full refresh is asked)."""
+    settings = Settings.from_env()
+    variables = dbt_vars()
+    current = definition_fingerprint(variables)
+    with duckdb_limits.connect(settings.warehouse, warehouse=settings.warehouse) as con:
+        reason = build_state.full_refresh_reason(con, part, current, settings.full_refresh)
+    if reason:
+        context.log.info(f"{part}: incremental models rebuilt from raw: {reason}")
     invocation = dbt.cli(
-        dbt_build_args(), context=context, target_path=target_path("dbt_after_identity")
+        dbt_build_args(variables, full_refresh=reason is not None),
+        context=context,
+        target_path=target_path(part),
     )
     yield from _streamed(invocation)
+    with duckdb_limits.connect(settings.warehouse, warehouse=settings.warehouse) as con:
+        build_state.record_build(con, part, current, reason)
 
 
 def _streamed(invocation: Any) -> Iterator[Any]:

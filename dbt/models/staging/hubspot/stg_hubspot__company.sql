@@ -1,8 +1,11 @@
+{{ config(unique_key='company_id') }}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'hubspot__company') }}
+    {{ new_deliveries() }}
 
 ),
 

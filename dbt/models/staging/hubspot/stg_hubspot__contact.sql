@@ -1,8 +1,11 @@
+{{ config(unique_key='contact_id') }}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'hubspot__contact') }}
+    {{ new_deliveries() }}
 
 ),
 

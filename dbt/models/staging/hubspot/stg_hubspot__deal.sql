@@ -1,8 +1,11 @@
+{{ config(unique_key='deal_id') }}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'hubspot__deal') }}
+    {{ new_deliveries() }}
 
 ),
 

@@ -1,8 +1,11 @@
+{{ config(unique_key='event_id') }}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'hubspot__marketing_event') }}
+    {{ new_deliveries() }}
 
 ),
 

@@ -1,8 +1,11 @@
+{{ config(unique_key='account_id') }}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'salesforce__account') }}
+    {{ new_deliveries() }}
 
 ),
 

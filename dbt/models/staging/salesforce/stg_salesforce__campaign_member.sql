@@ -1,8 +1,11 @@
+{{ config(unique_key='campaign_member_id') }}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'salesforce__campaign_member') }}
+    {{ new_deliveries() }}
 
 ),
 

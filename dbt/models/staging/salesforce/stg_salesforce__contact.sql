@@ -1,8 +1,11 @@
+{{ config(unique_key='contact_id') }}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'salesforce__contact') }}
+    {{ new_deliveries() }}
 
 ),
 

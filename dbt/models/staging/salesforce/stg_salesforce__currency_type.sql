@@ -1,8 +1,11 @@
+{{ config(unique_key='currency_type_id') }}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'salesforce__currency_type') }}
+    {{ new_deliveries() }}
 
 ),
 

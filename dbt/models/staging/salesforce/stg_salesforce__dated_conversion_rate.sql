@@ -1,8 +1,11 @@
+{{ config(unique_key='dated_conversion_rate_id') }}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'salesforce__dated_conversion_rate') }}
+    {{ new_deliveries() }}
 
 ),
 

@@ -1,8 +1,11 @@
+{{ config(unique_key='lead_id') }}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'salesforce__lead') }}
+    {{ new_deliveries() }}
 
 ),
 

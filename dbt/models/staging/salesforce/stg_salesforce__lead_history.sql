@@ -1,8 +1,11 @@
+{{ config(unique_key='lead_history_id') }}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'salesforce__lead_history') }}
+    {{ new_deliveries() }}
 
 ),
 

@@ -1,8 +1,11 @@
+{{ config(unique_key='opportunity_id') }}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'salesforce__opportunity') }}
+    {{ new_deliveries() }}
 
 ),
 

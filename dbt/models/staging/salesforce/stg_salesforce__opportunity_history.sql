@@ -1,8 +1,11 @@
+{{ config(unique_key='opportunity_history_id') }}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'salesforce__opportunity_history') }}
+    {{ new_deliveries() }}
 
 ),
 

@@ -1,8 +1,11 @@
+{{ config(unique_key='task_id') }}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'salesforce__task') }}
+    {{ new_deliveries() }}
 
 ),
 

@@ -1,8 +1,11 @@
+{{ config(unique_key='user_id') }}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'salesforce__user') }}
+    {{ new_deliveries() }}
 
 ),
 
