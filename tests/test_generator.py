@@ -611,3 +611,25 @@ def test_business_hours_match_the_definition_on_random_spans() -> None:
     with pytest.raises(ValueError):
         business_hours_between(datetime(2026, 3, 16, 10), datetime(2026, 3, 16, 12))
     assert date(2026, 5, 14) in holidays.France(years=2026)  # Ascension, from the library
+
+
+def test_namesakes_get_their_own_mailboxes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Everyone named alike (one first name, one last name): still one owner per address, work
+    and personal. Two people sharing a personal mailbox would be one person to any matcher."""
+    from smarketing.generator import population, rules
+    from smarketing.generator.campaigns import build_campaigns
+    from smarketing.generator.clock import Window
+    from smarketing.generator.ids import IdSequence
+    from smarketing.generator.scales import SCALES
+
+    monkeypatch.setattr(population, "FIRST_NAMES_FEMALE", ("Camille",))
+    monkeypatch.setattr(population, "FIRST_NAMES_MALE", ("Camille",))
+    monkeypatch.setattr(population, "LAST_NAMES", ("Martin",))
+    window = Window.ending(date(2026, 11, 20), rules.HISTORY_DAYS)
+    spec = SCALES["small"]
+    orgs = population.build_orgs(spec, 7, window)
+    book = build_campaigns(window, 7, IdSequence("Campaign"))
+    people = population.build_people(spec, 7, window, orgs, book)
+    assert set(people.first) == {"Camille"}
+    assert len(set(people.personal_email)) == people.n
+    assert len(set(people.work_email)) == people.n

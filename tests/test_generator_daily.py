@@ -454,3 +454,32 @@ def test_missing_dataset_and_other_modes_are_refused(base: Path, tmp_path: Path)
     result = CliRunner().invoke(cli, ["generate", "--days-after", "1", "--out", str(out)])
     assert result.exit_code == 1 and "report-fr" in result.output
     assert not any(p.name.startswith("20") for p in (out / "inbox" / "salesforce").iterdir())
+
+
+def test_lifecycle_moves_only_for_people_sales_does_not_know(base: Path) -> None:
+    """The HubSpot contacts a day may move a marketing stage: only those whose person has no
+    Salesforce record at all (truth), sync id on the contact or not: otherwise Salesforce's
+    stages lead."""
+    from smarketing.generator import rules
+    from smarketing.generator.campaigns import build_campaigns
+    from smarketing.generator.clock import Window
+    from smarketing.generator.daily_base import LABEL, State, read_base
+    from smarketing.generator.ids import IdSequence
+    from smarketing.generator.scales import SCALES
+    from smarketing.generator.users import build_staff
+
+    day0 = read_base(base)
+    window = Window.ending(day0.as_of, rules.HISTORY_DAYS)
+    state = State(
+        day0,
+        build_staff(SCALES[day0.scale], day0.seed, window),
+        build_campaigns(window, day0.seed, IdSequence("Campaign")),
+    )
+    records = read(base / "truth" / "source_records.csv")
+    sales_people = {r["person_id"] for r in records if r["source_system"] == "salesforce"}
+    person_of = {
+        r["source_record_id"]: r["person_id"] for r in records if r["source_system"] == "hubspot"
+    }
+    movable = {day0.contacts[lang].column(LABEL[lang]["record_id"])[i] for lang, i in state.stage}
+    assert movable
+    assert not {record for record in movable if person_of.get(record) in sales_people}

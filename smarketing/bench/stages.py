@@ -190,15 +190,20 @@ def run_generate(ctx: BenchContext, name: str) -> StageResult:
     manifest = read_manifest(ctx.data)
     notes = []
     if manifest is not None:
-        made = (manifest.get("scale"), manifest.get("seed"))
-        if made == (ctx.scale, ctx.seed):
+        from smarketing.generator.rules import DATA_VERSION
+
+        made = (manifest.get("scale"), manifest.get("seed"), manifest.get("data_version"))
+        if made == (ctx.scale, ctx.seed, DATA_VERSION):
             return StageResult(
                 name,
                 status="reused",
                 rows=exported_rows(manifest),
                 notes=[f"{ctx.data / MANIFEST} exists: exports reused"],
             )
-        notes.append(f"{ctx.data} held scale {made[0]}, seed {made[1]}: generated again")
+        notes.append(
+            f"{ctx.data} held scale {made[0]}, seed {made[1]}, data version {made[2]}: "
+            "generated again"
+        )
     argv = [
         *python_module("smarketing.cli"),
         "generate",

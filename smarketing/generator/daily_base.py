@@ -109,6 +109,8 @@ class Base:
     """Lead ids of each person with several leads (truth/source_records.csv), oldest first"""
     same_email_leads: list[list[str]]
     """Lead ids sharing an e-mail, oldest first"""
+    sales_side_contacts: set[str]
+    """HubSpot Record IDs of people with a Salesforce record (truth/source_records.csv)"""
 
     @property
     def manifest_path(self) -> Path:
@@ -160,6 +162,7 @@ def read_base(out_dir: Path) -> Base:
         status_data_type=data_type,
         same_person_leads=_same_person(out_dir / "truth" / "source_records.csv", leads),
         same_email_leads=_same_email(leads),
+        sales_side_contacts=_sales_side_contacts(out_dir / "truth" / "source_records.csv"),
     )
 
 
@@ -215,6 +218,20 @@ def _same_person(source_records: Path, leads: Table) -> list[list[str]]:
         con.close()
     created = _created_order(leads)
     return [sorted(ids, key=lambda i: (created.get(i, ""), i)) for _, ids in groups]
+
+
+def _sales_side_contacts(source_records: Path) -> set[str]:
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            "with records as (select * from read_csv(?, header = true, all_varchar = true)) "
+            "select source_record_id from records where source_system = 'hubspot' "
+            "and person_id in (select person_id from records where source_system = 'salesforce')",
+            [str(source_records)],
+        ).fetchall()
+    finally:
+        con.close()
+    return {record_id for (record_id,) in rows}
 
 
 def _same_email(leads: Table) -> list[list[str]]:
@@ -288,16 +305,22 @@ class State:
                 labels[int(lang == "fr")]: code
                 for code, labels in rules.HUBSPOT_LABELS["lifecycle_stage"].items()
             }
-            unlinked = zip(
-                table.column(LABEL[lang]["salesforce_lead_id"]),
-                table.column(LABEL[lang]["salesforce_contact_id"]),
-                strict=True,
-            )
-            for i, (stage, (lead, contact)) in enumerate(
-                zip(table.column(LABEL[lang]["lifecycle_stage"]), unlinked, strict=True)
+            # a person Sales already knows moves through Salesforce (even with no sync id on
+            # the contact): a marketing move there would contradict the sales stages
+            marketing_only = [
+                not lead and not contact and record_id not in base.sales_side_contacts
+                for lead, contact, record_id in zip(
+                    table.column(LABEL[lang]["salesforce_lead_id"]),
+                    table.column(LABEL[lang]["salesforce_contact_id"]),
+                    table.column(LABEL[lang]["record_id"]),
+                    strict=True,
+                )
+            ]
+            for i, (stage, movable) in enumerate(
+                zip(table.column(LABEL[lang]["lifecycle_stage"]), marketing_only, strict=True)
             ):
                 code = codes.get(stage, "")
-                if code in NEXT_STAGE and not lead and not contact:
+                if code in NEXT_STAGE and movable:
                     self.stage[(lang, i)] = code
             self.taken.update(e.strip().lower() for e in table.column(LABEL[lang]["email"]))
 

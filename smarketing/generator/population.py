@@ -363,6 +363,7 @@ def build_people(
     personal: list[str] = []
     phone: list[str] = []
     used_local: set[str] = set()
+    used_personal: set[str] = set()
     org_l = org.tolist()
     for i in range(n):
         if i % 20_000 == 0:
@@ -390,7 +391,14 @@ def build_people(
         style = personal_style[i]
         digits = personal_digits[i]
         p_local = (f"{fp}.{lp}{digits}", f"{fp}{lp}", f"{fp[0]}{lp}{digits}")[style]
-        personal.append(f"{p_local}@{FREE_EMAIL_DOMAINS[personal_domain[i]]}")
+        domain = FREE_EMAIL_DOMAINS[personal_domain[i]]
+        # a mailbox has one owner: namesakes get another address, as the provider would ask
+        address, k = f"{p_local}@{domain}", 2
+        while address in used_personal:
+            address = f"{p_local}{k}@{domain}"
+            k += 1
+        used_personal.add(address)
+        personal.append(address)
         iso = orgs.country[o]
         code, _, patterns = PHONE_PLANS[iso]
         digits = iter(mobile_digits[i])

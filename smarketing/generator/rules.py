@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+# Bumped whenever the same scale and seed give other data (recorded in truth/manifest.json: a
+# dataset of another version is generated again, not reused). 2: personal e-mails are unique.
+DATA_VERSION = 2
+
 COMPANY = "Lumen Logiciels SAS"
 COMPANY_DOMAIN = "lumen-logiciels.fr"
 DEFAULT_AS_OF = dt.date(2026, 11, 20)

@@ -246,6 +246,7 @@ def write_truth(
     manifest = {
         "scale": ctx.scale.name,
         "seed": ctx.seed,
+        "data_version": rules.DATA_VERSION,
         "as_of": ctx.window.as_of.isoformat(),
         "history_start": fmt_iso(ctx.window.start),
         "cutoff": fmt_iso(ctx.window.cutoff),
