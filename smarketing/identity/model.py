@@ -12,10 +12,14 @@ links left apart.
 **Evidence (comparisons).** First name and last name (exact, with term-frequency adjustment so
 that a shared rare name weighs more than a shared common one; Jaro-Winkler ≥ 0.92; else),
 personal phone (exact; else), organisation (company match key and web domain together, as
-one comparison because they are two spellings of the same fact: same company and domain /
-same domain / same company with a domain unknown / similar company name with a domain
-unknown / else, which includes two known domains that differ), country (exact; else) and job
-title (exact, term-frequency adjusted; else).
+one comparison because they are two spellings of the same fact: same company with domains
+not different — equal, or one unknown, as for a personal address / same domain / similar
+company name with a domain unknown / else, which includes two known domains that differ),
+country (exact; else) and job title (exact, term-frequency adjusted; else). A domain unknown
+shares the level of equal domains because the pairs that teach ``m`` (below) all hold one
+address, so one domain: a level of its own was never seen there, and its floored ``m`` left
+apart a person's work and personal records at the same company (recall 0.955 → 0.973 at
+large scale, precision unchanged at 0.9999).
 E-mail is not compared: equal addresses are a deterministic link already, and addresses that
 differ by a letter are mostly colleagues whose addresses derive from their names
 (``j.martin@`` and ``a.martin@`` the same company).
@@ -87,15 +91,15 @@ def _organisation() -> cl.CustomComparison:
                 "(company_key_l is null or company_key_r is null) and " + domain_unknown,
                 "company or domain unknown",
             ).configure(is_null_level=True),
+            # a domain unknown (a personal address) says nothing against the company: one
+            # level with the equal domains, whose m the deterministic pairs (one address,
+            # one domain) can teach
             cll.CustomLevel(
-                "company_key_l = company_key_r and web_domain_l = web_domain_r",
-                "same company and domain",
+                f"company_key_l = company_key_r and (web_domain_l = web_domain_r or "
+                f"{domain_unknown})",
+                "same company, domains not different",
             ),
             cll.CustomLevel("web_domain_l = web_domain_r", "same domain"),
-            cll.CustomLevel(
-                f"company_key_l = company_key_r and {domain_unknown}",
-                "same company, a domain unknown",
-            ),
             cll.CustomLevel(
                 "jaro_winkler_similarity(company_key_l, company_key_r) >= 0.9 and "
                 + domain_unknown,
