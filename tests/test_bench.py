@@ -294,3 +294,45 @@ def test_the_history_keeps_each_figure_with_its_ratio_and_the_change(tmp_path: P
         "b2,2026-12-02T10:00:00+00:00,demo,dagster,80.0,100,4.00",
     ]  # reused and failed stages are no figure
     assert previous_run(read_history(history), "large") == {}
+
+
+def test_the_marts_stage_scores_the_identity_against_the_truth(tmp_path: Path) -> None:
+    """Three records of two people; the resolution joined one true pair and split the other
+    person's: precision 1, recall 1/2."""
+    import duckdb
+
+    from smarketing.bench.stages import BenchContext, with_identity_accuracy
+
+    data = tmp_path / "data"
+    (data / "truth").mkdir(parents=True)
+    (data / "truth" / "source_records.csv").write_text(
+        "source_system,source_entity,source_record_id,person_id\n"
+        "hubspot,contact,1,P1\nsalesforce,lead,00Q1,P1\nhubspot,contact,2,P2\n"
+        "salesforce,lead,00Q2,P2\n",
+        encoding="utf-8",
+    )
+    ctx = BenchContext(tmp_path / "out", data / "inbox", data, "small", 7)
+    ctx.out.mkdir()
+    con = duckdb.connect(str(ctx.warehouse))
+    con.execute("create schema marts")
+    con.execute("create schema intermediate")
+    con.execute(
+        "create table marts.bridge_lead_source_records as "
+        "select concat_ws(':', source_system, source_entity, source_record_id) as record_key, "
+        "* from (values ('hubspot', 'contact', '1', 'ul_a'), "
+        "('salesforce', 'lead', '00Q1', 'ul_a'), ('hubspot', 'contact', '2', 'ul_b'), "
+        "('salesforce', 'lead', '00Q2', 'ul_c')) "
+        "as t(source_system, source_entity, source_record_id, unified_lead_id)"
+    )
+    con.execute(
+        "create table intermediate.int_person_records as select record_key, "
+        "false as email_is_valid, cast(null as varchar) as email_normalised "
+        "from marts.bridge_lead_source_records"
+    )
+    con.close()
+    result = with_identity_accuracy(lambda ctx, name: StageResult(name))(ctx, "marts")
+    assert result.notes == [
+        "identity against the truth: precision 1.0000, recall 0.5000 (4 records)"
+    ]
+    failed = with_identity_accuracy(lambda ctx, name: StageResult(name, status="failed"))
+    assert failed(ctx, "marts").notes == []

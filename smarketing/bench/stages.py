@@ -43,6 +43,7 @@ QUIET_ENV = {
     "DO_NOT_TRACK": "1",
 }
 MANIFEST = Path("truth") / "manifest.json"
+TRUTH_FILE = Path("truth") / "source_records.csv"
 
 
 @dataclass
@@ -462,6 +463,26 @@ def run_dashboard(ctx: BenchContext, name: str) -> StageResult:
     return result
 
 
+def with_identity_accuracy(runner: StageRunner) -> StageRunner:
+    """RUNNER, then the identity resolution's pairwise precision and recall against the
+    generator's truth (when the data come with it), read from the marts it built."""
+
+    def run(ctx: BenchContext, name: str) -> StageResult:
+        result = runner(ctx, name)
+        truth = ctx.data / TRUTH_FILE if ctx.data is not None else None
+        if result.ok and truth is not None and truth.is_file():
+            from smarketing.identity.accuracy import measure as identity_scores
+
+            resolution = identity_scores(ctx.warehouse, truth)[0]
+            result.notes.append(
+                f"identity against the truth: precision {resolution.precision:.4f}, recall "
+                f"{resolution.recall:.4f} ({resolution.records:,} records)"
+            )
+        return result
+
+    return run
+
+
 STAGES: tuple[Stage, ...] = (
     Stage("generate", run_generate),
     Stage("load", run_load),
@@ -469,7 +490,7 @@ STAGES: tuple[Stage, ...] = (
     # dbt up to what the identity resolution reads, the resolution, then the marts on it
     Stage("dbt", dbt_stage(exclude=DBT_AFTER_IDENTITY)),
     Stage("identity", command_stage(module_argv("smarketing.identity"), schema_rows("identity"))),
-    Stage("marts", dbt_stage(DBT_AFTER_IDENTITY)),
+    Stage("marts", with_identity_accuracy(dbt_stage(DBT_AFTER_IDENTITY))),
     Stage("dagster", run_dagster),
     Stage("dashboard", run_dashboard),
     Stage("daily", run_daily),
