@@ -6,6 +6,7 @@ import fcntl
 import json
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ SOURCE_GLOBS = (
     "snapshots/**/*",
     "analyses/**/*",
 )
+# they build nothing: a change there leaves the tables as they are
+TEST_GLOBS = ("tests/**/*", "analyses/**/*")
 
 
 def dbt_vars() -> dict[str, Any]:
@@ -54,14 +57,12 @@ def definition_fingerprint(dbt_vars: dict[str, Any]) -> str:
     settings, and DBT_VARS (smarketing.build_state). Tests are left out: they build nothing."""
     from smarketing.build_state import fingerprint
 
-    files = {
-        path
-        for pattern in SOURCE_GLOBS
-        if not pattern.startswith(("tests/", "analyses/"))
-        for path in DBT_DIR.glob(pattern)
-        if path.is_file()
-    }
+    files = _source_files(pattern for pattern in SOURCE_GLOBS if pattern not in TEST_GLOBS)
     return fingerprint(files, DBT_DIR, dbt_vars)
+
+
+def _source_files(patterns: Iterable[str] = SOURCE_GLOBS) -> set[Path]:
+    return {path for pattern in patterns for path in DBT_DIR.glob(pattern) if path.is_file()}
 
 
 def project_args(target: Path, logs: Path) -> list[str]:
@@ -86,15 +87,7 @@ def dbt_executable() -> str:
 
 
 def _newest_source_mtime() -> float:
-    return max(
-        (
-            p.stat().st_mtime
-            for pattern in SOURCE_GLOBS
-            for p in DBT_DIR.glob(pattern)
-            if p.is_file()
-        ),
-        default=0.0,
-    )
+    return max((path.stat().st_mtime for path in _source_files()), default=0.0)
 
 
 def ensure_manifest(project: DbtProject) -> Path:

@@ -335,20 +335,19 @@ def dbt_stage(select: str | None = None, exclude: str | None = None) -> StageRun
     return run
 
 
+def smarketing_run(inbox: Path, warehouse: Path) -> list[str]:
+    """The real job end to end, as a user runs it."""
+    cli = [*python_module("smarketing.cli"), "run"]
+    return [*cli, "--inbox", str(inbox), "--warehouse", str(warehouse)]
+
+
 def run_dagster(ctx: BenchContext, name: str) -> StageResult:
     """The real job end to end (``smarketing run``), on a warehouse of its own."""
     warehouse = fresh_database(ctx.dagster_dir / "warehouse.duckdb")
     home = ctx.dagster_dir / "home"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
-    argv = [
-        *python_module("smarketing.cli"),
-        "run",
-        "--inbox",
-        str(ctx.inbox),
-        "--warehouse",
-        str(warehouse),
-    ]
+    argv = smarketing_run(ctx.inbox, warehouse)
     env = ctx.env(warehouse, DAGSTER_HOME=str(home))
     result = held_back_as_done(measure(ctx, name, argv, env=env, echo=dagster_lines()), warehouse)
     if result.ok:
@@ -410,14 +409,7 @@ def run_daily(ctx: BenchContext, name: str) -> StageResult:
     delivered = read_manifest(data) or {}
     days = delivered.get("daily_deliveries") or [{}]
     rows = sum((days[-1].get("files") or {}).values())
-    argv = [
-        *python_module("smarketing.cli"),
-        "run",
-        "--inbox",
-        str(data / "inbox"),
-        "--warehouse",
-        str(warehouse),
-    ]
+    argv = smarketing_run(data / "inbox", warehouse)
     env = ctx.env(warehouse, DAGSTER_HOME=str(ctx.dagster_dir / "home"))
     result = held_back_as_done(measure(ctx, name, argv, env=env, echo=dagster_lines()), warehouse)
     result.rows = rows or None

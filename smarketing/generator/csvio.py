@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -35,9 +36,29 @@ class CsvOut:
         self._file.close()
 
 
+@dataclass(frozen=True)
+class CsvShape:
+    """How one kind of export is written: its encoding, delimiter and line ending."""
+
+    encoding: str
+    delimiter: str = ","
+    newline: str = "\n"
+
+    def writer(self, path: Path, header: list[str]) -> CsvOut:
+        return CsvOut(
+            path, header, encoding=self.encoding, delimiter=self.delimiter, newline=self.newline
+        )
+
+
+# Data Loader: UTF-8 with BOM, comma, LF, quotes only where needed, API names
+SALESFORCE = CsvShape("utf-8-sig")
+# HubSpot UI exports: English in UTF-8; French in Windows-1252, semicolons, CRLF
+HUBSPOT_EN = CsvShape("utf-8")
+HUBSPOT_FR = CsvShape("cp1252", ";", "\r\n")
+
+
 def salesforce_csv(path: Path, columns: list[str]) -> CsvOut:
-    """Data Loader: UTF-8 with BOM, comma, LF, quotes only where needed, API names."""
-    return CsvOut(path, columns, encoding="utf-8-sig")
+    return SALESFORCE.writer(path, columns)
 
 
 def truth_csv(path: Path, columns: list[str]) -> CsvOut:

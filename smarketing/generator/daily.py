@@ -22,15 +22,8 @@ from pathlib import Path
 from smarketing.generator import rules
 from smarketing.generator.campaigns import build_campaigns
 from smarketing.generator.clock import Window
-from smarketing.generator.csvio import CsvOut, DictRows, salesforce_csv
-from smarketing.generator.daily_base import (
-    HUBSPOT_EN,
-    HUBSPOT_FR,
-    LABEL,
-    Base,
-    State,
-    read_base,
-)
+from smarketing.generator.csvio import HUBSPOT_EN, HUBSPOT_FR, DictRows, salesforce_csv
+from smarketing.generator.daily_base import LABEL, Base, State, read_base
 from smarketing.generator.daily_changes import Day
 from smarketing.generator.daily_events import write_event_files
 from smarketing.generator.hubspot import file_names
@@ -161,13 +154,7 @@ def _write(day: Day, inbox: Path) -> dict[str, int]:
         if not rows:
             continue
         header = base.contacts[lang].header
-        out = CsvOut(
-            hs / name,
-            header,
-            encoding=shape.encoding,
-            delimiter=shape.delimiter,
-            newline=shape.newline,
-        )
+        out = shape.writer(hs / name, header)
         key = header.index(LABEL[lang]["record_id"])
         for row in sorted(rows.values(), key=lambda cells: int(cells[key])):
             out.write(row)

@@ -25,22 +25,10 @@ import pyarrow.csv as pa_csv
 
 from smarketing.generator import rules
 from smarketing.generator.campaigns import CampaignBook
+from smarketing.generator.csvio import HUBSPOT_EN, HUBSPOT_FR, SALESFORCE, CsvShape
 from smarketing.generator.hubspot import COLUMNS, file_names
 from smarketing.generator.users import Staff
 
-
-@dataclass(frozen=True)
-class CsvShape:
-    """How one kind of file is written (see csvio and the writers)."""
-
-    encoding: str
-    delimiter: str = ","
-    newline: str = "\n"
-
-
-SALESFORCE = CsvShape("utf-8-sig")
-HUBSPOT_EN = CsvShape("utf-8")
-HUBSPOT_FR = CsvShape("cp1252", ";", "\r\n")
 # HubSpot property labels of each delivery, by stable column name
 LABEL = {"en": {c[0]: c[1] for c in COLUMNS}, "fr": {c[0]: c[2] for c in COLUMNS}}
 

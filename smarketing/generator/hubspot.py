@@ -13,7 +13,7 @@ from smarketing.generator import clock, mess, rules
 from smarketing.generator.campaigns import SITE
 from smarketing.generator.contacts_plan import DUPLICATE, MAIN, SYNCED, ContactPlan
 from smarketing.generator.context import Context
-from smarketing.generator.csvio import CsvOut
+from smarketing.generator.csvio import HUBSPOT_EN, HUBSPOT_FR
 from smarketing.generator.journey import Journey, Sales
 from smarketing.generator.population import (
     MISSING_COMPANY,
@@ -325,14 +325,8 @@ def write_contacts(ctx: Context, plan: ContactPlan, journey: Journey) -> dict[st
     nulls = random.Random(ctx.seed * 1_000 + STREAM_HUBSPOT + 9)
     folder = ctx.inbox / "hubspot"
     en_name, en_copy, fr_name = file_names(ctx.window.as_of)
-    english = CsvOut(folder / en_name, [c[1] for c in COLUMNS] + [CUSTOM_EN[1]])
-    french = CsvOut(
-        folder / fr_name,
-        [c[2] for c in COLUMNS] + [CUSTOM_FR[1]],
-        encoding="cp1252",
-        delimiter=";",
-        newline="\r\n",
-    )
+    english = HUBSPOT_EN.writer(folder / en_name, [c[1] for c in COLUMNS] + [CUSTOM_EN[1]])
+    french = HUBSPOT_FR.writer(folder / fr_name, [c[2] for c in COLUMNS] + [CUSTOM_FR[1]])
     french_from = clock.from_date(FRENCH_FROM)
     for i in range(plan.n):
         cv = builder.build(i)
