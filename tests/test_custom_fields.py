@@ -42,6 +42,9 @@ PERSON_MODELS = [
     ("staging", "stg_salesforce__lead"),
     ("staging", "stg_salesforce__contact"),
     ("intermediate", "int_person_records"),
+    ("intermediate", "int_lead_records"),
+    ("intermediate", "int_lead_attribute_survivors"),
+    ("intermediate", "int_lead_contact_survivors"),
     ("marts", "dim_leads"),
     ("marts", "fct_lead_funnel"),
 ]

@@ -221,7 +221,12 @@ def test_lineage_runs_staging_intermediate_identity_marts() -> None:
     assert dg.AssetKey(["intermediate", "int_person_records"]) in parents(
         "identity", "person_links"
     )
-    assert dg.AssetKey(["identity", "person_links"]) in parents("marts", "dim_leads")
+    assert dg.AssetKey(["identity", "person_links"]) in parents("intermediate", "int_lead_records")
+    for survivors in ("int_lead_attribute_survivors", "int_lead_contact_survivors"):
+        assert dg.AssetKey(["intermediate", "int_lead_records"]) in parents(
+            "intermediate", survivors
+        )
+        assert dg.AssetKey(["intermediate", survivors]) in parents("marts", "dim_leads")
     assert dg.AssetKey(["identity", "person_links"]) in parents(
         "marts", "bridge_lead_source_records"
     )
