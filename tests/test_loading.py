@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from smarketing.ingest import loading
 from smarketing.ingest.headers import UnknownExport, recognise
 from smarketing.ingest.loading import load_inbox
 from smarketing.ingest.registry import export_kinds, kind_named
@@ -197,6 +199,43 @@ def test_redelivery_changes_nothing(tmp_path: Path, con) -> None:
     assert again[0].rows_read == again[0].rows_loaded + again[0].rows_rejected == 0
     assert load_inbox(con, inbox) == []  # a duplicate already reported is not reported again
     assert con.execute("select count(*) from raw.hubspot__contact").fetchone() == (2,)
+
+
+def test_a_file_already_handled_is_not_read_again_until_it_changes(
+    tmp_path: Path, con, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run passes by the files it handled before (same name, size and modification time)
+    without reading them; a file rewritten in place is read and compared again."""
+    inbox = tmp_path / "inbox"
+    contacts = write(inbox / "contacts.csv", HUBSPOT_EN)
+    assert [r.status for r in load_inbox(con, inbox)] == ["loaded"]
+    stored = con.execute("select file_bytes, file_mtime_ns from audit.load_audit").fetchone()
+    assert stored == (contacts.stat().st_size, contacts.stat().st_mtime_ns)
+
+    scanned: list[str] = []
+    real_scan = loading.scan_file
+
+    def counting_scan(path: Path) -> tuple[str, bool]:
+        scanned.append(path.name)
+        return real_scan(path)
+
+    monkeypatch.setattr(loading, "scan_file", counting_scan)
+    assert load_inbox(con, inbox) == []
+    assert scanned == []
+    # the same bytes written again (a new modification time): read, found already loaded
+    contacts.write_text(HUBSPOT_EN, encoding="utf-8")
+    os.utime(contacts, ns=(stored[1] + 10**9, stored[1] + 10**9))
+    assert load_inbox(con, inbox) == []
+    assert scanned == ["contacts.csv"]
+    assert load_inbox(con, inbox) == []  # its new time noted: not read a second time
+    assert scanned == ["contacts.csv"]
+    # other bytes of the same size under the same name: the new time has it read and loaded
+    changed = HUBSPOT_EN.replace("Élodie", "Elodie").replace("Dupont", "Dupont ")
+    write(contacts, changed)
+    os.utime(contacts, ns=(stored[1] + 2 * 10**9, stored[1] + 2 * 10**9))
+    assert [r.status for r in load_inbox(con, inbox)] == ["loaded"]
+    assert scanned == ["contacts.csv", "contacts.csv"]
+    assert con.execute("select count(*) from raw.hubspot__contact").fetchone() == (4,)
 
 
 def test_missing_required_column_is_refused_naming_file_and_column(tmp_path: Path, con) -> None:

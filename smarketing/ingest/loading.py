@@ -54,6 +54,9 @@ class FileLoad:
     source_file: str
     file_sha256: str | None = None
     file_bytes: int | None = None
+    file_mtime_ns: int | None = None
+    """the modification time (ns) of the file's bytes as last seen in the inbox: with its size,
+    how the next run knows the file unchanged without reading it again"""
     kind: ExportKind | None = None
     encoding: str | None = None
     delimiter: str | None = None
@@ -155,7 +158,19 @@ def load_file(
 ) -> FileLoad | None:
     """Load one file in one transaction; None when this very file was loaded before."""
     source_file = path.relative_to(inbox).as_posix()
-    result = FileLoad(source_file=source_file, file_bytes=path.stat().st_size)
+    stat = path.stat()
+    result = FileLoad(
+        source_file=source_file, file_bytes=stat.st_size, file_mtime_ns=stat.st_mtime_ns
+    )
+    # the same name, size and modification time as a file already handled: not read again
+    # (a daily run would otherwise hash every earlier delivery: 11 s for 4 GB)
+    unchanged = con.execute(
+        f"select 1 from {AUDIT_SCHEMA}.load_audit where source_file = ? and file_bytes = ? "
+        f"and file_mtime_ns = ? and status in {(*LOADED_STATUSES, 'duplicate')} limit 1",
+        [source_file, stat.st_size, stat.st_mtime_ns],
+    ).fetchone()
+    if unchanged is not None:
+        return None
     sha, has_blank = scan_file(path)
     result.file_sha256 = sha
     already = con.execute(
@@ -164,7 +179,14 @@ def load_file(
         [sha, source_file],
     ).fetchone()
     if already is not None:
-        return None  # this very file was handled by an earlier run
+        # this very file was handled by an earlier run: touched since (or by a version that
+        # did not note the time), its new time spares the next runs reading it
+        con.execute(
+            f"update {AUDIT_SCHEMA}.load_audit set file_mtime_ns = ? where source_file = ? "
+            "and file_sha256 = ?",
+            [stat.st_mtime_ns, source_file, sha],
+        )
+        return None
     previous = con.execute(
         f"select source_file from {AUDIT_SCHEMA}.load_audit "
         f"where file_sha256 = ? and status in {LOADED_STATUSES} order by started_at limit 1",
@@ -521,6 +543,7 @@ AUDIT_COLUMNS = (
     "lines_read_as_cp1252",
     "closest_kind",
     "date_order",
+    "file_mtime_ns",
 )
 
 
@@ -550,6 +573,7 @@ def _write_audit(con: duckdb.DuckDBPyConnection, run_id: str, result: FileLoad) 
         result.lines_read_as_cp1252,
         result.closest_kind,
         result.date_order,
+        result.file_mtime_ns,
     ]
     con.execute(
         f"insert into {AUDIT_SCHEMA}.load_audit ({', '.join(AUDIT_COLUMNS)}) "

@@ -40,7 +40,8 @@ create table if not exists {AUDIT_SCHEMA}.load_audit (
     finished_at timestamptz not null,
     lines_read_as_cp1252 bigint,
     closest_kind varchar,
-    date_order varchar
+    date_order varchar,
+    file_mtime_ns bigint
 );
 create table if not exists {AUDIT_SCHEMA}.rejected_rows (
     run_id varchar not null,
@@ -69,6 +70,7 @@ AUDIT_ADDED_COLUMNS = (
     ("lines_read_as_cp1252", "bigint"),
     ("closest_kind", "varchar"),
     ("date_order", "varchar"),
+    ("file_mtime_ns", "bigint"),
 )
 
 
