@@ -20,10 +20,23 @@ THREADS_ENV = "SMARKETING_DUCKDB_THREADS"
 SPILL_ENV = "SMARKETING_DUCKDB_SPILL"
 # DuckDB's setting → the environment variable that carries it (profiles.yml reads these)
 ENV = {"memory_limit": MEMORY_ENV, "threads": THREADS_ENV, "temp_directory": SPILL_ENV}
-# A quarter of the RAM, at most 3 GiB: with the run's Python, a run stays under 4 GB.
+# A quarter of the RAM, at most 2.75 GiB: with the run's Python (PYTHON_ALLOWANCE_MIB and a
+# dbt process's own), a run stays under 4 GB.
 MEMORY_SHARE = 0.25
-MEMORY_CAP_MIB = 3 * 1024
+MEMORY_CAP_MIB = 2816
 SPILL_DIR = ".duckdb_spill"
+# the units of a memory setting, the longer suffixes first
+UNITS = {
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "tb": 10**12,
+    "b": 1,
+}
 
 
 def default_memory() -> str:
@@ -62,9 +75,42 @@ def export_env(warehouse: Path) -> None:
 
 
 def connect(
-    database: Path | str, *, warehouse: Path, read_only: bool = False
+    database: Path | str, *, warehouse: Path, read_only: bool = False, memory: str | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """A connection to DATABASE (a file, or ``:memory:``) with the run's limits. Every
-    connection of a process to the same file must share its configuration (DuckDB refuses a
-    second one with other settings): open them all here."""
-    return duckdb.connect(str(database), read_only=read_only, config=limits(warehouse))
+    """A connection to DATABASE (a file, or ``:memory:``) with the run's limits (MEMORY instead
+    of its memory limit). Every connection of a process to the same file must share its
+    configuration (DuckDB refuses a second one with other settings): open them all here."""
+    config = limits(warehouse)
+    if memory is not None:
+        config["memory_limit"] = memory
+    return duckdb.connect(str(database), read_only=read_only, config=config)
+
+
+# The run's own Python (Dagster, the loader's batches, the frames Great Expectations checks,
+# Splink) beside DuckDB: what a process holds beyond this comes out of the next DuckDB's memory.
+PYTHON_ALLOWANCE_MIB = 400
+MEMORY_FLOOR_MIB = 1024
+
+
+def memory_left(held_bytes: int | None = None) -> str:
+    """DuckDB's memory limit for work started now (a dbt process, the identity resolution): the
+    run's limit (``limits()``) less what this process holds (HELD_BYTES, by default its
+    resident memory) beyond its allowance, so that the run stays within its limit and the
+    allowance; never below 1 GiB (DuckDB spills to disk beyond it)."""
+    configured = os.environ.get(MEMORY_ENV) or default_memory()
+    held = psutil.Process().memory_info().rss if held_bytes is None else held_bytes
+    try:
+        configured_mib = _mib(configured)
+    except ValueError:  # a setting DuckDB reads but this does not: left as it is
+        return configured
+    excess_mib = max(0, held // 2**20 - PYTHON_ALLOWANCE_MIB)
+    return f"{max(MEMORY_FLOOR_MIB, configured_mib - excess_mib)}MiB"
+
+
+def _mib(setting: str) -> int:
+    """A DuckDB memory setting (``3072MiB``, ``8GB``, ``2.5GiB``) in MiB."""
+    text = setting.strip().lower().replace(" ", "")
+    for unit, size in UNITS.items():
+        if text.endswith(unit):
+            return int(float(text.removesuffix(unit)) * size // 2**20)
+    raise ValueError(f"not a memory size: {setting!r} (e.g. 3072MiB, 8GB)")

@@ -69,3 +69,29 @@ def test_dbt_reads_the_limits_a_run_exports(
         "threads": duckdb_limits.THREADS_ENV,
         "temp_directory": duckdb_limits.SPILL_ENV,
     }
+
+
+def test_duckdb_gets_the_runs_memory_less_what_the_process_holds_beyond_its_allowance(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    allowance = duckdb_limits.PYTHON_ALLOWANCE_MIB * 2**20
+
+    def left(configured: str, held: int) -> str:
+        monkeypatch.setenv(duckdb_limits.MEMORY_ENV, configured)
+        return duckdb_limits.memory_left(held)
+
+    # the process within its allowance: the whole limit
+    assert left("3072MiB", allowance) == "3072MiB"
+    # 900 MiB beyond it: taken from DuckDB's share, in any unit DuckDB reads
+    assert left("3GiB", allowance + 900 * 2**20) == "2172MiB"
+    assert left("8GB", allowance + 900 * 2**20) == f"{8 * 10**9 // 2**20 - 900}MiB"
+    # never below 1 GiB: DuckDB spills rather than fails
+    assert left("2GiB", allowance + 5 * 2**30) == "1024MiB"
+    # a setting this does not read is left to DuckDB
+    assert left("80%", allowance + 2**30) == "80%"
+    # by default, what this very process holds
+    monkeypatch.setenv(duckdb_limits.MEMORY_ENV, "64GiB")
+    held_mib = psutil.Process().memory_info().rss // 2**20
+    assert int(duckdb_limits.memory_left().removesuffix("MiB")) == pytest.approx(
+        64 * 1024 - max(0, held_mib - duckdb_limits.PYTHON_ALLOWANCE_MIB), abs=64
+    )

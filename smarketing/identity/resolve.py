@@ -93,7 +93,10 @@ def resolve_identities(
         last = at
         progress(f"{message} ({at - started:.1f} s)")
 
-    con = duckdb_limits.connect(":memory:", warehouse=Path(warehouse))
+    # what the process holds already (the run's earlier steps) comes out of DuckDB's share
+    con = duckdb_limits.connect(
+        ":memory:", warehouse=Path(warehouse), memory=duckdb_limits.memory_left()
+    )
     try:
         path = str(warehouse).replace("'", "''")
         con.execute(f"attach '{path}' as {WAREHOUSE}")

@@ -132,14 +132,31 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, part: str) ->
         reason = build_state.full_refresh_reason(con, part, current, settings.full_refresh)
     if reason:
         context.log.info(f"{part}: incremental models rebuilt from raw: {reason}")
-    invocation = dbt.cli(
-        dbt_build_args(variables, full_refresh=reason is not None),
-        context=context,
-        target_path=target_path(part),
-    )
+    # dbt's DuckDB gets the run's memory less what this process still holds (the loader's,
+    # Splink's and the checks' memory is not all given back): the run stays within its limit
+    with _environment(duckdb_limits.MEMORY_ENV, duckdb_limits.memory_left()):
+        invocation = dbt.cli(
+            dbt_build_args(variables, full_refresh=reason is not None),
+            context=context,
+            target_path=target_path(part),
+        )
     yield from _streamed(invocation)
     with duckdb_limits.connect(settings.warehouse, warehouse=settings.warehouse) as con:
         build_state.record_build(con, part, current, reason)
+
+
+@contextlib.contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """NAME=VALUE for the processes started meanwhile (dbt reads its limits from there)."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = before
 
 
 def _streamed(invocation: Any) -> Iterator[Any]:
