@@ -90,6 +90,7 @@ def connect(
 # Splink) beside DuckDB: what a process holds beyond this comes out of the next DuckDB's memory.
 PYTHON_ALLOWANCE_MIB = 400
 MEMORY_FLOOR_MIB = 1024
+MEMORY_STEP_MIB = 512
 
 
 def memory_left(held_bytes: int | None = None) -> str:
@@ -104,7 +105,10 @@ def memory_left(held_bytes: int | None = None) -> str:
     except ValueError:  # a setting DuckDB reads but this does not: left as it is
         return configured
     excess_mib = max(0, held // 2**20 - PYTHON_ALLOWANCE_MIB)
-    return f"{max(MEMORY_FLOOR_MIB, configured_mib - excess_mib)}MiB"
+    # in whole steps: dbt hashes its profile (this limit included) into its parse state, so a
+    # limit that moved by a few MiB between the two dbt parts of a run would cost a full parse
+    taken_mib = -(-excess_mib // MEMORY_STEP_MIB) * MEMORY_STEP_MIB
+    return f"{max(MEMORY_FLOOR_MIB, configured_mib - taken_mib)}MiB"
 
 
 def _mib(setting: str) -> int:

@@ -11,64 +11,13 @@ lead_records as (
 first_names as (
 
     -- the best-written spelling: both cases, then accents, then the most records, then recent
-    select unified_lead_id, first_name, first_name_source
-    from (
-        select
-            unified_lead_id,
-            case when is_cased = 1 then trim(first_name) else first_name_tidy end as first_name,
-            record_key as first_name_source,
-            row_number() over (
-                partition by unified_lead_id
-                order by is_cased desc, has_accents desc, spelling_records desc,
-                    modified_at desc, record_key
-            ) as survivor_rank
-        from (
-            select
-                unified_lead_id,
-                record_key,
-                first_name,
-                first_name_tidy,
-                modified_at,
-                {{ smarketing.is_cased('first_name') }} as is_cased,
-                {{ smarketing.has_accents('first_name') }} as has_accents,
-                count(*) over (partition by unified_lead_id, trim(first_name))
-                    as spelling_records
-            from lead_records
-            where first_name_key is not null
-        ) as spellings
-    ) as ranked
-    where survivor_rank = 1
+    {{ name_survivor('first_name') }}
 
 ),
 
 last_names as (
 
-    select unified_lead_id, last_name, last_name_source
-    from (
-        select
-            unified_lead_id,
-            case when is_cased = 1 then trim(last_name) else last_name_tidy end as last_name,
-            record_key as last_name_source,
-            row_number() over (
-                partition by unified_lead_id
-                order by is_cased desc, has_accents desc, spelling_records desc,
-                    modified_at desc, record_key
-            ) as survivor_rank
-        from (
-            select
-                unified_lead_id,
-                record_key,
-                last_name,
-                last_name_tidy,
-                modified_at,
-                {{ smarketing.is_cased('last_name') }} as is_cased,
-                {{ smarketing.has_accents('last_name') }} as has_accents,
-                count(*) over (partition by unified_lead_id, trim(last_name)) as spelling_records
-            from lead_records
-            where last_name_key is not null
-        ) as spellings
-    ) as ranked
-    where survivor_rank = 1
+    {{ name_survivor('last_name') }}
 
 ),
 
