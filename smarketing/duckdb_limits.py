@@ -25,6 +25,11 @@ ENV = {"memory_limit": MEMORY_ENV, "threads": THREADS_ENV, "temp_directory": SPI
 MEMORY_SHARE = 0.25
 MEMORY_CAP_MIB = 2816
 SPILL_DIR = ".duckdb_spill"
+# The run's own Python (Dagster, the loader's batches, the frames Great Expectations checks,
+# Splink) beside DuckDB: what a process holds beyond this comes out of the next DuckDB's memory.
+PYTHON_ALLOWANCE_MIB = 400
+MEMORY_FLOOR_MIB = 1024
+MEMORY_STEP_MIB = 512
 # the units of a memory setting, the longer suffixes first
 UNITS = {
     "kib": 2**10,
@@ -57,11 +62,16 @@ def limits(warehouse: Path) -> dict[str, str]:
     (SMARKETING_DUCKDB_MEMORY, e.g. ``8GB``; SMARKETING_DUCKDB_THREADS; SMARKETING_DUCKDB_SPILL,
     a folder), else the machine's."""
     machine = {
-        "memory_limit": default_memory(),
         "threads": str(default_threads()),
         "temp_directory": str(warehouse.parent / SPILL_DIR),
     }
-    return {name: os.environ.get(ENV[name]) or value for name, value in machine.items()}
+    chosen = {name: os.environ.get(ENV[name]) or value for name, value in machine.items()}
+    return {"memory_limit": configured_memory(), **chosen}
+
+
+def configured_memory() -> str:
+    """DuckDB's memory limit for the run: SMARKETING_DUCKDB_MEMORY, else the machine's share."""
+    return os.environ.get(MEMORY_ENV) or default_memory()
 
 
 def as_env(settings: dict[str, str]) -> dict[str, str]:
@@ -86,19 +96,12 @@ def connect(
     return duckdb.connect(str(database), read_only=read_only, config=config)
 
 
-# The run's own Python (Dagster, the loader's batches, the frames Great Expectations checks,
-# Splink) beside DuckDB: what a process holds beyond this comes out of the next DuckDB's memory.
-PYTHON_ALLOWANCE_MIB = 400
-MEMORY_FLOOR_MIB = 1024
-MEMORY_STEP_MIB = 512
-
-
 def memory_left(held_bytes: int | None = None) -> str:
     """DuckDB's memory limit for work started now (a dbt process, the identity resolution): the
     run's limit (``limits()``) less what this process holds (HELD_BYTES, by default its
     resident memory) beyond its allowance, so that the run stays within its limit and the
     allowance; never below 1 GiB (DuckDB spills to disk beyond it)."""
-    configured = os.environ.get(MEMORY_ENV) or default_memory()
+    configured = configured_memory()
     held = psutil.Process().memory_info().rss if held_bytes is None else held_bytes
     try:
         configured_mib = _mib(configured)

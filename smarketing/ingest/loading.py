@@ -40,6 +40,8 @@ DUCKDB_ENCODINGS = ("utf-8", "utf-8-sig")
 NEVER_NULL = "\x00smarketing-no-null\x00"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 LOADED_STATUSES = ("loaded", "loaded_with_rejects")
+# a file with one of these needs nothing more: its rows are in raw, or were already
+HANDLED_STATUSES = (*LOADED_STATUSES, "duplicate")
 # Raised by csv for very long quoted fields (a JSON address, a long description).
 csv.field_size_limit(1 << 30)
 
@@ -166,7 +168,7 @@ def load_file(
     # (a daily run would otherwise hash every earlier delivery: 11 s for 4 GB)
     unchanged = con.execute(
         f"select 1 from {AUDIT_SCHEMA}.load_audit where source_file = ? and file_bytes = ? "
-        f"and file_mtime_ns = ? and status in {(*LOADED_STATUSES, 'duplicate')} limit 1",
+        f"and file_mtime_ns = ? and status in {HANDLED_STATUSES} limit 1",
         [source_file, stat.st_size, stat.st_mtime_ns],
     ).fetchone()
     if unchanged is not None:
@@ -175,7 +177,7 @@ def load_file(
     result.file_sha256 = sha
     already = con.execute(
         f"select 1 from {AUDIT_SCHEMA}.load_audit where file_sha256 = ? and source_file = ? "
-        f"and status in {(*LOADED_STATUSES, 'duplicate')} limit 1",
+        f"and status in {HANDLED_STATUSES} limit 1",
         [sha, source_file],
     ).fetchone()
     if already is not None:
