@@ -74,6 +74,12 @@ def configured_memory() -> str:
     return os.environ.get(MEMORY_ENV) or default_memory()
 
 
+def configured_threads() -> int:
+    """The threads of the run: SMARKETING_DUCKDB_THREADS, else the machine's cores."""
+    setting = os.environ.get(THREADS_ENV)
+    return int(setting) if setting and setting.isdigit() else default_threads()
+
+
 def as_env(settings: dict[str, str]) -> dict[str, str]:
     """SETTINGS (DuckDB's names) as the environment variables dbt reads them from."""
     return {ENV[name]: value for name, value in settings.items()}

@@ -3,6 +3,7 @@ exports arrive, on rerun and without the registry."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,41 +12,102 @@ import duckdb
 import pytest
 
 from smarketing.identity.resolve import resolve_identities
-from smarketing.identity.stable_ids import Candidate, assign, derive_id
+from smarketing.identity.stable_ids import (
+    Assignment,
+    Candidate,
+    assign_ids,
+    ensure_registry,
+    keep_ids,
+)
 
 OLD = datetime(2026, 1, 1, tzinfo=UTC)
 NEW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
+def derived(key: str) -> str:
+    """Rule 2 written independently: ``ul_`` and 16 hex digits of the key's MD5."""
+    return "ul_" + hashlib.md5(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _assign(
+    clusters: dict[str, list[str]],
+    registry: list[tuple[str, str, datetime]] = (),  # type: ignore[assignment]
+    created: dict[str, datetime] | None = None,
+) -> tuple[dict[str, str], Assignment]:
+    """Run ``assign_ids`` on clusters (cluster_id -> record keys) and a registry of
+    (record_key, id, first seen); returns cluster_id -> id."""
+    con = duckdb.connect()
+    con.execute("create table clusters (record_key varchar, cluster_id varchar)")
+    con.execute("create table records (record_key varchar, created_at timestamp)")
+    ensure_registry(con, "main.registry")
+    for cluster_id, keys in clusters.items():
+        for key in keys:
+            con.execute("insert into clusters values (?, ?)", [key, cluster_id])
+            con.execute("insert into records values (?, ?)", [key, (created or {}).get(key)])
+    for key, lead_id, seen in registry:
+        con.execute("insert into registry values (?, ?, ?, ?, ?)", [key, lead_id, seen, seen, seen])
+    result = assign_ids(
+        con, clusters="clusters", records="records", registry="main.registry", into="ids"
+    )
+    ids = dict(con.execute("select cluster_id, unified_lead_id from ids").fetchall())
+    con.close()
+    assert set(ids) == set(clusters)
+    return ids, result
+
+
 def test_a_new_person_gets_an_id_derived_from_its_anchor_record() -> None:
-    result = assign([], {"c1": "salesforce:lead:00Q1"}, set())
-    assert result.ids == {"c1": derive_id("salesforce:lead:00Q1")}
-    assert result.ids["c1"].startswith("ul_") and len(result.ids["c1"]) == 19
+    ids, result = _assign(
+        {"c1": ["sf:lead:2", "sf:lead:1", "hs:contact:9"]},
+        created={"sf:lead:2": OLD, "sf:lead:1": NEW},
+    )
+    # the earliest created record is the anchor (a record without a date comes last)
+    assert ids == {"c1": derived("sf:lead:2")}
+    assert ids["c1"].startswith("ul_") and len(ids["c1"]) == 19
     assert (result.reused, result.new) == (0, 1)
+    # without dates: the smallest key
+    assert _assign({"c1": ["sf:lead:2", "sf:lead:1"]})[0] == {"c1": derived("sf:lead:1")}
 
 
 def test_a_person_keeps_the_id_its_records_had() -> None:
-    result = assign([Candidate("c1", "ul_a", 2, OLD)], {"c1": "hubspot:contact:1"}, {"ul_a"})
-    assert result.ids == {"c1": "ul_a"}
+    ids, result = _assign({"c1": ["a", "b", "c"]}, [("a", "ul_a", OLD), ("b", "ul_a", OLD)])
+    assert ids == {"c1": "ul_a"}
     assert (result.reused, result.new) == (1, 0)
 
 
 def test_two_persons_found_to_be_one_keep_the_oldest_id() -> None:
-    candidates = [Candidate("c1", "ul_new", 3, NEW), Candidate("c1", "ul_old", 1, OLD)]
-    assert assign(candidates, {"c1": "k"}, {"ul_new", "ul_old"}).ids == {"c1": "ul_old"}
+    registry = [
+        ("a", "ul_new", NEW),
+        ("b", "ul_new", NEW),
+        ("c", "ul_new", NEW),
+        ("d", "ul_old", OLD),
+    ]
+    assert _assign({"c1": ["a", "b", "c", "d"]}, registry)[0] == {"c1": "ul_old"}
 
 
 def test_a_person_split_in_two_leaves_the_id_to_the_larger_part() -> None:
-    candidates = [Candidate("small", "ul_a", 1, OLD), Candidate("large", "ul_a", 2, OLD)]
-    result = assign(candidates, {"small": "k1", "large": "k2"}, {"ul_a"})
-    assert result.ids["large"] == "ul_a"
-    assert result.ids["small"] == derive_id("k1")
+    registry = [("k1", "ul_a", OLD), ("k2", "ul_a", OLD), ("k3", "ul_a", OLD)]
+    ids, result = _assign({"small": ["k1"], "large": ["k2", "k3"]}, registry)
+    assert ids == {"large": "ul_a", "small": derived("k1")}
+    assert (result.reused, result.new) == (1, 1)
 
 
 def test_a_derived_id_already_in_use_is_derived_again() -> None:
-    taken = derive_id("k1")
-    result = assign([], {"c1": "k1"}, {taken})
-    assert result.ids["c1"] == derive_id("k1", 1) != taken
+    # "other" holds the id k1 would derive; k1 is now a person of its own, and so is k1's
+    # second try's owner: the third try is free
+    registry = [("other", derived("k1"), OLD), ("other2", derived("k1#1"), OLD)]
+    ids, _ = _assign({"c1": ["k1"], "c2": ["other"], "c3": ["other2"]}, registry)
+    assert ids == {"c1": derived("k1#2"), "c2": derived("k1"), "c3": derived("k1#1")}
+
+
+def test_kept_ids_follow_age_then_records_then_id() -> None:
+    candidates = [
+        Candidate("c1", "ul_b", 2, OLD),
+        Candidate("c2", "ul_b", 5, OLD),  # more records of ul_b: c2 keeps it
+        Candidate("c1", "ul_c", 1, NEW),  # c1 falls back on its younger id
+        Candidate("c3", "ul_c", 1, NEW),
+        Candidate("c3", "ul_a", 1, NEW),  # same age and size as ul_c: the smaller id
+    ]
+    assert keep_ids(candidates) == {"c2": "ul_b", "c1": "ul_c", "c3": "ul_a"}
 
 
 def _ids(database: Path) -> dict[str, str]:

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import duckdb
-import pyarrow as pa
 
-from smarketing.identity.phones import is_placeholder, placeholder_patterns, to_e164
+from smarketing.identity.phone_lookup import LOOKUP, build_lookup
+from smarketing.identity.phones import placeholder_patterns
 from smarketing.identity.sql import count
 
 RECORDS = "records"
@@ -25,8 +26,6 @@ RECORDS = "records"
 PHONES = "record_phones"
 """Work table: one row per source record that has a phone number (E.164)."""
 
-PROGRESS_EVERY = 250_000
-"""Records between two progress messages while phones are normalised."""
 
 RECORD_COLUMNS = (
     "record_key",
@@ -43,22 +42,33 @@ RECORD_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class RecordsRead:
+    records: int
+    numbers_parsed: int
+    """Phone numbers parsed by this run (the others were in the lookup of an earlier one)."""
+    patterns: tuple[re.Pattern[str], ...]
+    """The placeholder phone patterns the numbers were read with."""
+
+
 def load_records(
     con: duckdb.DuckDBPyConnection,
     source: str,
     placeholders: str,
+    phone_cache: str,
     progress: Callable[[str], None] | None = None,
-) -> int:
+) -> RecordsRead:
     """Copy the records of ``source`` (``int_person_records``) and their phones, read with the
-    phone patterns of ``placeholders`` (the seed ``placeholder_contact_values``); returns the
-    number of records."""
+    phone patterns of ``placeholders`` (the seed ``placeholder_contact_values``) and the
+    numbers an earlier run parsed (``phone_cache``, see ``phone_lookup``)."""
     columns = ", ".join(RECORD_COLUMNS)
     con.execute(
         f"create or replace temp table person_records_in as select {columns}, email_normalised, "
         f"email_is_valid, email_is_placeholder, email_is_shared, phone, mobile_phone "
         f"from {source}"
     )
-    _normalise_phones(con, _phone_patterns(con, placeholders), progress)
+    patterns = _phone_patterns(con, placeholders)
+    parsed = _normalise_phones(con, patterns, phone_cache, progress)
     con.execute(
         f"""
         create or replace table {RECORDS} as
@@ -80,7 +90,7 @@ def load_records(
         """
     )
     con.execute("drop table person_records_in")
-    return count(con, f"select count(*) from {RECORDS}")
+    return RecordsRead(count(con, f"select count(*) from {RECORDS}"), parsed, patterns)
 
 
 def _phone_patterns(
@@ -101,35 +111,31 @@ def _phone_patterns(
 def _normalise_phones(
     con: duckdb.DuckDBPyConnection,
     patterns: tuple[re.Pattern[str], ...],
+    cache: str,
     progress: Callable[[str], None] | None,
-) -> None:
-    rows = con.execute(
-        "select record_key, phone, mobile_phone, country_code from person_records_in "
-        "where phone is not null or mobile_phone is not null"
-    ).fetchall()
-    keys: list[str] = []
-    numbers: dict[str, list[str | None]] = {"phone": [], "mobile_phone": []}
-    placeholder: dict[str, list[bool]] = {"phone": [], "mobile_phone": []}
-    for done, (record_key, *raw, country) in enumerate(rows, start=1):
-        keys.append(record_key)
-        for field, typed in zip(numbers, raw, strict=True):
-            e164 = to_e164(typed, country)
-            # a placeholder is nobody's number: not kept, so it neither links nor fills
-            is_fake = e164 is not None and is_placeholder(e164, patterns)
-            numbers[field].append(None if is_fake else e164)
-            placeholder[field].append(is_fake)
-        if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(f"phones in E.164: {done:,} of {len(rows):,} records")
-    normalised = pa.table(
-        {
-            "record_key": pa.array(keys, pa.string()),
-            "phone_e164": pa.array(numbers["phone"], pa.string()),
-            "mobile_phone_e164": pa.array(numbers["mobile_phone"], pa.string()),
-            "phone_is_placeholder": pa.array(placeholder["phone"], pa.bool_()),
-            "mobile_phone_is_placeholder": pa.array(placeholder["mobile_phone"], pa.bool_()),
-        }
+) -> int:
+    parsed = build_lookup(
+        con, records="person_records_in", cache=cache, patterns=patterns, progress=progress
     )
-    con.register("normalised_phones", normalised)
+    con.execute(
+        f"""
+        create or replace temp table normalised_phones as
+        select
+            person_records_in.record_key,
+            phone.e164 as phone_e164,
+            mobile.e164 as mobile_phone_e164,
+            coalesce(phone.is_placeholder, false) as phone_is_placeholder,
+            coalesce(mobile.is_placeholder, false) as mobile_phone_is_placeholder
+        from person_records_in
+        left join {LOOKUP} as phone
+            on phone.typed = person_records_in.phone
+            and phone.country = coalesce(person_records_in.country_code, '')
+        left join {LOOKUP} as mobile
+            on mobile.typed = person_records_in.mobile_phone
+            and mobile.country = coalesce(person_records_in.country_code, '')
+        where person_records_in.phone is not null or person_records_in.mobile_phone is not null
+        """
+    )
     con.execute(
         f"""
         create or replace table {PHONES} as
@@ -172,4 +178,5 @@ def _normalise_phones(
             or normalised_phones.mobile_phone_is_placeholder
         """
     )
-    con.unregister("normalised_phones")
+    con.execute("drop table normalised_phones")
+    return parsed

@@ -8,7 +8,9 @@ in-memory DuckDB database, and writes to the ``identity`` schema:
   its person (``match_rule``) and with what probability;
 - ``identity.person_matches``: every link used (deterministic and probabilistic);
 - ``identity.person_phones``: the records' phone numbers in E.164 (placeholders dropped);
-- ``identity.unified_lead_ids``: the registry that keeps ids stable from run to run.
+- ``identity.unified_lead_ids``: the registry that keeps ids stable from run to run;
+- ``identity.phone_numbers``: every number as typed with its E.164 form, so that the next run
+  parses only the numbers it has not seen (``phone_lookup``).
 
 Steps: normalise phones, deterministic links, probabilistic links (``model``) between the
 groups the deterministic links left apart, connected components, stable ids.
@@ -35,12 +37,14 @@ from smarketing.identity.deterministic import (
     deterministic_edges,
 )
 from smarketing.identity.model import MATCH_THRESHOLD, probabilistic_edges, summarise
-from smarketing.identity.records import PHONES, RECORDS, load_records
+from smarketing.identity.phone_lookup import write_cache
+from smarketing.identity.records import PHONES, RECORDS, RecordsRead, load_records
 from smarketing.identity.stable_ids import assign_ids, ensure_registry, update_registry
 from smarketing.identity.tables import (
     PERSON_LINKS,
     PERSON_MATCHES,
     PERSON_PHONES,
+    PHONE_NUMBERS,
     REGISTRY,
     SCHEMA,
 )
@@ -60,6 +64,8 @@ class Resolution:
     """What one run found, for logs and asset metadata."""
 
     records: int = 0
+    phone_numbers_parsed: int = 0
+    """Numbers libphonenumber read this run (the others came from the lookup of earlier runs)."""
     deterministic_links: int = 0
     candidate_pairs: int = 0
     probabilistic_links: int = 0
@@ -101,8 +107,15 @@ def resolve_identities(
         path = str(warehouse).replace("'", "''")
         con.execute(f"attach '{path}' as {WAREHOUSE}")
         db_api = DuckDBAPI(con)
-        result.records = load_records(con, SOURCE_RECORDS, PLACEHOLDERS, progress)
-        step("records", f"{result.records:,} person records read, phones in E.164")
+        read = load_records(
+            con, SOURCE_RECORDS, PLACEHOLDERS, f"{WAREHOUSE}.{PHONE_NUMBERS}", progress
+        )
+        result.records, result.phone_numbers_parsed = read.records, read.numbers_parsed
+        step(
+            "records",
+            f"{result.records:,} person records read, phones in E.164 "
+            f"({result.phone_numbers_parsed:,} numbers not seen before parsed)",
+        )
 
         result.deterministic_links = deterministic_edges(con, SOURCE_LINKS)
         con.execute(f"create or replace temp view record_nodes as select record_key from {RECORDS}")
@@ -144,7 +157,7 @@ def resolve_identities(
             into="cluster_ids",
         )
         result.reused_ids, result.new_ids = assignment.reused, assignment.new
-        _write_outputs(con, now)
+        _write_outputs(con, now, read)
         step("ids", f"ids: {assignment.reused:,} kept, {assignment.new:,} new; tables written")
     finally:
         con.close()
@@ -172,7 +185,7 @@ def _best_links_sql() -> str:
     """
 
 
-def _write_outputs(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
+def _write_outputs(con: duckdb.DuckDBPyConnection, now: datetime, read: RecordsRead) -> None:
     con.execute(
         f"""
         create or replace table links as
@@ -208,6 +221,7 @@ def _write_outputs(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
             registry=f"{WAREHOUSE}.{REGISTRY}",
             now=now,
         )
+        write_cache(con, f"{WAREHOUSE}.{PHONE_NUMBERS}", read.patterns)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -11,20 +11,21 @@ the id it was given. On each run:
    derived from its anchor record, the earliest created (then the smallest key): ``ul_``
    and the first 16 hex digits of the MD5 of the anchor's record key. The same data thus
    gives the same ids even without the registry. A derived id already in use is derived
-   again from the key and a counter.
+   again from the key and a counter (``key#1``, ``key#2``…).
 3. The registry is rewritten: every record of this run with its id (``first_seen_at`` kept
    for known records), and the records no longer delivered, as they were.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 import pyarrow as pa
+
+from smarketing.identity.sql import count
 
 ID_PREFIX = "ul_"
 REGISTRY_COLUMNS = """
@@ -48,51 +49,25 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Assignment:
-    ids: dict[str, str]
-    """cluster_id -> unified_lead_id"""
     reused: int
     new: int
 
 
-def derive_id(anchor_record_key: str, attempt: int = 0) -> str:
-    text = anchor_record_key if attempt == 0 else f"{anchor_record_key}#{attempt}"
-    return ID_PREFIX + hashlib.md5(text.encode("utf-8")).hexdigest()[:16]
-
-
-def assign(
-    candidates: Iterable[Candidate],
-    anchors: dict[str, str],
-    ids_in_use: set[str],
-) -> Assignment:
-    """Give every cluster of ``anchors`` (cluster_id -> anchor record key) an id.
-
-    ``candidates`` are the ids the clusters' records already held; ``ids_in_use`` every id
-    of the registry (a new id must not take one of them).
-    """
-    ids: dict[str, str] = {}
+def keep_ids(candidates: Iterable[Candidate]) -> dict[str, str]:
+    """cluster_id -> the id it keeps, among the ids its records held (rule 1): by age, then
+    records holding it, then the smaller id; an id goes to one cluster only."""
+    kept: dict[str, str] = {}
     taken: set[str] = set()
     ordered = sorted(
         candidates,
         key=lambda c: (c.first_seen_at, -c.records, c.unified_lead_id, c.cluster_id),
     )
     for candidate in ordered:
-        if candidate.cluster_id in ids or candidate.unified_lead_id in taken:
+        if candidate.cluster_id in kept or candidate.unified_lead_id in taken:
             continue
-        ids[candidate.cluster_id] = candidate.unified_lead_id
+        kept[candidate.cluster_id] = candidate.unified_lead_id
         taken.add(candidate.unified_lead_id)
-    reused = len(ids)
-    unavailable = ids_in_use | taken
-    for cluster_id in sorted(anchors):
-        if cluster_id in ids:
-            continue
-        attempt = 0
-        new_id = derive_id(anchors[cluster_id])
-        while new_id in unavailable:
-            attempt += 1
-            new_id = derive_id(anchors[cluster_id], attempt)
-        ids[cluster_id] = new_id
-        unavailable.add(new_id)
-    return Assignment(ids=ids, reused=reused, new=len(ids) - reused)
+    return kept
 
 
 def ensure_registry(con: duckdb.DuckDBPyConnection, registry: str) -> None:
@@ -110,9 +85,11 @@ def assign_ids(
     into: str,
 ) -> Assignment:
     """Write ``into(cluster_id, unified_lead_id)`` for every cluster of ``clusters``
-    (``record_key, cluster_id``), reading the ids ``registry`` holds."""
-    rows = con.execute(
+    (``record_key, cluster_id``), reading the ids ``registry`` holds and the anchors of new
+    persons in ``records`` (``record_key, created_at``)."""
+    con.execute(
         f"""
+        create or replace temp table id_candidates as
         with held as (
             select clusters.cluster_id, registry.unified_lead_id, count(*) as records
             from {clusters} as clusters
@@ -124,39 +101,100 @@ def assign_ids(
             from {registry}
             group by unified_lead_id
         )
-        select held.cluster_id, held.unified_lead_id, held.records, id_age.first_seen_at
+        select
+            held.cluster_id,
+            held.unified_lead_id,
+            held.records,
+            id_age.first_seen_at,
+            count(*) over (partition by held.cluster_id) as ids_held,
+            count(*) over (partition by held.unified_lead_id) as clusters_holding
         from held
         inner join id_age using (unified_lead_id)
         """
-    ).fetchall()
-    candidates = [Candidate(*row) for row in rows]
-    anchors = dict(
-        con.execute(
-            f"""
-            select clusters.cluster_id, records.record_key
-            from {clusters} as clusters
-            inner join {records} as records using (record_key)
-            qualify row_number() over (
-                partition by clusters.cluster_id
-                order by records.created_at asc nulls last, records.record_key
-            ) = 1
-            """
-        ).fetchall()
     )
-    in_use = {
-        row[0] for row in con.execute(f"select distinct unified_lead_id from {registry}").fetchall()
-    }
-    assignment = assign(candidates, anchors, in_use)
+    # a cluster that alone holds the one id its records had keeps it whatever the order of
+    # rule 1: only the contested ids (merges, splits) go through it
+    con.execute(
+        f"create or replace table {into} as select cluster_id, unified_lead_id "
+        "from id_candidates where ids_held = 1 and clusters_holding = 1"
+    )
+    contested = [
+        Candidate(*row)
+        for row in con.execute(
+            "select cluster_id, unified_lead_id, records, first_seen_at from id_candidates "
+            "where ids_held > 1 or clusters_holding > 1"
+        ).fetchall()
+    ]
+    _insert(con, into, keep_ids(contested))
+    con.execute("drop table id_candidates")
+    reused = count(con, f"select count(*) from {into}")
+    new = _derive_new_ids(con, clusters=clusters, records=records, registry=registry, into=into)
+    return Assignment(reused=reused, new=new)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, into: str, ids: dict[str, str]) -> None:
     table = pa.table(
         {
-            "cluster_id": pa.array(list(assignment.ids), pa.string()),
-            "unified_lead_id": pa.array(list(assignment.ids.values()), pa.string()),
+            "cluster_id": pa.array(list(ids), pa.string()),
+            "unified_lead_id": pa.array(list(ids.values()), pa.string()),
         }
     )
-    con.register("assigned_ids", table)
-    con.execute(f"create or replace table {into} as select * from assigned_ids")
-    con.unregister("assigned_ids")
-    return assignment
+    con.register("kept_ids", table)
+    con.execute(f"insert into {into} select * from kept_ids")
+    con.unregister("kept_ids")
+
+
+def _derive_new_ids(
+    con: duckdb.DuckDBPyConnection, *, clusters: str, records: str, registry: str, into: str
+) -> int:
+    """Rule 2 for the clusters ``into`` has no id for; returns how many."""
+    con.execute(
+        f"""
+        create or replace temp table id_anchors as
+        with unnamed as (
+            select clusters.* from {clusters} as clusters anti join {into} using (cluster_id)
+        )
+        select unnamed.cluster_id, records.record_key as anchor
+        from unnamed
+        inner join {records} as records using (record_key)
+        qualify row_number() over (
+            partition by unnamed.cluster_id
+            order by records.created_at asc nulls last, records.record_key
+        ) = 1
+        """
+    )
+    new = count(con, "select count(*) from id_anchors")
+    con.execute(
+        f"create or replace temp table ids_in_use as select distinct unified_lead_id "
+        f"from {registry} union select unified_lead_id from {into}"
+    )
+    attempt = 0
+    while count(con, "select count(*) from id_anchors"):
+        # the anchor's key, then the key and a counter while the id is in use
+        hashed = "anchor" if attempt == 0 else f"anchor || '#{attempt}'"
+        con.execute(
+            f"""
+            create or replace temp table derived_ids as
+            with derived as (
+                select cluster_id, '{ID_PREFIX}' || left(md5({hashed}), 16) as unified_lead_id
+                from id_anchors
+            )
+            select cluster_id, unified_lead_id
+            from derived
+            anti join ids_in_use using (unified_lead_id)
+            qualify row_number() over (partition by unified_lead_id order by cluster_id) = 1
+            """
+        )
+        con.execute(f"insert into {into} select * from derived_ids")
+        con.execute("insert into ids_in_use select unified_lead_id from derived_ids")
+        con.execute(
+            "create or replace temp table id_anchors as "
+            "select * from id_anchors anti join derived_ids using (cluster_id)"
+        )
+        attempt += 1
+    for table in ("id_anchors", "ids_in_use", "derived_ids"):
+        con.execute(f"drop table if exists {table}")
+    return new
 
 
 def update_registry(

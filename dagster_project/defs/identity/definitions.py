@@ -61,6 +61,8 @@ def _metadata(result: "Resolution", table: str) -> dict[str, dg.MetadataValue | 
             ids_new=result.new_ids,
             seconds=dg.MetadataValue.json(result.seconds),
         )
+    if table == PERSON_PHONES:
+        metadata["phone_numbers_parsed"] = result.phone_numbers_parsed
     if table == PERSON_MATCHES:
         metadata.update(
             prior=result.prior,
