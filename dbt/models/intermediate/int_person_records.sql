@@ -282,7 +282,8 @@ normalised as (
 
 ),
 
-with_email as (
+-- read by every check below: computed once, not once per reader
+with_email as {{ materialized_cte() }} (
 
     select
         normalised.*,
@@ -364,25 +365,67 @@ shared_emails as (
 
 ),
 
+company_name_ends as (
+
+    -- first and last word of names of two words or more (a legal form is never the whole name)
+    select
+        record_key,
+        company_tokens,
+        {{ dbt.split_part('company_tokens', "' '", 1) }} as first_token,
+        {{ dbt.split_part('company_tokens', "' '", -1) }} as last_token
+    from with_email
+    where company_tokens like '% %'
+
+),
+
+legal_form_ends as (
+
+    select
+        suffix_tokens,
+        {{ dbt.split_part('suffix_tokens', "' '", 1) }} as first_token,
+        {{ dbt.split_part('suffix_tokens', "' '", -1) }} as last_token
+    from legal_suffixes
+
+),
+
+legal_form_matches as (
+
+    -- a legal form the name ends with (`riou sas` ends with `sas`; the dots of `S.A.S.` are
+    -- gone already) or starts with (`sarl dupont`); found by the word at that end first, so
+    -- that each name is compared with the few forms ending (starting) with its word
+    select
+        company_name_ends.record_key,
+        {{ dbt.length('legal_form_ends.suffix_tokens') }} + 1 as trailing_length,
+        0 as leading_length
+    from company_name_ends
+    inner join legal_form_ends
+        on company_name_ends.last_token = legal_form_ends.last_token
+        and company_name_ends.company_tokens
+            like {{ dbt.concat(["'% '", "legal_form_ends.suffix_tokens"]) }}
+
+    union all
+
+    select
+        company_name_ends.record_key,
+        0 as trailing_length,
+        {{ dbt.length('legal_form_ends.suffix_tokens') }} + 1 as leading_length
+    from company_name_ends
+    inner join legal_form_ends
+        on company_name_ends.first_token = legal_form_ends.first_token
+        and company_name_ends.company_tokens
+            like {{ dbt.concat(["legal_form_ends.suffix_tokens", "' %'"]) }}
+
+),
+
 company_legal_forms as (
 
-    -- the longest legal form each company name ends with (`riou sas` ends with `sas`; the dots
-    -- of `S.A.S.` are gone already) and the longest it starts with (`sarl dupont`)
+    -- the longest legal form at each end
     select
-        with_email.record_key,
-        coalesce(max(case
-            when with_email.company_tokens like {{ dbt.concat(["'% '", "legal_suffixes.suffix_tokens"]) }}
-                then {{ dbt.length('legal_suffixes.suffix_tokens') }} + 1
-        end), 0) as trailing_length,
-        coalesce(max(case
-            when with_email.company_tokens like {{ dbt.concat(["legal_suffixes.suffix_tokens", "' %'"]) }}
-                then {{ dbt.length('legal_suffixes.suffix_tokens') }} + 1
-        end), 0) as leading_length
-    from with_email
-    inner join legal_suffixes
-        on with_email.company_tokens like {{ dbt.concat(["'% '", "legal_suffixes.suffix_tokens"]) }}
-        or with_email.company_tokens like {{ dbt.concat(["legal_suffixes.suffix_tokens", "' %'"]) }}
-    group by with_email.record_key
+        record_key,
+        max(trailing_length) as trailing_length,
+        max(leading_length) as leading_length
+    from legal_form_matches
+    group by record_key
 
 ),
 
@@ -412,6 +455,27 @@ companies as (
     from with_email
     inner join company_legal_forms
         on with_email.record_key = company_legal_forms.record_key
+
+),
+
+first_names_tidy as (
+
+    -- tidied once per spelling (a few thousand), not once per record
+    select distinct
+        first_name,
+        {{ tidy_case('first_name') }} as first_name_tidy
+    from with_email
+    where first_name_key is not null
+
+),
+
+last_names_tidy as (
+
+    select distinct
+        last_name,
+        {{ tidy_case('last_name') }} as last_name_tidy
+    from with_email
+    where last_name_key is not null
 
 ),
 
@@ -458,12 +522,10 @@ final as (
         with_email.first_name_key,
         with_email.last_name_key,
         case
-            when with_email.first_name_key is not null
-                then {{ tidy_case('with_email.first_name') }}
+            when with_email.first_name_key is not null then first_names_tidy.first_name_tidy
         end as first_name_tidy,
         case
-            when with_email.last_name_key is not null
-                then {{ tidy_case('with_email.last_name') }}
+            when with_email.last_name_key is not null then last_names_tidy.last_name_tidy
         end as last_name_tidy,
         with_email.job_title,
         with_email.job_title_key,
@@ -535,6 +597,10 @@ final as (
         on with_email.email_normalised = shared_emails.email_normalised
     left join companies
         on with_email.record_key = companies.record_key
+    left join first_names_tidy
+        on with_email.first_name = first_names_tidy.first_name
+    left join last_names_tidy
+        on with_email.last_name = last_names_tidy.last_name
     left join country_spellings
         on with_email.country_key = country_spellings.spelling_key
     left join source_channels

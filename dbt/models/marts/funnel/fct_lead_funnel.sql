@@ -121,7 +121,9 @@ stage_durations as (
 -- Salesforce campaign), or the earliest campaign of a Salesforce lead (its membership) or of a
 -- mapped record (its marketing events)
 
-opening_records as (
+-- one row per person, computed before the events are joined to it (else the events are joined
+-- to every record first: 14 million rows at 1 million people)
+opening_records as {{ materialized_cte() }} (
 
     select
         dim_leads.unified_lead_id,
