@@ -1,8 +1,31 @@
+{{ config(
+    materialized='incremental',
+    unique_key='unified_lead_id',
+    incremental_strategy='delete+insert',
+    post_hook="{{ drop_vanished_persons() }}"
+) }}
+
 with
+
+fingerprints as (
+
+    select * from {{ ref('int_lead_fingerprints') }}
+
+),
+
+-- a daily run rebuilds the persons whose records changed (macros/person_incremental.sql)
+changed_persons as (
+
+    {{ changed_persons('fingerprints') }}
+
+),
 
 lead_records as (
 
     select * from {{ ref('int_lead_records') }}
+    {%- if is_incremental() %}
+    where unified_lead_id in (select unified_lead_id from changed_persons)
+    {%- endif %}
 
 ),
 
@@ -197,7 +220,8 @@ final as (
         leads.hubspot_contact_count,
         leads.has_probabilistic_match,
         leads.first_created_at,
-        leads.last_modified_at
+        leads.last_modified_at,
+        fingerprints.records_fingerprint
     from leads
     left join web_domains on leads.unified_lead_id = web_domains.unified_lead_id
     left join countries on leads.unified_lead_id = countries.unified_lead_id
@@ -210,6 +234,7 @@ final as (
     left join scores on leads.unified_lead_id = scores.unified_lead_id
     left join consents on leads.unified_lead_id = consents.unified_lead_id
     {{ custom_field_survivor_joins('leads') }}
+    left join fingerprints on leads.unified_lead_id = fingerprints.unified_lead_id
 
 )
 

@@ -1,8 +1,31 @@
+{{ config(
+    materialized='incremental',
+    unique_key='unified_lead_id',
+    incremental_strategy='delete+insert',
+    post_hook="{{ drop_vanished_persons() }}"
+) }}
+
 with
+
+fingerprints as (
+
+    select * from {{ ref('int_lead_fingerprints') }}
+
+),
+
+-- a daily run rebuilds the persons whose records changed (macros/person_incremental.sql)
+changed_persons as (
+
+    {{ changed_persons('fingerprints') }}
+
+),
 
 lead_records as (
 
     select * from {{ ref('int_lead_records') }}
+    {%- if is_incremental() %}
+    where unified_lead_id in (select unified_lead_id from changed_persons)
+    {%- endif %}
 
 ),
 
@@ -177,13 +200,15 @@ final as (
         phones.phone_is_shared,
         phones.phone_source,
         companies.company,
-        companies.company_source
+        companies.company_source,
+        fingerprints.records_fingerprint
     from leads
     left join first_names on leads.unified_lead_id = first_names.unified_lead_id
     left join last_names on leads.unified_lead_id = last_names.unified_lead_id
     left join emails on leads.unified_lead_id = emails.unified_lead_id
     left join phones on leads.unified_lead_id = phones.unified_lead_id
     left join companies on leads.unified_lead_id = companies.unified_lead_id
+    left join fingerprints on leads.unified_lead_id = fingerprints.unified_lead_id
 
 )
 
