@@ -22,8 +22,10 @@
 {% macro drop_vanished_persons() -%}
     {%- if is_incremental() -%}
     delete from {{ this }}
-    where unified_lead_id not in (
-        select unified_lead_id from {{ ref('int_lead_fingerprints') }}
+    where not exists (
+        select 1
+        from {{ ref('int_lead_fingerprints') }} as fingerprints
+        where fingerprints.unified_lead_id = {{ this }}.unified_lead_id
     )
     {%- endif -%}
 {%- endmacro %}
