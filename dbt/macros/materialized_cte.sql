@@ -14,7 +14,3 @@
 {% macro duckdb__materialized_cte() -%}
     materialized
 {%- endmacro %}
-
-{% macro postgres__materialized_cte() -%}
-    materialized
-{%- endmacro %}

@@ -4,18 +4,20 @@
     built with, or is new; a person who no longer exists is dropped after the merge. Each
     person's row depends on their own records only, so the table equals a full rebuild.
 
-    changed_persons(fingerprints)  the CTE body: the persons to rebuild (every person on a full
-                                   build)
-    drop_vanished_persons()        the post-hook
+    changed_persons_only(fingerprints)  the filter of the records read: on an incremental run,
+                                        the persons to rebuild (nothing on a full build)
+    drop_vanished_persons()             the post-hook
 #}
-{% macro changed_persons(fingerprints) -%}
-    select {{ fingerprints }}.unified_lead_id
-    from {{ fingerprints }}
+{% macro changed_persons_only(fingerprints) -%}
     {%- if is_incremental() %}
-    left join {{ this }} as built
-        on {{ fingerprints }}.unified_lead_id = built.unified_lead_id
-    where built.unified_lead_id is null
-        or built.records_fingerprint <> {{ fingerprints }}.records_fingerprint
+    where unified_lead_id in (
+        select {{ fingerprints }}.unified_lead_id
+        from {{ fingerprints }}
+        left join {{ this }} as built
+            on {{ fingerprints }}.unified_lead_id = built.unified_lead_id
+        where built.unified_lead_id is null
+            or built.records_fingerprint <> {{ fingerprints }}.records_fingerprint
+    )
     {%- endif %}
 {%- endmacro %}
 

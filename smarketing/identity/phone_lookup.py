@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from smarketing import duckdb_limits
 from smarketing.identity.phones import is_placeholder, placeholder_patterns, to_e164
-from smarketing.identity.sql import count, scalar
+from smarketing.identity.sql import scalar
 
 LOOKUP = "phone_lookup"
 """Work table: ``(typed, country, e164, is_placeholder)`` for every number of the records."""
@@ -125,16 +125,10 @@ def write_cache(
 
 
 def _cache_is_valid(con: duckdb.DuckDBPyConnection, cache: str, expected: str) -> bool:
-    catalog, schema, table = cache.split(".")
-    exists = count(
-        con,
-        "select count(*) from duckdb_tables() "
-        "where database_name = ? and schema_name = ? and table_name = ?",
-        [catalog, schema, table],
-    )
-    if not exists:
+    try:
+        found = scalar(con, f"select any_value(normalised_with) from {cache}")
+    except duckdb.CatalogException:  # no earlier run wrote it
         return False
-    found = scalar(con, f"select any_value(normalised_with) from {cache}")
     return found is None or found == expected
 
 

@@ -14,18 +14,10 @@ fingerprints as (
 ),
 
 -- a daily run rebuilds the persons whose records changed (macros/person_incremental.sql)
-changed_persons as (
-
-    {{ changed_persons('fingerprints') }}
-
-),
-
 lead_records as (
 
     select * from {{ ref('int_lead_records') }}
-    {%- if is_incremental() %}
-    where unified_lead_id in (select unified_lead_id from changed_persons)
-    {%- endif %}
+    {{ changed_persons_only('fingerprints') }}
 
 ),
 
