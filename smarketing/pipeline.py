@@ -3,6 +3,7 @@ the data-governance checks, and whether the run was published or held back (and 
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import uuid
@@ -13,24 +14,53 @@ import duckdb
 
 from smarketing.settings import Settings
 
+DAGSTER_YAML_HEADER = "# Written by `smarketing run`"
 DAGSTER_YAML = """\
-# Written by `smarketing run`. The warehouse is one DuckDB file with a single writer: every
-# asset that writes it is in pool "warehouse", and a pool runs one step at a time.
+{header} (rewritten when it differs; remove this line to keep your own).
+# The warehouse is one DuckDB file with a single writer: every asset that writes it is in pool
+# "warehouse", and a pool runs one step at a time. The storages are Dagster's SQLite ones in
+# their usual folders; the event log keeps one engine per database
+# (dagster_project/lib/event_log.py).
 telemetry:
   enabled: false
 concurrency:
   pools:
     default_limit: 1
+run_storage:
+  module: dagster._core.storage.runs
+  class: SqliteRunStorage
+  config:
+    base_dir: {runs}
+event_log_storage:
+  module: dagster_project.lib.event_log
+  class: EngineCachingSqliteEventLogStorage
+  config:
+    base_dir: {event_logs}
+schedule_storage:
+  module: dagster._core.storage.schedules
+  class: SqliteScheduleStorage
+  config:
+    base_dir: {schedules}
 """
 
 
 def dagster_home(settings: Settings) -> Path:
-    """DAGSTER_HOME, by default beside the warehouse, so `dagster dev` shows these runs."""
+    """DAGSTER_HOME, by default beside the warehouse, so `dagster dev` shows these runs. Its
+    dagster.yaml is this project's unless someone wrote their own there."""
     home = Path(os.environ.get("DAGSTER_HOME") or settings.warehouse.parent / "dagster_home")
+    home = home.resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    # JSON strings are YAML strings: a folder name with a colon or a hash stays one value
+    wanted = DAGSTER_YAML.format(
+        header=DAGSTER_YAML_HEADER,
+        runs=json.dumps(str(home / "history")),
+        event_logs=json.dumps(str(home / "history" / "runs")),
+        schedules=json.dumps(str(home / "schedules")),
+    )
+    current = config.read_text(encoding="utf-8") if config.exists() else None
+    if current is None or (current.startswith(DAGSTER_YAML_HEADER) and current != wanted):
+        config.write_text(wanted, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
