@@ -227,6 +227,46 @@ first_events as (
 
 ),
 
+-- Marketing's stages open a cycle: an MQL or a hand-off dated after Sales already worked the
+-- cycle (accepted, qualified, converted or closed it), or an MQL dated after the hand-off, is
+-- no stage of it. A customer who fills in a form months after the deal was won becomes an MQL
+-- in HubSpot; the cycle that was won stays created -> sal -> sql -> opportunity -> won.
+
+cycle_events as (
+
+    select
+        unified_lead_id,
+        cycle,
+        stage,
+        entered_at,
+        evidence,
+        status,
+        disqualification_reason,
+        is_nurturing,
+        min(
+            case when stage in ('sal', 'sql', 'opportunity', 'won', 'lost') then entered_at end
+        ) over (partition by unified_lead_id, cycle) as sales_worked_at
+    from first_events
+    where event_rank = 1
+
+),
+
+opening_checked as (
+
+    select
+        cycle_events.*,
+        stage in ('mql', 'handoff')
+            and coalesce(entered_at > sales_worked_at, false) as is_after_sales,
+        min(
+            case
+                when stage = 'handoff' and not coalesce(entered_at > sales_worked_at, false)
+                    then entered_at
+            end
+        ) over (partition by unified_lead_id, cycle) as kept_handoff_at
+    from cycle_events
+
+),
+
 final as (
 
     select
@@ -238,8 +278,9 @@ final as (
         status,
         disqualification_reason,
         is_nurturing
-    from first_events
-    where event_rank = 1
+    from opening_checked
+    where not is_after_sales
+        and not (stage = 'mql' and coalesce(entered_at > kept_handoff_at, false))
 
 )
 
