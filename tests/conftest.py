@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -24,9 +25,8 @@ os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
-# The runs' warehouses and Dagster histories go to a RAM disk when the machine has one: Dagster
-# writes its run history with a disk sync per event (two thousand per run), which costs a small
-# run about a sixth of its time on a disk and nothing in memory. Pass --basetemp to choose.
+# The runs' warehouses, Dagster histories and dbt artifacts go to a RAM disk when the machine has
+# one: a run writes and syncs hundreds of files. Pass --basetemp to choose.
 RAM_DISK = Path("/dev/shm")
 RAM_DISK_FREE = 8 * 2**30
 RAM_BASETEMP = RAM_DISK / f"smarketing-tests-{os.getuid()}"
@@ -129,13 +129,67 @@ def run_cli(
     )
 
 
+SMALL_RUN = "small-run.json"
+
+
+def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build) -> Path:
+    """A folder BUILD(folder) fills, made once for the whole session: the first xdist worker to
+    ask builds it while the others wait on a lock, then each uses it (a failed build leaves no
+    mark: the next one to ask tries again)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the session's folder, above each worker's own
+    folder = base / f"shared-{name}"
+    with (base / f"shared-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".built").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            build(folder)
+            (folder / ".built").touch()
+    return folder
+
+
+def _moved(text: str, source: Path, root: Path) -> str:
+    return text.replace(str(source), str(root))
+
+
+def _build_small(root: Path) -> None:
+    generate(root, scale="small", seed=7)
+    run = run_cli(root)
+    (root / SMALL_RUN).write_text(
+        json.dumps(
+            {
+                "args": run.args,
+                "returncode": run.returncode,
+                "stdout": run.stdout,
+                "stderr": run.stderr,
+            }
+        ),
+        encoding="utf-8",
+    )
+
+
 @pytest.fixture(scope="session")
 def small(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Small-scale demo exports (seed 7) run through `smarketing run`, as of the truth's cutoff,
-    with what the warehouse held right after (later deliveries: the ``redelivery`` fixture)."""
+    with what the warehouse held right after (later deliveries: the ``redelivery`` fixture).
+    Made once per session; each worker gets a copy of its own, as if the run had been there
+    (the paths the run wrote into its status files and output name the copy)."""
+    source = _built_once(tmp_path_factory, "small", _build_small)
     root = tmp_path_factory.mktemp("small")
-    generate(root, scale="small", seed=7)
-    first = run_cli(root)
+    shutil.copytree(source, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".built"))
+    for name in ("publication.json", "dagster_home/dagster.yaml"):
+        path = root / name
+        if path.is_file():
+            path.write_text(_moved(path.read_text(encoding="utf-8"), source, root), "utf-8")
+    recorded = json.loads((root / SMALL_RUN).read_text(encoding="utf-8"))
+    first = subprocess.CompletedProcess(
+        recorded["args"],
+        recorded["returncode"],
+        _moved(recorded["stdout"], source, root),
+        _moved(recorded["stderr"], source, root),
+    )
     con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
     snapshot = {
         kind.table: con.execute(f"select count(*) from raw.{kind.table}").fetchone()[0]
