@@ -18,13 +18,10 @@ from typing import Any
 
 import sqlalchemy as db
 from dagster._core.storage.event_log import SqliteEventLogStorage
-from dagster._core.storage.sqlite import create_db_conn_string
+from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS, create_db_conn_string
 from dagster._serdes import ConfigurableClassData
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
-
-# Dagster's own wait for a locked database (the UI may read while a run writes)
-BUSY_TIMEOUT_SECONDS = 30
 
 
 def _relaxed_sync(dbapi_connection: Any, _record: Any) -> None:
@@ -57,7 +54,10 @@ class EngineCachingSqliteEventLogStorage(SqliteEventLogStorage):
                 engine = db.create_engine(
                     create_db_conn_string(self._base_dir, shard),
                     poolclass=QueuePool,
-                    connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+                    connect_args={
+                        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+                        "check_same_thread": False,
+                    },
                 )
                 db.event.listen(engine, "connect", _relaxed_sync)
                 self._engines[shard] = engine

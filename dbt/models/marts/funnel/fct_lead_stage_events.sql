@@ -235,14 +235,7 @@ first_events as (
 cycle_events as (
 
     select
-        unified_lead_id,
-        cycle,
-        stage,
-        entered_at,
-        evidence,
-        status,
-        disqualification_reason,
-        is_nurturing,
+        first_events.*,
         min(
             case when stage in ('sal', 'sql', 'opportunity', 'won', 'lost') then entered_at end
         ) over (partition by unified_lead_id, cycle) as sales_worked_at
