@@ -4,7 +4,7 @@ DuckDB's own default memory limit is 80 % of the RAM. Beside it, a run's Python 
 Splink, the frames Great Expectations validates) needs memory too, and a large delivery could
 exhaust the machine. A run gives DuckDB a share instead, and a spill folder beside the warehouse:
 past its limit DuckDB writes to disk rather than dies. dbt gets the same limits through the
-environment (``profiles.yml``).
+environment, read when its connection opens (``smarketing.dbt_runtime``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import psutil
 MEMORY_ENV = "SMARKETING_DUCKDB_MEMORY"
 THREADS_ENV = "SMARKETING_DUCKDB_THREADS"
 SPILL_ENV = "SMARKETING_DUCKDB_SPILL"
-# DuckDB's setting → the environment variable that carries it (profiles.yml reads these)
+# DuckDB's setting → the environment variable that carries it to dbt (smarketing.dbt_runtime)
 ENV = {"memory_limit": MEMORY_ENV, "threads": THREADS_ENV, "temp_directory": SPILL_ENV}
 # A quarter of the RAM, at most 2.75 GiB: with the run's Python (PYTHON_ALLOWANCE_MIB and a
 # dbt process's own), a run stays under 4 GB.
@@ -86,7 +86,7 @@ def as_env(settings: dict[str, str]) -> dict[str, str]:
 
 
 def export_env(warehouse: Path) -> None:
-    """The limits as environment variables, for dbt (profiles.yml) and every child process."""
+    """The limits as environment variables, for dbt and every child process."""
     os.environ.update(as_env(limits(warehouse)))
 
 
@@ -114,8 +114,7 @@ def memory_left(held_bytes: int | None = None) -> str:
     except ValueError:  # a setting DuckDB reads but this does not: left as it is
         return configured
     excess_mib = max(0, held // 2**20 - PYTHON_ALLOWANCE_MIB)
-    # in whole steps: dbt hashes its profile (this limit included) into its parse state, so a
-    # limit that moved by a few MiB between the two dbt parts of a run would cost a full parse
+    # in whole steps: a limit that moves by a few MiB from run to run says nothing
     taken_mib = -(-excess_mib // MEMORY_STEP_MIB) * MEMORY_STEP_MIB
     return f"{max(MEMORY_FLOOR_MIB, configured_mib - taken_mib)}MiB"
 

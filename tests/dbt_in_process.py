@@ -1,7 +1,7 @@
 """dbt run in the test's own process (dbtRunner) keeps its DuckDB connection open afterwards,
 and DuckDB refuses a second connection to the file with another configuration. dbt opens the
-warehouse with the limits of profiles.yml (from the environment): the tests fix them here, set
-them while dbt runs, and open their own connections with the same."""
+warehouse with the run's limits (from the environment, smarketing/dbt_runtime.py): the tests
+fix them here, set them while dbt runs, and open their own connections with the same."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def limits(database: Path) -> dict[str, str]:
 
 
 def set_limits(patch: pytest.MonkeyPatch, database: Path) -> None:
-    """The environment dbt reads DuckDB's limits from (profiles.yml)."""
+    """The environment dbt reads DuckDB's limits from (smarketing/dbt_runtime.py)."""
     for name, value in duckdb_limits.as_env(limits(database)).items():
         patch.setenv(name, value)
 

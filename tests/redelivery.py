@@ -21,8 +21,11 @@ from pathlib import Path
 
 import psutil
 
+from dagster_project.lib.dbt_project import dbt_executable
 from smarketing.publish import read_status
 
+# the program a run starts dbt with (smarketing-dbt, which starts dbt in its own process)
+DBT = Path(dbt_executable()).name
 LATE_MQLS = 6
 RUN_TIMEOUT = 900
 READER = r"""
@@ -126,7 +129,7 @@ def dbt_is_building(pid: int) -> bool:
             cmdline = child.cmdline()
         except psutil.Error:
             continue
-        if "build" in cmdline and any(Path(part).name == "dbt" for part in cmdline):
+        if "build" in cmdline and any(Path(part).name == DBT for part in cmdline):
             return True
     return False
 

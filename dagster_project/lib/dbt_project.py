@@ -81,9 +81,14 @@ def project_args(target: Path, logs: Path) -> list[str]:
 
 
 def dbt_executable() -> str:
-    """dbt from this interpreter's environment, whatever PATH says."""
-    candidate = Path(sys.executable).with_name("dbt")
-    return str(candidate) if candidate.exists() else "dbt"
+    """dbt from this interpreter's environment, whatever PATH says: ``smarketing-dbt``, which
+    runs it from the warehouse's folder so that it reuses its last parse
+    (``smarketing.dbt_runtime``), else dbt itself."""
+    for name in ("smarketing-dbt", "dbt"):
+        candidate = Path(sys.executable).with_name(name)
+        if candidate.exists():
+            return str(candidate)
+    return "dbt"
 
 
 def _newest_source_mtime() -> float:
@@ -110,11 +115,14 @@ def _is_fresh(manifest: Path) -> bool:
 
 
 def _parse() -> None:
+    # with the vars a run passes: a run then starts from this parse (dagster-dbt copies it)
     subprocess.run(
         [
             dbt_executable(),
             "parse",
             "--quiet",
+            "--vars",
+            json.dumps(dbt_vars()),
             "--project-dir",
             str(DBT_DIR),
             "--profiles-dir",
