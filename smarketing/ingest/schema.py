@@ -8,6 +8,8 @@ from smarketing.ingest.registry import ExportKind, export_kinds
 
 RAW_SCHEMA = "raw"
 AUDIT_SCHEMA = "audit"
+# the audit statuses of a file whose rows are in raw
+LOADED_STATUSES = ("loaded", "loaded_with_rejects")
 METADATA_COLUMNS = (
     ("_source_file", "varchar"),
     ("_file_sha256", "varchar"),
@@ -72,6 +74,8 @@ AUDIT_ADDED_COLUMNS = (
     ("date_order", "varchar"),
     ("file_mtime_ns", "bigint"),
 )
+# columns a delivery adds to a raw table one ALTER each; beyond, the table is rewritten once
+ALTER_AT_MOST = 16
 
 
 def quote(identifier: str) -> str:
@@ -116,6 +120,14 @@ def add_missing_columns(
             [RAW_SCHEMA, kind.table],
         ).fetchall()
     }
-    for column in columns:
-        if column not in existing:
+    missing = [column for column in dict.fromkeys(columns) if column not in existing]
+    if len(missing) <= ALTER_AT_MOST:
+        for column in missing:
             con.execute(f"alter table {raw_table(kind)} add column {quote(column)} varchar")
+        return
+    # DuckDB keeps every version of the table an ALTER makes until the transaction ends: a
+    # thousand new columns one by one held gigabytes. One statement writes the table once.
+    added = ", ".join(f"cast(null as varchar) as {quote(column)}" for column in missing)
+    con.execute(
+        f"create or replace table {raw_table(kind)} as select *, {added} from {raw_table(kind)}"
+    )
