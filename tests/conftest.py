@@ -23,6 +23,9 @@ FIXTURES = Path(os.environ.get("SMARKETING_FIXTURES", REPO.parent / "shared" / "
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# the tests write their deliveries and read them at once, no writer still at work: a run does
+# not watch a new file before reading it (tests/test_hostile_files.py sets its own)
+os.environ.setdefault("SMARKETING_SETTLE_SECONDS", "0")
 
 
 # The runs' warehouses, Dagster histories and dbt artifacts go to a RAM disk when the machine has

@@ -11,9 +11,11 @@ from __future__ import annotations
 import codecs
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 # Decoded line by line (each line: UTF-8, else Windows-1252); other encodings are read whole.
 LINE_BY_LINE = ("utf-8", "utf-8-sig", "cp1252")
+CR_SAMPLE_BYTES = 1 << 20
 
 
 class DecodedLines:
@@ -45,7 +47,7 @@ class DecodedLines:
             return
         with self.path.open("rb") as handle:
             first = True
-            for raw in handle:
+            for raw in _raw_lines(handle):
                 if first and raw.startswith(codecs.BOM_UTF8):
                     raw = raw[len(codecs.BOM_UTF8) :]
                 first = False
@@ -64,3 +66,21 @@ class DecodedLines:
                 return raw.decode("latin-1")
         self.utf8_lines += 1
         return text
+
+
+def _raw_lines(handle: BinaryIO) -> Iterator[bytes]:
+    """The file's lines, terminators kept: LF or CRLF, or CR alone (old Mac, some report
+    exports), told by the first megabyte."""
+    head = handle.read(CR_SAMPLE_BYTES)
+    handle.seek(0)
+    if b"\n" in head or b"\r" not in head:
+        yield from handle
+        return
+    rest = b""
+    while chunk := handle.read(1 << 20):
+        lines = (rest + chunk).split(b"\r")
+        rest = lines.pop()
+        for line in lines:
+            yield line + b"\r"
+    if rest:
+        yield rest

@@ -11,7 +11,7 @@ import csv
 import hashlib
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,26 +22,35 @@ import pyarrow.compute as pc
 
 from smarketing.ingest.dates import SAMPLE_RECORDS, date_order
 from smarketing.ingest.decoding import DecodedLines
+from smarketing.ingest.extension import find_extension
 from smarketing.ingest.headers import Recognition, UnknownExport, recognise
+from smarketing.ingest.inbox import CSV_SUFFIXES, settle_seconds, signature, still_written
+from smarketing.ingest.inbox import entries as inbox_entries
+from smarketing.ingest.records import OpenQuote, RecordReader
 from smarketing.ingest.registry import SALESFORCE_EMPTY_IDS, SALESFORCE_ID, ExportKind
 from smarketing.ingest.rows import is_trailer, row_problem
 from smarketing.ingest.schema import (
     AUDIT_SCHEMA,
+    LOADED_STATUSES,
     add_missing_columns,
     ensure_schema,
     quote,
     raw_table,
 )
-from smarketing.ingest.sniffing import FileFormat, sniff
+from smarketing.ingest.sniffing import NUL_SAMPLE_BYTES, FileFormat, binary_kind, sniff
 
 BATCH_ROWS = 100_000
+# a batch holds at most this many cells, so a wide file's batches stay small
+BATCH_CELLS = 4_000_000
+# wider files are refused: a Salesforce object has at most ~900 fields, HubSpot ~1,500
+MAX_COLUMNS = 4_096
 DUCKDB_ENCODINGS = ("utf-8", "utf-8-sig")
 # DuckDB reads an empty cell as NULL unless told another text means NULL: raw keeps '' as ''.
 NEVER_NULL = "\x00smarketing-no-null\x00"
-CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-LOADED_STATUSES = ("loaded", "loaded_with_rejects")
 # a file with one of these needs nothing more: its rows are in raw, or were already
 HANDLED_STATUSES = (*LOADED_STATUSES, "duplicate")
+STILL_WRITTEN = "still being written when the run started: left for the next run"
+CHANGED_WHILE_READ = "changed while it was read: nothing loaded, left for the next run"
 # Raised by csv for very long quoted fields (a JSON address, a long description).
 csv.field_size_limit(1 << 30)
 
@@ -97,14 +106,8 @@ class RefusedFile(ValueError):
 
 
 def inbox_files(inbox: Path) -> list[Path]:
-    """Files of the inbox, hidden ones aside, in a stable order (``x.csv`` before ``x (1).csv``)."""
-    files = [
-        path
-        for path in inbox.rglob("*")
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(inbox).parts)
-    ]
-    return sorted(files, key=lambda p: (p.parent.as_posix(), p.stem, p.suffix))
+    """The regular files of the inbox, hidden ones aside, in a stable order."""
+    return [entry.path for entry in inbox_entries(inbox) if entry.refusal is None]
 
 
 def scan_file(path: Path) -> tuple[str, bool]:
@@ -117,7 +120,7 @@ def scan_file(path: Path) -> tuple[str, bool]:
             digest.update(chunk)
             if not blank:
                 window = tail + chunk
-                blank = b"\n\n" in window or b"\n\r\n" in window
+                blank = b"\n\n" in window or b"\n\r\n" in window or b"\r\r" in window
                 tail = window[-2:]
     return digest.hexdigest(), blank
 
@@ -136,17 +139,57 @@ def load_inbox(
 ) -> list[FileLoad]:
     """Load every new file of the inbox; files already loaded with the same bytes are skipped.
 
+    Every entry gets an audit row, those that cannot be read too (``smarketing.ingest.inbox``),
+    and a file still being written is left for the next run (status ``deferred``).
     ``fast=False`` reads every file row by row (the exact path) even when DuckDB could read it.
     MAPPED: the export kinds of the mapping files (``Mapping.kind()``), recognised first.
     """
     run_id = run_id or uuid.uuid4().hex
     ensure_schema(con, mapped)
+    found = inbox_entries(inbox)
+    readable = [entry.path for entry in found if entry.refusal is None]
+    moving = still_written(readable, settle_seconds())
     results = []
-    for path in inbox_files(inbox):
-        result = load_file(con, inbox, path, run_id, progress, fast, mapped)
+    for entry in found:
+        if entry.refusal is not None:
+            result = _not_read(con, run_id, entry.source_file, entry.status, entry.refusal)
+        elif entry.path in moving:
+            result = _not_read(con, run_id, entry.source_file, "deferred", STILL_WRITTEN)
+        else:
+            result = _load_entry(con, inbox, entry.path, run_id, progress, fast, mapped)
         if result is not None:
             results.append(result)
     return results
+
+
+def _load_entry(
+    con: duckdb.DuckDBPyConnection,
+    inbox: Path,
+    path: Path,
+    run_id: str,
+    progress: Progress | None,
+    fast: bool,
+    mapped: tuple[ExportKind, ...],
+) -> FileLoad | None:
+    """``load_file``, an OS error (the file vanished, may not be read…) becoming its audit row."""
+    source_file = path.relative_to(inbox).as_posix()
+    try:
+        return load_file(con, inbox, path, run_id, progress, fast, mapped)
+    except OSError as exc:  # before its transaction: load_file handles those inside it
+        reason = (
+            "disappeared before it was read"
+            if isinstance(exc, FileNotFoundError)
+            else (f"cannot be read: {exc.strerror or exc}")
+        )
+        return _not_read(con, run_id, source_file, "error", reason)
+
+
+def _not_read(
+    con: duckdb.DuckDBPyConnection, run_id: str, source_file: str, status: str, reason: str
+) -> FileLoad:
+    result = FileLoad(source_file=source_file, status=status, error=f"{source_file}: {reason}")
+    _write_audit(con, run_id, result)
+    return result
 
 
 def load_file(
@@ -208,12 +251,34 @@ def load_file(
         _write_audit(con, run_id, result)
         return result
 
+    with path.open("rb") as handle:
+        not_text = binary_kind(handle.read(NUL_SAMPLE_BYTES))
+    if not_text is not None:
+        result.status = "refused"
+        result.error = f"{source_file}: not a text file but {not_text}: export it as CSV"
+        _write_audit(con, run_id, result)
+        return result
+    extension = find_extension(con, path, source_file, stat.st_size)
     fmt = sniff(path)
     con.begin()
     try:
         _load_rows(
-            con, path, source_file, sha, fmt, run_id, result, progress, fast, has_blank, mapped
+            con,
+            path,
+            source_file,
+            sha,
+            fmt,
+            run_id,
+            result,
+            progress,
+            fast,
+            has_blank,
+            mapped,
+            skip=extension.skip if extension else 0,
         )
+        if extension is not None:
+            note = extension.note(source_file)
+            result.error = f"{result.error}; {note}" if result.error else note
     except (RefusedFile, UnknownExport) as exc:
         con.rollback()
         result.status = "unknown" if isinstance(exc, UnknownExport) else "refused"
@@ -231,21 +296,14 @@ def load_file(
         result.status, result.error = "error", f"{source_file}: {type(exc).__name__}: {exc}"
         result.rows_read = result.rows_loaded = result.rows_rejected = 0
     else:
+        if signature(path) != (stat.st_size, stat.st_mtime_ns):
+            con.rollback()
+            return _not_read(con, run_id, source_file, "deferred", CHANGED_WHILE_READ)
         _write_audit(con, run_id, result)
         con.commit()
         return result
     _write_audit(con, run_id, result)
     return result
-
-
-def _records(reader: Iterator[list[str]]) -> Iterator[list[str] | csv.Error]:
-    while True:
-        try:
-            yield next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield exc
 
 
 def _load_rows(
@@ -260,15 +318,22 @@ def _load_rows(
     fast: bool,
     has_blank: bool,
     mapped: tuple[ExportKind, ...],
+    skip: int = 0,
 ) -> None:
+    """Read the file into its raw table, the first SKIP records aside (loaded before)."""
     result.delimiter = fmt.delimiter
     result.rows_read = result.rows_loaded = result.rows_rejected = 0
     result.started_at = datetime.now(UTC)
     lines = DecodedLines(path, fmt.encoding)
-    reader = csv.reader(iter(lines), delimiter=fmt.delimiter)
-    header = next(reader, None)
+    reader = RecordReader(lines, fmt.delimiter)
+    header = reader.header()
     if not header or not any(cell.strip() for cell in header):
         raise RefusedFile("file is empty: no header line")
+    if len(header) > MAX_COLUMNS:
+        raise RefusedFile(
+            f"{len(header):,} columns, more than the {MAX_COLUMNS:,} a delivery may have: "
+            "export the columns the warehouse reads (a CRM object has fewer than 2,000)"
+        )
     recognition = recognise(header, mapped)
     kind = recognition.kind
     result.kind, result.header_language = kind, recognition.language
@@ -286,11 +351,12 @@ def _load_rows(
     clean = (
         fast
         and not has_blank
+        and not skip
         and _load_clean_file(con, path, fmt, source_file, sha, recognition, result)
     )
     if not clean:
         _load_row_by_row(
-            con, reader, header, source_file, sha, run_id, recognition, result, progress
+            con, reader, header, source_file, sha, run_id, recognition, result, progress, skip
         )
         result.encoding, result.lines_read_as_cp1252 = lines.label, lines.cp1252_lines
     trailers = result.rows_rejected - result.rows_rejected_as_records
@@ -396,7 +462,7 @@ def _keys_are_records(rows: pa.Table, kind: ExportKind) -> bool:
 
 def _load_row_by_row(
     con: duckdb.DuckDBPyConnection,
-    reader: Iterator[list[str]],
+    reader: RecordReader,
     header: list[str],
     source_file: str,
     sha: str,
@@ -404,27 +470,39 @@ def _load_row_by_row(
     recognition: Recognition,
     result: FileLoad,
     progress: Progress | None,
+    skip: int = 0,
 ) -> None:
-    """The exact path: every record checked, each bad one rejected with its line and reason."""
+    """The exact path: every record checked, each bad one rejected with its line and reason;
+    the first SKIP records aside, the others numbered by their place in the file."""
     kind = recognition.kind
     width, key_index = len(header), recognition.columns.index(kind.key)
     key_label = header[key_index].strip() or recognition.header_for(kind.key)
+    batch_rows = max(1, min(BATCH_ROWS, BATCH_CELLS // width))
     batch: list[list[str]] = []
     row_numbers: list[int] = []
     rejects: list[Rejected] = []
-    for record in _records(reader):
+
+    def is_record(fields: list[str]) -> bool:
+        return row_problem(fields, width, key_index, kind, key_label) is None
+
+    for position, record in enumerate(reader.records(width, is_record), start=1):
+        if position <= skip:
+            continue
         result.rows_read += 1
-        line = reader.line_num  # type: ignore[attr-defined]
+        line = reader.line
         if isinstance(record, csv.Error):
-            rejects.append(Rejected(result.rows_read, line, f"unreadable CSV: {record}", []))
+            rejects.append(Rejected(position, line, f"unreadable CSV: {record}", []))
+        elif isinstance(record, OpenQuote):
+            rejects.append(Rejected(position, line, record.reason, [record.line]))
+            result.rows_rejected_as_records += 1
         elif (problem := row_problem(record, width, key_index, kind, key_label)) is not None:
-            rejects.append(Rejected(result.rows_read, line, problem, record))
+            rejects.append(Rejected(position, line, problem, record))
             if not is_trailer(problem):
                 result.rows_rejected_as_records += 1
         else:
             batch.append(record)
-            row_numbers.append(result.rows_read)
-        if len(batch) >= BATCH_ROWS:
+            row_numbers.append(position)
+        if len(batch) >= batch_rows:
             _insert_batch(con, kind, recognition, batch, row_numbers, source_file, sha, result)
             batch, row_numbers = [], []
             if progress:

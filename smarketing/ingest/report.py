@@ -11,7 +11,7 @@ import duckdb
 from smarketing.ingest.registry import snake_case
 from smarketing.ingest.schema import AUDIT_SCHEMA
 
-NOT_LOADED = ("unknown", "refused", "error")
+NOT_LOADED = ("unknown", "refused", "error", "deferred")
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,17 @@ class FileIssue:
                 "(Data Loader, the weekly Data Export, the HubSpot UI export), or bind a "
                 "report's renamed columns in smarketing.yml (`fields:`)."
             )
-        if self.status == "refused":
+        if self.status == "deferred":
+            return "nothing: the next run loads it once it no longer changes."
+        if self.status == "refused" and "required column" in (self.error or ""):
             return (
                 "recognised but refused: add the missing column to the export (a report needs "
                 "the record's own id column, e.g. `Lead ID`) and deliver it again."
+            )
+        if self.status == "refused":
+            return (
+                "not read: fix what the reason says and deliver the file again (a CSV export, "
+                "inside the inbox), or remove it."
             )
         return "could not be read: the run is not published until it is fixed or removed."
 
@@ -60,8 +67,8 @@ def run_file_issues(
     inbox: Path | None = None,
     mappings: Path | None = None,
 ) -> list[FileIssue]:
-    """The files of run RUN_ID that loaded nothing (unknown, refused, unreadable); INBOX and
-    MAPPINGS (folders) complete the command proposed for an unknown file."""
+    """The files of run RUN_ID that loaded nothing (unknown, refused, unreadable, deferred);
+    INBOX and MAPPINGS (folders) complete the command proposed for an unknown file."""
     rows = con.execute(
         f"select source_file, status, error, closest_kind from {AUDIT_SCHEMA}.load_audit "
         f"where run_id = ? and status in {NOT_LOADED} order by source_file",
