@@ -8,6 +8,7 @@ other; tests read their own records through ``_source_file`` or their ids."""
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -251,6 +252,50 @@ MAPPED_HUBSPOT = (
 )
 
 
+# --- hostile files beside the others: what can be read still reaches the marts -----------------
+
+HOSTILE = "hostile"
+# (file, leads written) of the files that load; ids 00Q00000000H…
+HOSTILE_LEADS = {
+    "Lead-utf16-no-bom.csv": [
+        _lead("00Q00000000H001", "Inès", "Moreau", "Moreau Bâtiment", Email="ines@moreau-bat.fr"),
+        _lead("00Q00000000H002", "Loïc", "Petit", "Petit Élevage", Email="loic@petit-elevage.fr"),
+    ],
+    "Lead-cr-only.csv": [
+        _lead("00Q00000000H003", "Maëlle", "Roux", "Roux Optique", Email="maelle@roux-optique.fr"),
+    ],
+    "Lead-open-quote.csv": [
+        _lead("00Q00000000H004", "Noé", "Blanc", "Blanc Menuiserie", Email="noe@blanc-menu.fr"),
+        _lead("00Q00000000H005", "Odile", "Garnier", '"Garnier SA', Email="odile@garnier.fr"),
+        _lead("00Q00000000H006", "Pascal", "Fabre", "Fabre Transports", Email="p@fabre-tr.fr"),
+        _lead("00Q00000000H007", "Rose", "Chevalier", "Chevalier Bio", Email="rose@chev-bio.fr"),
+    ],
+}
+# the lead whose unclosed quote rejects its line alone
+HOSTILE_REJECTED = "00Q00000000H005"
+
+
+def _lead_csv(rows: list[dict[str, str]], newline: str = "\n") -> str:
+    """Rows written by hand, not by the csv module: a quote left open stays open."""
+    lines = [",".join(LEAD_COLUMNS)]
+    lines += [",".join(row.get(column, "") for column in LEAD_COLUMNS) for row in rows]
+    return newline.join(lines) + newline
+
+
+def write_hostile(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    utf16 = _lead_csv(HOSTILE_LEADS["Lead-utf16-no-bom.csv"]).encode("utf-16-le")
+    (folder / "Lead-utf16-no-bom.csv").write_bytes(utf16)
+    cr_only = _lead_csv(HOSTILE_LEADS["Lead-cr-only.csv"], newline="\r")
+    (folder / "Lead-cr-only.csv").write_bytes(cr_only.encode("utf-8"))
+    (folder / "Lead-open-quote.csv").write_text(
+        _lead_csv(HOSTILE_LEADS["Lead-open-quote.csv"]), encoding="utf-8"
+    )
+    (folder / "Lead-workbook.csv").write_bytes(b"PK\x03\x04" + bytes(64))  # an .xlsx renamed
+    (folder / "Lead-folder.csv").mkdir()
+    os.mkfifo(folder / "Lead-pipe.csv")
+
+
 def write_inbox(inbox: Path) -> None:
     for path in sorted(FIXTURES.glob("*/*.csv")):
         target = inbox / SAMPLES / path.parent.name / path.name
@@ -273,6 +318,7 @@ def write_inbox(inbox: Path) -> None:
     shapes.mkdir()
     for path in SHAPE_EXPORTS.glob("*.csv"):
         shutil.copyfile(path, shapes / path.name)
+    write_hostile(inbox / HOSTILE)
 
 
 def write_mappings(folder: Path) -> None:

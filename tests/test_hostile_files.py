@@ -19,6 +19,7 @@ import pytest
 from smarketing.ingest import inbox as inbox_module
 from smarketing.ingest import loading
 from smarketing.ingest.loading import load_inbox
+from tests.handmade import HOSTILE, HOSTILE_LEADS, HOSTILE_REJECTED
 
 HEADER = ["Id", "LastName", "FirstName", "Company", "Status", "Email"]
 GOOD = "a_good/Lead.csv"  # listed before the cases: a link to it is the duplicate
@@ -491,3 +492,45 @@ def test_a_longer_delivery_of_the_same_file_does_not_count_its_rows_twice(
     # the cut record was rejected in the shorter file: it is read again, whole, from this one
     assert (status, read, loaded) == ("loaded", 45, 45)
     assert "extends the delivery of the same name" in error
+
+
+def test_beside_hostile_files_every_readable_lead_reaches_the_marts(handmade: dict) -> None:
+    """The shared hand-made run (tests/handmade.py) holds a hostile folder: a UTF-16 file without
+    BOM, CR line ends, an unclosed quote, a workbook renamed .csv, a folder and a named pipe
+    named like exports. The run is published, each is audited, and each lead that could be read
+    is in the marts."""
+    run = handmade["run"]
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "Published:" in run.stdout
+    con = duckdb.connect(str(handmade["root"] / "warehouse.duckdb"), read_only=True)
+    try:
+        audit = dict(
+            con.execute(
+                "select source_file, status from audit.load_audit where source_file like ?",
+                [f"{HOSTILE}/%"],
+            ).fetchall()
+        )
+        linked = {
+            row[0]
+            for row in con.execute(
+                "select record_key from marts.bridge_lead_source_records "
+                "where record_key like 'salesforce:lead:00Q00000000H%'"
+            ).fetchall()
+        }
+        rejected = con.execute(
+            "select raw_fields[1] from audit.rejected_rows where source_file = ?",
+            [f"{HOSTILE}/Lead-open-quote.csv"],
+        ).fetchall()
+    finally:
+        con.close()
+    assert audit == {
+        f"{HOSTILE}/Lead-utf16-no-bom.csv": "loaded",
+        f"{HOSTILE}/Lead-cr-only.csv": "loaded",
+        f"{HOSTILE}/Lead-open-quote.csv": "loaded_with_rejects",
+        f"{HOSTILE}/Lead-workbook.csv": "refused",
+        f"{HOSTILE}/Lead-folder.csv": "refused",
+        f"{HOSTILE}/Lead-pipe.csv": "refused",
+    }
+    written = {row["Id"] for rows in HOSTILE_LEADS.values() for row in rows}
+    assert linked == {f"salesforce:lead:{lead_id}" for lead_id in written - {HOSTILE_REJECTED}}
+    assert len(rejected) == 1 and rejected[0][0].startswith(HOSTILE_REJECTED)

@@ -209,7 +209,8 @@ def test_an_anonymised_delivery_loads_builds_and_publishes(handmade: dict) -> No
     run = handmade["run"]
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     files = sum(1 for p in (handmade["root"] / "inbox").rglob("*") if p.is_file())
-    assert f"This run: {files} of {files} new file(s) recognised." in run.stdout
+    # tests/handmade.py's hostile folder: a workbook, a folder and a named pipe are not read
+    assert f"This run: {files - 1} of {files + 2} new file(s) recognised." in run.stdout
     assert "Published:" in run.stdout
     con = duckdb.connect(str(handmade["root"] / "serving.duckdb"), read_only=True)
     # which records came in the anonymised files: the staging of the working warehouse
