@@ -7,10 +7,13 @@ Four locks, each enough on its own for what it covers:
 - external access is off and the configuration locked, so no file is read or written
   (read_csv, COPY, ATTACH, extensions) and no query can turn it back on;
 - a timer interrupts the query after the timeout.
+And the functions that tell where the server keeps its files (the database's path, the spill
+folder, extensions, secrets) are refused by name, quoted or not.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -25,6 +28,18 @@ MAX_ROWS = 10_000
 MAX_TIMEOUT_SECONDS = 120
 # Keep one analyst's query from starving the dashboard of memory and cores.
 LIMITS = {"max_memory": "2GB", "threads": 2}
+SERVER_FUNCTIONS = (
+    "current_setting",
+    "duckdb_settings",
+    "duckdb_databases",
+    "duckdb_extensions",
+    "duckdb_temporary_files",
+    "duckdb_secrets",
+    "which_secret",
+    "pragma_database_list",
+    "duckdb_logs",
+)
+_SERVER_FUNCTION = re.compile(r"\b(" + "|".join(SERVER_FUNCTIONS) + r")\b", re.IGNORECASE)
 
 
 class QueryRefused(Exception):
@@ -50,6 +65,10 @@ def single_select(con: duckdb.DuckDBPyConnection, sql: str) -> str:
     statement = statements[0]
     if statement.type != duckdb.StatementType.SELECT:
         raise QueryRefused(f"only SELECT queries are allowed, not {statement.type.name}")
+    if found := _SERVER_FUNCTION.search(statement.query):
+        raise QueryRefused(
+            f"{found.group(1).lower()} is not available here: it describes the server, not the data"
+        )
     return statement.query
 
 

@@ -684,6 +684,12 @@ def test_sql_page_runs_a_select_with_a_row_limit(warehouse_file: Path) -> None:
         "select 1; select 2",
         "set enable_external_access = true",
         "with x as (delete from marts.dim_leads returning *) select * from x",
+        # the server's paths: the database file, the spill folder, the settings
+        "select current_setting('temp_directory')",
+        "select path from duckdb_databases()",
+        'select * from "DuckDB_Settings"()',
+        "from pragma_database_list",
+        "select * from duckdb_temporary_files()",
     ],
 )
 def test_sql_console_refuses_writes_and_file_access(warehouse_file: Path, sql: str) -> None:
