@@ -35,6 +35,7 @@ from smarketing.bench.rows import (
     schema_rows,
 )
 from smarketing.identity import DBT_AFTER_IDENTITY
+from smarketing.ingest.inbox import SETTLE_ENV
 from smarketing.settings import INBOX_ENV, PUBLICATION_STATUS_FILE, WAREHOUSE_ENV
 
 QUIET_ENV = {
@@ -80,6 +81,9 @@ class BenchContext:
             env.setdefault(key, value)
         env[INBOX_ENV] = str(self.inbox)
         env[WAREHOUSE_ENV] = str(warehouse or self.warehouse)
+        # the exports were written before the stage starts (a daily delivery just generated):
+        # no writer is at work, so a run does not watch the newest files first
+        env.setdefault(SETTLE_ENV, "0")
         # DuckDB's limits as a run sets them (dbt reads them from the environment)
         for key, value in duckdb_limits.as_env(
             duckdb_limits.limits(warehouse or self.warehouse)
