@@ -14,7 +14,7 @@ export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup demo run dashboard test lint bench clean
+.PHONY: help setup demo run dashboard test lint bench soak clean
 
 help:
 	@echo "make demo   set up, generate demo exports if the inbox is empty, run the whole pipeline,"
@@ -23,6 +23,8 @@ help:
 	@echo "make test   set up and run the whole test suite"
 	@echo "make bench  benchmark at large scale (1M people, 10M+ events), then demo scale with the"
 	@echo "            dashboard pages' render times; writes bench/out/"
+	@echo "make soak   kill runs at random moments (KILLS=20) while a reader queries the serving"
+	@echo "            copy; reports runs, kills, reader queries and errors, and any loss"
 	@echo "make clean  remove the generated data and the warehouse"
 
 setup:
@@ -66,6 +68,10 @@ lint: setup
 bench: setup
 	@$(UV) run python -m smarketing.bench --out bench/out
 	@$(UV) run python -m smarketing.bench --scale demo --out bench/out/demo
+
+KILLS ?= 20
+soak: setup
+	@$(UV) run python -m smarketing.bench.soak --kills $(KILLS) --out bench/out/soak
 
 clean:
 	rm -rf "$(DATA)" dbt/target dbt/logs
