@@ -286,3 +286,46 @@ def test_data_docs_show_every_suite_of_the_run(warehouse: Path, tmp_path: Path) 
         assert suite.name in index, suite.name
     validations = {p.parent.parent.parent.name for p in docs.glob("validations/*/*/*/*.html")}
     assert validations == {"inbound_leads", "raw_staging_reconciliation"}
+
+
+def test_values_out_of_range_are_warnings_naming_their_file_and_row(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    """A negative amount, a creation in the year 2999 and a score of 250, planted in staging as
+    a delivery would leave them: warned about (not blocking), each with the file and row it came
+    from, in the run's summary line and in the Data Docs."""
+    con = duckdb.connect(str(warehouse))
+    planted = con.execute(
+        "select opportunity_id, _source_file, _row_number from staging.stg_salesforce__opportunity "
+        "order by opportunity_id limit 1"
+    ).fetchone()
+    con.execute(
+        "update staging.stg_salesforce__opportunity set amount = -500, "
+        "created_date = timestamp '2999-01-01' where opportunity_id = ?",
+        [planted[0]],
+    )
+    contact = con.execute(
+        "select contact_id, _source_file, _row_number from staging.stg_hubspot__contact "
+        "order by contact_id limit 1"
+    ).fetchone()
+    con.execute(
+        "update staging.stg_hubspot__contact set hubspot_score = 250 where contact_id = ?",
+        [contact[0]],
+    )
+    con.close()
+    docs = tmp_path / "data_docs"
+    units = units_of("stg_salesforce__opportunity", "stg_hubspot__contact")
+    results = run_checks(warehouse, units, "ranges", data_docs=docs, suites=SUITES)
+    failed = {o.expectation.name: o for r in results for o in r.outcomes if o.status != "passed"}
+    assert set(failed) == {
+        "opportunity_amount_not_negative",
+        "opportunity_created_by_the_data_date",
+        "hubspot_score_in_range",
+    }
+    assert all(not o.is_blocking_failure for o in failed.values())
+    where = f"in {planted[1]} row {planted[2]}"
+    assert where in failed["opportunity_amount_not_negative"].details()
+    assert f"in {contact[1]} row {contact[2]}" in failed["hubspot_score_in_range"].details()
+    page = next(docs.glob("validations/stg_salesforce__opportunity/*/*/*.html"))
+    text = page.read_text(encoding="utf-8")
+    assert "_row_number" in text and planted[1] in text

@@ -20,6 +20,9 @@ select
     contacts.company_name,
     contacts.country,
     contacts.lifecycle_stage,
+    contacts.hubspot_score,
+    contacts._source_file,
+    contacts._row_number,
     coalesce(delivered.email_delivered, false) as email_delivered,
     coalesce(delivered.company_name_delivered, false) as company_name_delivered,
     coalesce(delivered.country_delivered, false) as country_delivered

@@ -216,6 +216,8 @@ def main(kills: int, seed: int, out: Path) -> None:
     soak = Soak(root)
     click.echo("baseline run …")
     seconds = soak.finish(full_refresh=False)
+    if soak.problems:
+        raise click.ClickException(f"the baseline run did not publish: {soak.problems[0]}")
     baseline = marts(root / "serving.duckdb")
     click.echo(f"baseline: {seconds:.0f} s, {len(baseline)} mart tables")
     stop = root / "reader.stop"

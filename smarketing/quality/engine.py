@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 # enough to show what went wrong, small enough to keep every run's results in the warehouse
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 10}
+# where a staged row came from (file, row of the file): a failing value is shown with them
+ROW_COLUMNS = ("_source_file", "_row_number")
 DOCS_SITE = "smarketing"
 
 
@@ -76,6 +78,7 @@ def read_dataset(con: duckdb.DuckDBPyConnection, unit: SuiteUnit) -> pd.DataFram
     present = [d[0] for d in con.execute(f"select * from {unit.table} limit 0").description]
     wanted = unit.suite.columns
     columns = present if wanted is None else [c for c in wanted if c in present] or present[:1]
+    columns += [c for c in ROW_COLUMNS if c in present and c not in columns]
     quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
     return con.execute(f"select {quoted} from {unit.table}").df()
 
@@ -105,7 +108,7 @@ def validate_frame(
                 {e.name: _error(unit, e, message) for e, _ in built if e.name not in outcomes}
             )
         else:
-            validation = result.to_json_dict()
+            validation = _rows_shown(result.to_json_dict())
             by_name = {r.expectation_config.meta.get("name"): r for r in result.results}
             for expectation, _ in built:
                 found = by_name.get(expectation.name)
@@ -132,9 +135,25 @@ def _validate(
     if len(suite.expectations) != len(expectations):  # GX drops what it cannot build, silently
         raise RuntimeError(f"GX kept {len(suite.expectations)} of {len(expectations)} expectations")
     batch = _gx_context().data_sources.pandas_default.read_dataframe(frame, asset_name=unit.label)
+    result_format: dict[str, Any] = dict(RESULT_FORMAT)
+    if all(column in frame.columns for column in ROW_COLUMNS):
+        result_format["unexpected_index_column_names"] = list(ROW_COLUMNS)
     return batch.validate(
-        suite, result_format=RESULT_FORMAT, expectation_parameters=dict(parameters)
+        suite, result_format=result_format, expectation_parameters=dict(parameters)
     )
+
+
+def _rows_shown(validation: dict[str, Any]) -> dict[str, Any]:
+    """The validation with the file and row of each sampled unexpected value where the Data
+    Docs show them: GX draws its table of values by row only from a full list (the COMPLETE
+    format, every failing row of a table), so the sample's rows are given as that list."""
+    for item in validation.get("results") or []:
+        result = item.get("result") or {}
+        rows = result.get("partial_unexpected_index_list")
+        if rows and not result.get("unexpected_index_list"):
+            result["unexpected_index_list"] = rows
+            result.setdefault("unexpected_list", result.get("partial_unexpected_list") or [])
+    return validation
 
 
 def _outcome(unit: SuiteUnit, expectation: ExpectationDef, found: Any) -> Outcome:
@@ -154,6 +173,11 @@ def _outcome(unit: SuiteUnit, expectation: ExpectationDef, found: Any) -> Outcom
         unexpected_count=result.get("unexpected_count"),
         unexpected_percent=result.get("unexpected_percent"),
         partial_unexpected=[_plain(v) for v in result.get("partial_unexpected_list") or []],
+        unexpected_rows=[
+            (str(row["_source_file"]), int(row["_row_number"]))
+            for row in result.get("partial_unexpected_index_list") or []
+            if isinstance(row, dict) and row.get("_source_file") is not None
+        ],
     )
 
 

@@ -27,6 +27,8 @@ class Outcome:
     unexpected_count: int | None = None
     unexpected_percent: float | None = None
     partial_unexpected: list[Any] = field(default_factory=list)
+    unexpected_rows: list[tuple[str, int]] = field(default_factory=list)
+    """(file, row of the file) of the first unexpected values, when the dataset has them"""
     error: str | None = None
 
     @property
@@ -66,6 +68,9 @@ class Outcome:
         sample = [v for v in self.partial_unexpected if v is not None][:5]
         if sample and self.status == "failed":
             parts.append(f"e.g. {json.dumps(sample, default=str, ensure_ascii=False)}")
+        if self.unexpected_rows and self.status == "failed":
+            rows = ", ".join(f"{file} row {row}" for file, row in self.unexpected_rows[:5])
+            parts.append(f"in {rows}")
         return "; ".join(parts) or self.status
 
     def headline(self) -> str:
