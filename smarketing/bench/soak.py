@@ -99,11 +99,12 @@ class Soak:
 
     def kill_after(self, delay: float) -> bool:
         """A run killed after DELAY seconds; False when it finished first."""
+        earlier = set(self.logs())
         process = self.start(full_refresh=True)
         try:
             process.wait(timeout=delay)
         except subprocess.TimeoutExpired:
-            step = self.current_step()
+            step = self.current_step(earlier)
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
             self.kills += 1
@@ -113,11 +114,16 @@ class Soak:
         self.runs += 1
         return False
 
-    def current_step(self) -> str:
-        logs = sorted((self.root / "logs").glob("run-*.log"), key=lambda p: p.stat().st_mtime)
+    def logs(self) -> list[Path]:
+        return list((self.root / "logs").glob("run-*.log"))
+
+    def current_step(self, earlier: set[Path]) -> str:
+        """The step the run was in: the last one its log started (``start``: before any; the
+        run's log is the one not in EARLIER)."""
+        logs = [path for path in self.logs() if path not in earlier]
         if not logs:
             return "start"
-        steps = STEP.findall(logs[-1].read_text(encoding="utf-8", errors="replace"))
+        steps = STEP.findall(logs[0].read_text(encoding="utf-8", errors="replace"))
         return steps[-1] if steps else "start"
 
     def check_serving(self, when: str) -> None:
