@@ -13,7 +13,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from dagster_project.lib.dbt_project import DBT_DIR, dbt_executable
+from dagster_project.lib.dbt_project import DBT_DIR, TARGET_DIR, dbt_executable
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -29,6 +29,7 @@ def close_months(months: list[str], warehouse: Path) -> str:
             raise CloseError(f"{month!r} is not a month: expected YYYY-MM, e.g. 2026-10")
     if not warehouse.is_file():
         raise CloseError(f"warehouse {warehouse} does not exist: run `smarketing run` first")
+    warehouse = warehouse.resolve()  # dbt starts in its own folder
     env = {**os.environ, "SMARKETING_WAREHOUSE": str(warehouse)}
     result = subprocess.run(
         [
@@ -38,6 +39,12 @@ def close_months(months: list[str], warehouse: Path) -> str:
             "fct_committee_kpi_snapshots+",
             "--vars",
             json.dumps({"close_months": months}),
+            # its artifacts beside the warehouse, as a run's: the project's own parse (which a
+            # run's first dbt step starts from) keeps the run's vars
+            "--target-path",
+            str(warehouse.parent / TARGET_DIR / "committee"),
+            "--log-path",
+            str(warehouse.parent / TARGET_DIR / "committee"),
         ],
         cwd=DBT_DIR,
         env=env,

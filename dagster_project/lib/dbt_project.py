@@ -23,6 +23,9 @@ SOURCE_GLOBS = (
     "snapshots/**/*",
     "analyses/**/*",
 )
+# dbt's artifacts of each part of a run, beside the warehouse: one folder per part, reused by
+# every run (dbt keeps its parse there)
+TARGET_DIR = "dbt_target"
 # they build nothing: a change there leaves the tables as they are
 TEST_GLOBS = ("tests/**/*", "analyses/**/*")
 

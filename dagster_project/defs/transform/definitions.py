@@ -30,6 +30,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from packaging import version
 
 from dagster_project.lib.dbt_project import (
+    TARGET_DIR,
     dbt_build_args,
     dbt_executable,
     dbt_project,
@@ -42,8 +43,6 @@ from smarketing.identity import DBT_AFTER_IDENTITY
 from smarketing.settings import Settings
 
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
-# dbt's artifacts of each part, beside the warehouse: one folder per part, reused by every run.
-TARGET_DIR = "dbt_target"
 # Set by `smarketing run`: the file dbt's own log lines go to (dagster-dbt writes them to
 # stdout, a thousand lines per run); unset (`dagster dev`), they stay in the step's stdout.
 RUN_LOG_ENV = "SMARKETING_RUN_LOG"
