@@ -73,7 +73,6 @@ class Soak:
             "SMARKETING_SERVING": str(self.root / "serving.duckdb"),
             "SMARKETING_DATA_DOCS": str(self.root / "data_docs"),
             "DAGSTER_HOME": str(self.root / "dagster_home"),
-            "SMARKETING_SETTLE_SECONDS": "0",
         }
 
     def start(self, full_refresh: bool) -> subprocess.Popen[bytes]:
@@ -135,16 +134,10 @@ class Soak:
             self.problems.append(f"{when}: serving copy holds {held}, last published {last}")
 
 
-def published_run(serving: Path) -> str | None:
-    con = duckdb.connect(str(serving), read_only=True)
-    try:
-        row = con.execute(
-            "select run_id from audit.publications where status = 'published' "
-            "order by finished_at desc limit 1"
-        ).fetchone()
-    finally:
-        con.close()
-    return row[0] if row else None
+def published_run(database: Path) -> str | None:
+    """The last run published, as DATABASE (the serving copy, or the warehouse) records it."""
+    runs = publications(database)
+    return runs[-1] if runs else None
 
 
 def marts(serving: Path) -> dict[str, int]:
@@ -184,8 +177,9 @@ def reader_findings(path: Path, published: list[str]) -> tuple[int, list[str], l
     return queries, errors, problems
 
 
-def publications(warehouse: Path) -> list[str]:
-    con = duckdb.connect(str(warehouse), read_only=True)
+def publications(database: Path) -> list[str]:
+    """The runs published, the first first, as DATABASE records them."""
+    con = duckdb.connect(str(database), read_only=True)
     try:
         return [
             row[0]

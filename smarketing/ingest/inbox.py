@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +65,6 @@ def entries(inbox: Path) -> list[Entry]:
 
 
 def _entry(inbox: Path, root: Path, path: Path) -> Entry:
-    source_file = path.relative_to(inbox).as_posix()
     try:
         if path.is_symlink():
             target = path.resolve()
@@ -84,7 +82,7 @@ def _entry(inbox: Path, root: Path, path: Path) -> Entry:
         return _error(inbox, path, f"cannot be read: {exc.strerror or exc}")
     if not stat.S_ISREG(mode):
         return _refused(inbox, path, f"{KINDS.get(stat.S_IFMT(mode), 'not a file')}, not a file")
-    return Entry(path, source_file)
+    return Entry(path, path.relative_to(inbox).as_posix())
 
 
 def _refused(inbox: Path, path: Path, reason: str) -> Entry:
@@ -92,11 +90,7 @@ def _refused(inbox: Path, path: Path, reason: str) -> Entry:
 
 
 def _error(inbox: Path, path: Path, reason: str) -> Entry:
-    try:
-        source_file = path.relative_to(inbox).as_posix()
-    except ValueError:
-        source_file = path.as_posix()
-    return Entry(path, source_file, reason, "error")
+    return Entry(path, path.relative_to(inbox).as_posix(), reason, "error")
 
 
 def settle_seconds() -> float:
@@ -117,17 +111,12 @@ def signature(path: Path) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
-def still_written(
-    files: list[Path],
-    seconds: float,
-    clock: Callable[[], float] = time.time,
-    sleep: Callable[[float], None] = time.sleep,
-) -> set[Path]:
+def still_written(files: list[Path], seconds: float) -> set[Path]:
     """The FILES still being written: modified less than SECONDS ago, they are watched until
     that long has passed (one wait for all) and those whose size or time moved meanwhile are
     returned. A file modified in the future (a skewed clock) is watched the whole time."""
     before = {path: signature(path) for path in files}
-    now = clock()
+    now = time.time()
     young = {
         path: sig
         for path, sig in before.items()
@@ -136,5 +125,5 @@ def still_written(
     if not young:
         return set()
     youngest_age = max(0.0, min(now - sig[1] / 1e9 for sig in young.values()))
-    sleep(seconds - youngest_age)
+    time.sleep(seconds - youngest_age)
     return {path for path, sig in young.items() if signature(path) != sig}

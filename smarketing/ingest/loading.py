@@ -37,7 +37,7 @@ from smarketing.ingest.schema import (
     quote,
     raw_table,
 )
-from smarketing.ingest.sniffing import NUL_SAMPLE_BYTES, FileFormat, binary_kind, sniff
+from smarketing.ingest.sniffing import FileFormat, sniff
 
 BATCH_ROWS = 100_000
 # a batch holds at most this many cells, so a wide file's batches stay small
@@ -251,15 +251,13 @@ def load_file(
         _write_audit(con, run_id, result)
         return result
 
-    with path.open("rb") as handle:
-        not_text = binary_kind(handle.read(NUL_SAMPLE_BYTES))
-    if not_text is not None:
+    fmt = sniff(path)
+    if fmt.not_text is not None:
         result.status = "refused"
-        result.error = f"{source_file}: not a text file but {not_text}: export it as CSV"
+        result.error = f"{source_file}: not a text file but {fmt.not_text}: export it as CSV"
         _write_audit(con, run_id, result)
         return result
     extension = find_extension(con, path, source_file, stat.st_size)
-    fmt = sniff(path)
     con.begin()
     try:
         _load_rows(

@@ -36,6 +36,8 @@ class FileFormat:
     """Python codec used to read the file (``utf-8-sig`` when it starts with a BOM)."""
     has_bom: bool
     delimiter: str
+    not_text: str | None = None
+    """What the file holds when it is not text (an archive, a workbook…): it is not read."""
 
 
 def detect_encoding(sample: bytes) -> tuple[str, bool]:
@@ -111,4 +113,9 @@ def sniff(path: Path) -> FileFormat:
     encoding, has_bom = detect_encoding(sample)
     text = sample.decode(encoding, errors="replace")
     header_line = text.splitlines()[0] if text else ""
-    return FileFormat(encoding=encoding, has_bom=has_bom, delimiter=detect_delimiter(header_line))
+    return FileFormat(
+        encoding=encoding,
+        has_bom=has_bom,
+        delimiter=detect_delimiter(header_line),
+        not_text=binary_kind(sample),
+    )
