@@ -275,10 +275,30 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "{total} lignes rejetées (les {shown} plus récentes au plus).",
         "en": "{total} rejected rows (the {shown} most recent at most).",
     },
+    "governance.rejected_restricted": {
+        "fr": "Le contenu des lignes rejetées (des données personnelles) n'est visible que "
+        "dans le rôle restreint (SMARKETING_ROLE=restricted).",
+        "en": "What the rejected rows held (personal data) is shown in the restricted role "
+        "only (SMARKETING_ROLE=restricted).",
+    },
+    "banner.role_restricted": {
+        "fr": "rôle restreint : données personnelles visibles",
+        "en": "restricted role: personal data shown",
+    },
     # lead 360
     "lead360.search": {
         "fr": "Nom, e-mail ou entreprise",
         "en": "Name, e-mail or company",
+    },
+    "lead360.search_shared": {
+        "fr": "Identifiant du lead (ul_…), pseudonyme (p_…) ou entreprise",
+        "en": "Lead id (ul_…), pseudonym (p_…) or company",
+    },
+    "lead360.shared_note": {
+        "fr": "Rôle partagé : ni e-mail, ni téléphone, ni nom. Les équipes qui traitent les "
+        "leads ouvrent le tableau de bord avec SMARKETING_ROLE=restricted.",
+        "en": "Shared role: no e-mail, phone or name. The teams who work leads open the "
+        "dashboard with SMARKETING_ROLE=restricted.",
     },
     "lead360.hint": {
         "fr": "Saisissez au moins deux caractères.",

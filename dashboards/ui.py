@@ -43,6 +43,8 @@ def banner() -> None:
         as_of = None
     if as_of is not None:
         text += " · " + t("banner.as_of", when=format_datetime(as_of))
+    if warehouse.is_restricted():
+        text += " · " + t("banner.role_restricted")
     if status.held_back_at is not None:
         held = t(
             "banner.held_back",

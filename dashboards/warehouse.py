@@ -20,10 +20,14 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from smarketing.settings import WAREHOUSE_ENV, Settings
+from smarketing.settings import RESTRICTED_ENV, SERVING_ENV, WAREHOUSE_ENV, Settings
 
-SERVING_ENV = "SMARKETING_SERVING"
-"""The read-only serving copy the pipeline publishes; read first, when set and present."""
+ROLE_ENV = "SMARKETING_ROLE"
+SHARED, RESTRICTED = "shared", "restricted"
+ROLES = (SHARED, RESTRICTED)
+"""Who the dashboard serves: ``shared`` (the committee, analysts: the shared copy only, no
+e-mail, phone, name or rejected raw row) or ``restricted`` (those who work leads: the
+restricted copy). Set when the dashboard is started; an unknown value is ``shared``."""
 
 # No file or network access and no extension loading; connect() then locks the
 # configuration, so no query can turn them back on.
@@ -53,22 +57,29 @@ class Source:
         return (str(self.path), stat.st_size, stat.st_mtime_ns)
 
 
-def serving_path(settings: Settings) -> Path | None:
-    """Where the pipeline publishes the serving copy: $SMARKETING_SERVING, else the settings'
-    default (beside the warehouse) once the settings know one."""
-    if os.environ.get(SERVING_ENV):
-        return Path(os.environ[SERVING_ENV]).resolve()
-    # Settings.serving comes with the publication step; without it only the env names it.
-    default = getattr(settings, "serving", None)
-    return Path(default) if default else None
+def role() -> str:
+    chosen = os.environ.get(ROLE_ENV, "").strip().lower()
+    return chosen if chosen in ROLES else SHARED
+
+
+def is_restricted() -> bool:
+    return role() == RESTRICTED
+
+
+def shared_source() -> Source:
+    """The shared serving copy, published or not (never the working warehouse: it holds every
+    identifier)."""
+    return Source(Settings.from_env().serving, SERVING_ENV)
 
 
 def source() -> Source:
-    """The serving copy when it exists, else the warehouse itself (nothing published yet)."""
+    """What this role reads. Shared: the shared copy. Restricted: the restricted copy, else
+    the working warehouse itself (nothing published yet)."""
+    if not is_restricted():
+        return shared_source()
     settings = Settings.from_env()
-    serving = serving_path(settings)
-    if serving is not None and serving.is_file():
-        return Source(serving, SERVING_ENV)
+    if settings.serving_restricted.is_file():
+        return Source(settings.serving_restricted, RESTRICTED_ENV)
     return Source(settings.warehouse, WAREHOUSE_ENV)
 
 

@@ -55,7 +55,24 @@ def full_refresh_reason(
         return "first build of this warehouse"
     if row[0] != current:
         return "the models or the definition (smarketing.yml) changed since the last build"
+    if _erased_since_last_build(con, part):
+        return "people were erased from raw since the last build"
     return None
+
+
+def _erased_since_last_build(con: duckdb.DuckDBPyConnection, part: str) -> bool:
+    """An erasure deletes raw rows; merged models keep what they merged until rebuilt."""
+    if not con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'audit' "
+        "and table_name = 'erasures'"
+    ).fetchone()[0]:
+        return False
+    row = con.execute(
+        f"select count(*) from audit.erasures where applied_at > "
+        f"(select max(built_at) from {TABLE} where part = ?)",
+        [part],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def record_build(

@@ -423,5 +423,54 @@ def committee_close(months: tuple[str, ...], warehouse: Path | None) -> None:
     click.echo(f"Closed {', '.join(months)} in {settings.warehouse}: {summary}")
 
 
+@main.command()
+@click.option("--email", default=None, help="The person's e-mail address.")
+@click.option(
+    "--record-id", default=None, help="The id of one of the person's records (lead, contact)."
+)
+@click.option("--status", "show", is_flag=True, help="List the requests and their state.")
+@click.option(
+    "--warehouse",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"DuckDB file (default: ${WAREHOUSE_ENV} or ./data/warehouse.duckdb).",
+)
+def erase(email: str | None, record_id: str | None, show: bool, warehouse: Path | None) -> None:
+    """Record a request to erase a person (right to erasure); the next run applies it.
+
+    The run removes the person (every record the identity resolution joined to them) from the
+    raw deliveries, staging, identity, marts, both serving copies and the check history, and
+    drops them from later deliveries. The register keeps a keyed-hash tombstone, the dates and
+    the request id: never the e-mail or the record id once applied.
+    """
+    from smarketing.privacy import erasure
+    from smarketing.privacy.register import RequestError
+
+    if warehouse:
+        os.environ[WAREHOUSE_ENV] = str(warehouse)
+    settings = Settings.from_env()
+    if show:
+        for item in erasure.requests(settings):
+            when = (
+                f"applied {item.applied_at} (run {item.run_id})" if item.applied_at else "pending"
+            )
+            click.echo(f"{item.request_id}  {item.kind:<9}  requested {item.requested_at}  {when}")
+        return
+    if (email is None) == (record_id is None):
+        raise click.UsageError("give one of --email or --record-id")
+    kind = "email" if email is not None else "record_id"
+    try:
+        found, new = erasure.request(settings, kind, email or record_id or "")
+    except RequestError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not new:
+        state = f"applied {found.applied_at}" if found.applied_at else "pending"
+        click.echo(f"Already requested: {found.request_id} ({state}).")
+        return
+    click.echo(
+        f"Erasure request {found.request_id} recorded; the next run (smarketing run) applies it."
+    )
+
+
 if __name__ == "__main__":
     main()

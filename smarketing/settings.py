@@ -9,6 +9,7 @@ from pathlib import Path
 INBOX_ENV = "SMARKETING_INBOX"
 WAREHOUSE_ENV = "SMARKETING_WAREHOUSE"
 SERVING_ENV = "SMARKETING_SERVING"
+RESTRICTED_ENV = "SMARKETING_SERVING_RESTRICTED"
 DATA_DOCS_ENV = "SMARKETING_DATA_DOCS"
 # The instant time-dependent outcomes are decided at (read by dbt's as_of() macro).
 AS_OF_ENV = "SMARKETING_AS_OF"
@@ -16,6 +17,7 @@ AS_OF_ENV = "SMARKETING_AS_OF"
 FULL_REFRESH_ENV = "SMARKETING_FULL_REFRESH"
 DEFAULT_DATA_DIR = Path("data")
 SERVING_FILE = "serving.duckdb"
+RESTRICTED_SUFFIX = "_restricted"
 DATA_DOCS_DIR = "data_docs"
 PUBLICATION_STATUS_FILE = "publication.json"
 QUALITY_HISTORY_FILE = "quality_history.parquet"
@@ -28,7 +30,9 @@ class Settings:
     warehouse: Path
     """DuckDB file the pipeline builds (the working copy: one writer, no readers)."""
     serving: Path
-    """Read-only copy the dashboard and analysts read, replaced atomically by each publication."""
+    """The shared serving copy: read-only, what the committee, the analysts and the SQL page
+    read, without direct identifiers (smarketing/privacy); replaced atomically by each
+    publication."""
     data_docs: Path
     """Folder of the Great Expectations Data Docs (static HTML) of the last run."""
     full_refresh: bool = False
@@ -50,6 +54,22 @@ class Settings:
             data_docs=data_docs,
             full_refresh=os.environ.get(FULL_REFRESH_ENV, "") not in ("", "0", "false"),
         )
+
+    @property
+    def serving_restricted(self) -> Path:
+        """The restricted serving copy: the same tables with the people's e-mails, phones,
+        names and rejected raw rows, for those who work leads (readable by its owner only)."""
+        configured = os.environ.get(RESTRICTED_ENV)
+        if configured:
+            return Path(configured).resolve()
+        return self.serving.with_name(
+            f"{self.serving.stem}{RESTRICTED_SUFFIX}{self.serving.suffix}"
+        )
+
+    @property
+    def privacy_dir(self) -> Path:
+        """Beside the working warehouse: the pseudonym key and the erasure register."""
+        return self.warehouse.parent / "privacy"
 
     @property
     def publication_status(self) -> Path:

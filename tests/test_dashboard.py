@@ -622,9 +622,20 @@ def test_governance_completeness_duplicates_and_audit(warehouse_file: Path) -> N
 # 6 lead 360
 
 
-def test_lead_360_finds_a_merged_lead_and_its_records(warehouse_file: Path) -> None:
+def restricted_copy(built: Path) -> Path:
+    path = built.with_name("serving_restricted.duckdb")
+    assert path.is_file()
+    return path
+
+
+def test_lead_360_finds_a_merged_lead_and_its_records(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The restricted role (those who work leads) finds a person by e-mail."""
+    monkeypatch.setenv(warehouse.ROLE_ENV, "restricted")
+    restricted = restricted_copy(built)
     lead = mart(
-        warehouse_file,
+        restricted,
         """
         select unified_lead_id, email from marts.dim_leads
         where source_record_count >= 2 and email is not null and email_is_valid
@@ -632,7 +643,7 @@ def test_lead_360_finds_a_merged_lead_and_its_records(warehouse_file: Path) -> N
         """,
     ).iloc[0]
     records = mart(
-        warehouse_file,
+        restricted,
         """
         select source_system, source_entity, source_record_id, match_rule, match_probability,
             matched_record_key
@@ -642,7 +653,7 @@ def test_lead_360_finds_a_merged_lead_and_its_records(warehouse_file: Path) -> N
         [lead.unified_lead_id],
     )
     events = mart(
-        warehouse_file,
+        restricted,
         "select count(*) as n from marts.fct_lead_stage_events where unified_lead_id = ?",
         [lead.unified_lead_id],
     )
@@ -652,9 +663,47 @@ def test_lead_360_finds_a_merged_lead_and_its_records(warehouse_file: Path) -> N
     assert at.selectbox(key="lead360_id").value == lead.unified_lead_id
     fields = frame_with(at, ["field", "value"]).set_index("field")["value"]
     assert fields["unified_lead_id"] == lead.unified_lead_id
+    assert fields["email"] == lead.email
     same(frame_with(at, list(records.columns)), records)
     timeline = next(element.value for element in at.dataframe if "kind" in element.value)
     assert (timeline["kind"] == "stage").sum() == events["n"][0]
+    assert "restricted role" in " ".join(c.value for c in at.caption)
+
+
+def test_lead_360_in_the_shared_role_shows_no_contact_data(
+    built: Path, warehouse_file: Path
+) -> None:
+    """The shared role reads the shared copy: found by id or company, no e-mail, phone or
+    name on the page, and an e-mail typed in finds no one."""
+    lead = mart(
+        restricted_copy(built),
+        """
+        select unified_lead_id, email, phone, first_name, last_name, company
+        from marts.dim_leads
+        where email_is_valid and phone is not null and first_name is not null
+            and company is not null
+        order by unified_lead_id limit 1
+        """,
+    ).iloc[0]
+    assert warehouse_file.name == "serving.duckdb"
+    at = open_page("lead360")
+    at.text_input(key="lead360_search").input(lead.unified_lead_id).run()
+    assert not at.exception
+    assert at.selectbox(key="lead360_id").value == lead.unified_lead_id
+    fields = frame_with(at, ["field", "value"]).set_index("field")["value"]
+    assert fields["company"] == lead.company
+    assert not {"email", "phone", "first_name", "last_name"} & set(fields.index)
+    shown = " ".join(
+        [*(str(v) for e in at.dataframe for v in e.value.astype(str).to_numpy().ravel())]
+        + [str(o) for o in at.selectbox(key="lead360_id").options]
+    )
+    leaked = [label for label in ("email", "phone", "last_name") if lead[label] in shown]
+    assert leaked == []
+    at.text_input(key="lead360_search").input(lead.email).run()
+    assert "No lead matches" in " ".join(i.value for i in at.info)
+    at.text_input(key="lead360_search").input(lead.company).run()
+    lead_id = str(lead.unified_lead_id)  # alone: a failure message shows no contact data
+    assert any(str(o).startswith(lead_id) for o in at.selectbox(key="lead360_id").options)
 
 
 # 7 SQL
@@ -756,14 +805,28 @@ def test_a_missing_mart_is_named_not_a_crash(
         assert "is_top_three" in infos
 
 
-def test_the_serving_copy_is_read_first(
+def test_each_role_reads_its_own_copy(
     built: Path, partial_warehouse: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(warehouse.SERVING_ENV, str(partial_warehouse))
     assert warehouse.source().path == partial_warehouse.resolve()
-    # nothing published there yet: the warehouse itself
-    monkeypatch.setenv(warehouse.SERVING_ENV, str(partial_warehouse.parent / "absent.duckdb"))
+    # nothing published yet: the shared role never falls back on the working warehouse
+    absent = partial_warehouse.parent / "absent.duckdb"
+    monkeypatch.setenv(warehouse.SERVING_ENV, str(absent))
+    assert warehouse.source().path == absent.resolve()
+    at = open_page("lead360")
+    assert not at.exception
+    assert "marts.dim_leads" in " ".join(i.value for i in at.info)
+    # the restricted role: its copy, else the warehouse itself
+    monkeypatch.setenv(warehouse.ROLE_ENV, "restricted")
+    monkeypatch.delenv(warehouse.SERVING_ENV)
+    assert warehouse.source().path == built.with_name("serving_restricted.duckdb")
+    monkeypatch.setenv(warehouse.SERVING_ENV, str(absent))
     assert warehouse.source().path == built.resolve()
+    # an unknown role is the shared one; the SQL page is shared in every role
+    assert warehouse.shared_source().path == absent.resolve()
+    monkeypatch.setenv(warehouse.ROLE_ENV, "admin")
+    assert warehouse.source().path == absent.resolve()
 
 
 def test_no_warehouse_at_all_is_said_plainly(

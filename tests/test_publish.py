@@ -21,7 +21,7 @@ from dagster_project.defs.publish.definitions import PublicationResource, servin
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.publish import CheckCounts, begin_run, hold_back, publish, read_status
 from smarketing.publish.records import PublicationRecord
-from smarketing.publish.serving import PublishError, replace_serving_copy
+from smarketing.publish.serving import PublishError, ServedCopy, replace_serving_copies
 from smarketing.publish.status import PublicationStatus
 from smarketing.settings import Settings
 from tests.redelivery import sha256
@@ -44,6 +44,10 @@ def tiny_warehouse(path: Path, leads: int) -> None:
     con.execute("create table raw.lead as select 'a@example.com' as email")
     con.execute("create view staging.lead as select * from raw.lead")
     con.close()
+
+
+def replace_serving_copy(warehouse: Path, serving: Path, published: PublicationRecord) -> None:
+    replace_serving_copies(warehouse, [ServedCopy(serving)], published)
 
 
 def record(run_id: str) -> PublicationRecord:

@@ -329,3 +329,32 @@ def test_values_out_of_range_are_warnings_naming_their_file_and_row(
     page = next(docs.glob("validations/stg_salesforce__opportunity/*/*/*.html"))
     text = page.read_text(encoding="utf-8")
     assert "_row_number" in text and planted[1] in text
+
+
+def test_a_failing_check_on_an_email_names_its_row_never_the_address(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    """An invalid e-mail planted in staging: the warning names the file and the row, and
+    neither the summary, the stored results nor the Data Docs show the address."""
+    planted = "Not An Address Zephyrine"
+    con = duckdb.connect(str(warehouse))
+    lead = con.execute(
+        "select lead_id, _source_file, _row_number from staging.stg_salesforce__lead "
+        "where email is not null order by lead_id limit 1"
+    ).fetchone()
+    con.execute(
+        "update staging.stg_salesforce__lead set email = ? where lead_id = ?", [planted, lead[0]]
+    )
+    con.close()
+    docs = tmp_path / "data_docs"
+    results = run_checks(
+        warehouse, units_of("stg_salesforce__lead"), "masked", data_docs=docs, suites=SUITES
+    )
+    failed = {o.expectation.name: o for r in results for o in r.outcomes if o.status == "failed"}
+    assert "email_valid" in failed
+    details = failed["email_valid"].details()
+    assert f"in {lead[1]} row {lead[2]}" in details
+    assert planted not in details and "[personal data]" in details
+    assert all(planted not in json.dumps(r.validation) for r in results if r.validation)
+    pages = list(docs.rglob("*.html"))
+    assert pages and all(planted not in page.read_text(encoding="utf-8") for page in pages)

@@ -229,10 +229,13 @@ def render_loads() -> None:
     with ui.guarded():
         total = int(warehouse.scalar(f"select count(*) from {REJECTED}") or 0)
         st.caption(t("governance.rejected_count", total=total, shown=REJECTED_ROWS_SHOWN))
+        restricted = warehouse.is_restricted()
+        if not restricted:
+            st.caption(t("governance.rejected_restricted"))
+        raw_fields = ", array_to_string(raw_fields, ' | ') as raw_fields" if restricted else ""
         rejected = warehouse.query(
             f"""
-            select rejected_at, source_file, raw_table, line_number, reason,
-                array_to_string(raw_fields, ' | ') as raw_fields
+            select rejected_at, source_file, raw_table, line_number, reason{raw_fields}
             from {REJECTED} order by rejected_at desc, source_file, line_number limit ?
             """,
             [REJECTED_ROWS_SHOWN],

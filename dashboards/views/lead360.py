@@ -1,7 +1,9 @@
-"""6 Lead 360: find a person by name, e-mail or company; show the unified lead
-(marts.dim_leads), the source records merged into it (marts.bridge_lead_source_records) and
-its timeline: stage events (marts.fct_lead_stage_events) and the activities logged on its
-records in any tool (marts.fct_activities), the first sales touch of each hand-off marked."""
+"""6 Lead 360: find a person (restricted role: by name, e-mail or company; shared role: by
+lead id, pseudonym or company); show the unified lead (marts.dim_leads), the source records
+merged into it (marts.bridge_lead_source_records) and its timeline: stage events
+(marts.fct_lead_stage_events) and the activities logged on its records in any tool
+(marts.fct_activities), the first sales touch of each hand-off marked. The shared role shows no
+column the models classify as personal data."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import streamlit as st
 
 from dashboards import ui, warehouse
 from dashboards.i18n import t
+from smarketing.privacy.classification import personal_columns
 
 LEADS = "marts.dim_leads"
 BRIDGE = "marts.bridge_lead_source_records"
@@ -20,25 +23,36 @@ MIN_SEARCH = 2
 
 
 def search(term: str) -> pd.DataFrame:
-    """Leads whose name, e-mail or company contains TERM (case and accents ignored). The first
-    name is written twice so that both "Jean Dupont" and "Dupont Jean" are found."""
+    """Restricted: leads whose name, e-mail or company contains TERM (case and accents
+    ignored; the first name is written twice so that both "Jean Dupont" and "Dupont Jean" are
+    found). Shared: whose lead id, e-mail or phone pseudonym, or company contains it."""
+    if warehouse.is_restricted():
+        shown = "first_name, last_name, email, company"
+        searched = "first_name, last_name, first_name, email, company"
+        order = "last_name, first_name, unified_lead_id"
+    else:
+        shown, searched, order = "company", "unified_lead_id, email, phone, company", "company"
     return warehouse.query(
         f"""
-        select unified_lead_id, first_name, last_name, email, company, segment, channel,
-            owner_name, source_record_count
+        select unified_lead_id, {shown}, segment, channel, owner_name, source_record_count
         from {LEADS}
-        where contains(strip_accents(lower(concat_ws(' ', first_name, last_name, first_name,
-                email, company))), strip_accents(lower(?)))
-        order by last_name, first_name, unified_lead_id
+        where contains(strip_accents(lower(concat_ws(' ', {searched}))), strip_accents(lower(?)))
+        order by {order}, unified_lead_id
         limit ?
         """,
         [term.strip(), MAX_RESULTS],
     )
 
 
+def hidden_columns() -> list[str]:
+    """What the shared role does not show of a lead (pseudonyms included: they are for joins)."""
+    return [] if warehouse.is_restricted() else list(personal_columns("marts", "dim_leads"))
+
+
 def lead(unified_lead_id: str) -> pd.DataFrame:
     """The lead's row as field / value pairs."""
     row = warehouse.query(f"select * from {LEADS} where unified_lead_id = ?", [unified_lead_id])
+    row = row.drop(columns=[c for c in hidden_columns() if c in row.columns])
     return pd.DataFrame(
         {"field": row.columns, "value": [str(value) for value in row.iloc[0].tolist()]}
     )
@@ -79,18 +93,12 @@ def timeline(unified_lead_id: str) -> pd.DataFrame:
 
 
 def choose(results: pd.DataFrame) -> str | None:
-    labels = {
-        row.unified_lead_id: " — ".join(
-            str(part)
-            for part in (
-                f"{row.first_name or ''} {row.last_name or ''}".strip(),
-                row.company,
-                row.email,
-            )
-            if part and not pd.isna(part)
-        )
-        for row in results.itertuples()
-    }
+    def label(row: pd.Series) -> str:
+        name = f"{row.get('first_name') or ''} {row.get('last_name') or ''}".strip()
+        parts = (name or row.unified_lead_id, row.company, row.get("email"))
+        return " — ".join(str(part) for part in parts if part and not pd.isna(part))
+
+    labels = {row.unified_lead_id: label(row) for _, row in results.iterrows()}
     return st.selectbox(
         t("lead360.choose"), list(labels), format_func=lambda key: labels[key], key="lead360_id"
     )
@@ -100,7 +108,14 @@ def render() -> None:
     st.title(t("page.lead360"))
     if not ui.require(LEADS, BRIDGE):
         return
-    term = st.text_input(t("lead360.search"), key="lead360_search", placeholder="dupont")
+    restricted = warehouse.is_restricted()
+    if not restricted:
+        st.caption(t("lead360.shared_note"))
+    term = st.text_input(
+        t("lead360.search" if restricted else "lead360.search_shared"),
+        key="lead360_search",
+        placeholder="dupont" if restricted else "ul_…",
+    )
     if len(term.strip()) < MIN_SEARCH:
         st.caption(t("lead360.hint"))
         return

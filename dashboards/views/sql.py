@@ -19,7 +19,8 @@ EXAMPLE = (
 def render() -> None:
     st.title(t("page.sql"))
     st.caption(t("sql.help"))
-    src = warehouse.source()
+    # every role queries the shared copy: ad hoc SQL never reaches an identifier
+    src = warehouse.shared_source()
     if not src.path.is_file():
         ui.missing(str(src.path))
         return

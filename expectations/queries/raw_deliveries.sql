@@ -1,4 +1,5 @@
--- One row for {raw_table}: its rows, and what the load audit says was loaded into it.
+-- One row for {raw_table}: its rows, and what the load audit says was loaded into it (less
+-- what was removed since: audit.removed_rows).
 -- Placeholders ({raw_table}, {table}, {key}) are filled for each export kind.
 with delivered as (
 
@@ -16,11 +17,28 @@ with delivered as (
 
 ),
 
-audited as (
+loaded as (
 
-    select coalesce(sum(rows_loaded), 0) as audited_rows
+    select coalesce(sum(rows_loaded), 0) as loaded_rows
     from audit.load_audit
     where raw_table = '{table}'
+
+),
+
+-- rows an erasure or the retention took out since
+removed as (
+
+    select coalesce(sum(rows_removed), 0) as removed_rows
+    from audit.removed_rows
+    where raw_table = '{table}'
+
+),
+
+audited as (
+
+    select loaded.loaded_rows - removed.removed_rows as audited_rows
+    from loaded
+    cross join removed
 
 )
 

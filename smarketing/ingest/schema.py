@@ -56,6 +56,16 @@ create table if not exists {AUDIT_SCHEMA}.rejected_rows (
     raw_fields varchar[],
     rejected_at timestamptz not null
 );
+-- rows taken out of raw after their load (an erasure, the retention of old deliveries): the
+-- load audit's counts stay as loaded, and raw = loaded - removed, file by file
+create table if not exists {AUDIT_SCHEMA}.removed_rows (
+    run_id varchar not null,
+    raw_table varchar not null,
+    file_sha256 varchar not null,
+    reason varchar not null,
+    rows_removed bigint not null,
+    removed_at timestamptz not null
+);
 create table if not exists {AUDIT_SCHEMA}.file_columns (
     source_file varchar not null,
     file_sha256 varchar not null,

@@ -18,9 +18,15 @@ from datetime import UTC, datetime
 import duckdb
 
 from smarketing import duckdb_limits
+from smarketing.privacy import pseudonym
 from smarketing.publish import records
 from smarketing.publish.records import CheckCounts, PublicationRecord
-from smarketing.publish.serving import PublishError, last_publication, replace_serving_copy
+from smarketing.publish.serving import (
+    PublishError,
+    ServedCopy,
+    last_publication,
+    replace_serving_copies,
+)
 from smarketing.publish.status import PublicationStatus, RunStatus, read_status, write_status
 from smarketing.quality import history
 from smarketing.settings import Settings
@@ -67,7 +73,8 @@ def publish(
     counts: CheckCounts,
     problems: Sequence[str] = (),
 ) -> PublicationRecord:
-    """Replace the serving copy with the working warehouse, and record the publication."""
+    """Replace the serving copies (restricted, shared) with the working warehouse, and record
+    the publication."""
     record = PublicationRecord(
         run_id=run_id,
         started_at=started_at,
@@ -77,7 +84,7 @@ def publish(
         counts=counts,
         serving_path=str(settings.serving),
     )
-    replace_serving_copy(settings.warehouse, settings.serving, record)
+    replace_serving_copies(settings.warehouse, served_copies(settings), record)
     con = duckdb_limits.connect(settings.warehouse, warehouse=settings.warehouse)
     try:
         records.write(con, record)
@@ -86,6 +93,14 @@ def publish(
         con.close()
     _write(settings, run_id, "published", started_at, record.finished_at, None, counts, problems)
     return record
+
+
+def served_copies(settings: Settings) -> list[ServedCopy]:
+    """The restricted copy first: the shared one, renamed last, is what a reader checks."""
+    return [
+        ServedCopy(settings.serving_restricted),
+        ServedCopy(settings.serving, pseudonym.load_key(settings.warehouse)),
+    ]
 
 
 def hold_back(

@@ -1,7 +1,7 @@
-"""The serving copy: the published layers of the working warehouse, swapped in atomically.
+"""The serving copies: the published layers of the working warehouse, swapped in atomically.
 
 DuckDB lets one process write a file and then excludes every other process, readers too. The
-pipeline therefore never opens the serving file itself: it copies the published schemas of the
+pipeline therefore never opens a serving file itself: it copies the published schemas of the
 working warehouse into a new file beside it (checkpointed, fsynced) and renames it over the
 serving copy with ``os.replace``. A reader that had the old file open keeps reading it; the
 next one opens the new file. A run killed at any point leaves at worst a stray temporary
@@ -11,25 +11,45 @@ Only what readers use is published: the marts, the audit (loads, rejected rows, 
 quality history) and the reference seeds. The workshop (raw deliveries, staging views over
 them, intermediate and identity tables) stays in the working warehouse: at scale it is most of
 the file, and copying it would be most of the publication's cost.
+
+Two copies are published from the same build: the *restricted* one as built, for the people
+who work leads (owner-only file), and the *shared* one, where the columns the models classify
+as personal data (smarketing/privacy/classification.py) are pseudonymised (e-mail, phone) or
+removed (names, free text, rejected rows' raw fields).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from smarketing import duckdb_limits
+from smarketing.privacy import classification, pseudonym
 from smarketing.publish import records
 from smarketing.publish.records import PublicationRecord
 
 BUILDING_SUFFIX = ".building"
 SERVED_SCHEMAS = ("marts", "audit", "seeds")
+RESTRICTED_MODE = 0o600
 
 
 class PublishError(Exception):
-    """The serving copy could not be built; the previous one is still in place."""
+    """A serving copy could not be built; the previous ones are still in place."""
+
+
+@dataclass(frozen=True)
+class ServedCopy:
+    path: Path
+    pseudonym_key: bytes | None = None
+    """The shared copy's key: personal data pseudonymised or removed. None: as built."""
+
+    @property
+    def mode(self) -> int | None:
+        return None if self.pseudonym_key is not None else RESTRICTED_MODE
 
 
 def building_path(serving: Path, run_id: str) -> Path:
@@ -42,24 +62,43 @@ def remove_stale_copies(serving: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def replace_serving_copy(warehouse: Path, serving: Path, record: PublicationRecord) -> None:
-    """Copy the published schemas of WAREHOUSE (with RECORD added to ``audit.publications``) to
-    SERVING, atomically."""
-    if serving.resolve() == warehouse.resolve():
-        raise PublishError(
-            f"the serving copy {serving} is the warehouse itself: set SMARKETING_SERVING to "
-            "another file"
-        )
+def replace_serving_copies(
+    warehouse: Path, copies: Sequence[ServedCopy], record: PublicationRecord
+) -> None:
+    """Copy the published schemas of WAREHOUSE (with RECORD added to ``audit.publications``)
+    to each of COPIES, each swapped in atomically once all are built."""
+    for copy in copies:
+        if copy.path.resolve() == warehouse.resolve():
+            raise PublishError(
+                f"the serving copy {copy.path} is the warehouse itself: set SMARKETING_SERVING "
+                "to another file"
+            )
     if not warehouse.is_file():
         raise PublishError(f"no warehouse at {warehouse}")
-    serving.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_copies(serving)
-    building = building_path(serving, record.run_id)
+    built: list[tuple[Path, Path]] = []
+    try:
+        for copy in copies:
+            built.append((_build(warehouse, copy, record), copy.path))
+    except BaseException:
+        for building, _ in built:
+            building.unlink(missing_ok=True)
+        raise
+    for building, serving in built:
+        os.replace(building, serving)
+        _fsync(serving.parent)
+
+
+def _build(warehouse: Path, copy: ServedCopy, record: PublicationRecord) -> Path:
+    copy.path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_copies(copy.path)
+    building = building_path(copy.path, record.run_id)
     con = duckdb_limits.connect(":memory:", warehouse=warehouse)
     try:
+        if copy.pseudonym_key is not None:
+            pseudonym.create_macro(con, copy.pseudonym_key)
         con.execute(f"attach {_literal(warehouse)} as working (read_only)")
         con.execute(f"attach {_literal(building)} as fresh")
-        copy_schemas(con, "working", "fresh", SERVED_SCHEMAS)
+        copy_schemas(con, "working", "fresh", SERVED_SCHEMAS, shared=copy.pseudonym_key is not None)
         records.write(con, record, catalog="fresh")
         con.execute("checkpoint fresh")
         con.execute("detach fresh")
@@ -72,15 +111,22 @@ def replace_serving_copy(warehouse: Path, serving: Path, record: PublicationReco
     wal = building.with_name(building.name + ".wal")
     if wal.exists():  # everything must be in the main file before it is renamed
         raise PublishError(f"{building} still has a write-ahead log after its checkpoint")
+    if copy.mode is not None:
+        os.chmod(building, copy.mode)
     _fsync(building)
-    os.replace(building, serving)
-    _fsync(serving.parent)
+    return building
 
 
 def copy_schemas(
-    con: duckdb.DuckDBPyConnection, source: str, target: str, schemas: tuple[str, ...]
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    target: str,
+    schemas: tuple[str, ...],
+    *,
+    shared: bool = False,
 ) -> None:
-    """Tables and views of SCHEMAS from catalog SOURCE into catalog TARGET (attached)."""
+    """Tables and views of SCHEMAS from catalog SOURCE into catalog TARGET (attached). SHARED:
+    personal data pseudonymised (``smarketing_pseudonym`` must be defined on CON) or removed."""
     tables = con.execute(
         "select schema_name, table_name from duckdb_tables() "
         "where database_name = ? and list_contains(?, schema_name) order by all",
@@ -95,12 +141,38 @@ def copy_schemas(
         con.execute(f"create schema if not exists {target}.{_ident(schema)}")
     for schema, table in tables:
         name = f"{_ident(schema)}.{_ident(table)}"
-        con.execute(f"create table {target}.{name} as from {source}.{name}")
+        select = _shared_select(con, source, schema, table) if shared else "*"
+        con.execute(f"create table {target}.{name} as select {select} from {source}.{name}")
     # a view's text names its tables without a catalog: created from TARGET, it reads TARGET's
     con.execute(f"use {target}")
     for _, sql in views:
         con.execute(sql)
     con.execute("use memory")
+
+
+def _shared_select(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> str:
+    """``*``, with each personal column of SCHEMA.TABLE replaced by its pseudonym (contact)
+    or NULL of its type (name, free text)."""
+    personal = classification.personal_columns(schema, table)
+    if not personal:
+        return "*"
+    types = dict(
+        con.execute(
+            "select column_name, data_type from duckdb_columns() "
+            "where database_name = ? and schema_name = ? and table_name = ?",
+            [catalog, schema, table],
+        ).fetchall()
+    )
+    replaced = [
+        (
+            f"{pseudonym.MACRO}({_ident(column)}) as {_ident(column)}"
+            if kind == "contact"
+            else f"null::{types[column]} as {_ident(column)}"
+        )
+        for column, kind in personal.items()
+        if column in types
+    ]
+    return f"* replace ({', '.join(replaced)})" if replaced else "*"
 
 
 def _ident(name: str) -> str:

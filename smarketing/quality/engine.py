@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from smarketing.privacy.classification import personal_column_names
 from smarketing.quality.results import Outcome, Status, UnitResult
 from smarketing.quality.suites import ExpectationDef, Suite, SuiteUnit
 
@@ -32,6 +33,9 @@ RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 10}
 # where a staged row came from (file, row of the file): a failing value is shown with them
 ROW_COLUMNS = ("_source_file", "_row_number")
 DOCS_SITE = "smarketing"
+# what a check on a personal-data column shows instead of a failing value: the file and row
+# say where to look, and only those who may see the value open it there
+MASKED = "[personal data]"
 
 
 def _gx_context() -> AbstractDataContext:
@@ -108,7 +112,7 @@ def validate_frame(
                 {e.name: _error(unit, e, message) for e, _ in built if e.name not in outcomes}
             )
         else:
-            validation = _rows_shown(result.to_json_dict())
+            validation = _rows_shown(_masked(result.to_json_dict()))
             by_name = {r.expectation_config.meta.get("name"): r for r in result.results}
             for expectation, _ in built:
                 found = by_name.get(expectation.name)
@@ -143,6 +147,32 @@ def _validate(
     )
 
 
+def _masked(validation: dict[str, Any]) -> dict[str, Any]:
+    """The validation with every value of a personal-data column replaced by MASKED, so the
+    Data Docs, the quality history and the logs never show an e-mail, a phone or a name."""
+    personal = personal_column_names()
+    for item in validation.get("results") or []:
+        kwargs = (item.get("expectation_config") or {}).get("kwargs") or {}
+        columns = {kwargs.get("column"), *(kwargs.get("column_list") or [])}
+        columns |= {kwargs.get("column_A"), kwargs.get("column_B")}
+        hidden = personal & {c for c in columns if isinstance(c, str)}
+        if not hidden:
+            continue
+        result = item.get("result") or {}
+        for key in ("partial_unexpected_list", "unexpected_list"):
+            if isinstance(result.get(key), list):
+                result[key] = [MASKED if v is not None else None for v in result[key]]
+        for key in ("partial_unexpected_index_list", "unexpected_index_list"):
+            for row in result.get(key) or []:
+                if isinstance(row, dict):
+                    row.update({c: MASKED for c in hidden if row.get(c) is not None})
+        if isinstance(result.get("partial_unexpected_counts"), list):
+            result["partial_unexpected_counts"] = [
+                {**entry, "value": MASKED} for entry in result["partial_unexpected_counts"]
+            ]
+    return validation
+
+
 def _rows_shown(validation: dict[str, Any]) -> dict[str, Any]:
     """The validation with the file and row of each sampled unexpected value where the Data
     Docs show them: GX draws its table of values by row only from a full list (the COMPLETE
@@ -163,6 +193,7 @@ def _outcome(unit: SuiteUnit, expectation: ExpectationDef, found: Any) -> Outcom
         return _error(unit, expectation, raised, kwargs)
     result: dict[str, Any] = found.result or {}
     status: Status = "passed" if found.success else "failed"
+    hidden = bool(personal_column_names() & set(expectation.columns))
     return Outcome(
         unit=unit,
         expectation=expectation,
@@ -172,7 +203,10 @@ def _outcome(unit: SuiteUnit, expectation: ExpectationDef, found: Any) -> Outcom
         element_count=result.get("element_count"),
         unexpected_count=result.get("unexpected_count"),
         unexpected_percent=result.get("unexpected_percent"),
-        partial_unexpected=[_plain(v) for v in result.get("partial_unexpected_list") or []],
+        partial_unexpected=[
+            MASKED if hidden and v is not None else _plain(v)
+            for v in result.get("partial_unexpected_list") or []
+        ],
         unexpected_rows=[
             (str(row["_source_file"]), int(row["_row_number"]))
             for row in result.get("partial_unexpected_index_list") or []

@@ -1,4 +1,6 @@
-"""Ingestion: the inbox of exports, loaded unchanged into ``raw`` tables with a load audit."""
+"""Ingestion: the inbox of exports, loaded unchanged into ``raw`` tables with a load audit;
+then the erasure requests applied, and the rows of people erased earlier dropped
+(smarketing/privacy/erasure.py), before anything is built on them."""
 
 from collections import defaultdict
 from collections.abc import Iterator
@@ -11,9 +13,11 @@ from smarketing.ingest.loading import FileLoad, load_inbox
 from smarketing.ingest.registry import export_kinds
 from smarketing.ingest.report import run_file_issues
 from smarketing.ingest.schema import AUDIT_SCHEMA, RAW_SCHEMA, raw_table
+from smarketing.privacy import erasure
+from smarketing.settings import Settings
 
 INBOX_KEY = dg.AssetKey(["inbox"])
-AUDIT_TABLES = ("load_audit", "rejected_rows", "file_columns")
+AUDIT_TABLES = ("load_audit", "rejected_rows", "file_columns", "removed_rows")
 
 inbox = dg.AssetSpec(
     key=INBOX_KEY,
@@ -43,6 +47,8 @@ audit_specs = [
             "rejected, status and error.",
             "rejected_rows": "Rows that could not be loaded, with the reason.",
             "file_columns": "How each delivered header cell was named in its raw table.",
+            "removed_rows": "Rows taken out of raw after their load (an erasure, the retention "
+            "of old deliveries), file by file: raw = loaded - removed.",
         }[table],
         group_name="raw",
         kinds={"duckdb"},
@@ -68,6 +74,11 @@ def load_inbox_asset(
         )
         for result in results:
             _log_result(context, result)
+        erased = erasure.apply(con, Settings.from_env(), context.run_id, (*export_kinds(), *mapped))
+        for request in erased.requests:
+            context.log.info(f"erasure request {request.request_id} applied")
+        if erased.rows_removed:
+            context.log.info(f"erasure: {erased.rows_removed:,} rows of erased people removed")
         by_table: dict[str, list[FileLoad]] = defaultdict(list)
         for result in results:
             if result.raw_table:

@@ -1,0 +1,529 @@
+"""Erasure: a person asked to be forgotten (RGPD / GDPR article 17).
+
+``request()`` records the request (smarketing/privacy/register.py). The next run, right after
+its load, ``apply()``s every pending request in one transaction of the working warehouse:
+
+1. the person is found: the records holding the e-mail, or the record id, then (through the
+   last identity resolution) every record of the same person in any tool, with their e-mails,
+   phones and ids;
+2. their rows are deleted: raw rows holding one of those e-mails in any column, rows of person
+   exports (leads, contacts) whose id is one of theirs, rows of activity-like exports (tasks,
+   events, marketing events, campaign members, history) that refer to one of those ids; the
+   identity tables' rows of those records; rejected rows holding them; staging, intermediate
+   and mart rows naming them (the run then rebuilds every incremental model from raw);
+   their e-mails, phones and names are replaced by ``[erased]`` in the check history. Business
+   objects (opportunities, deals, accounts, companies) stay: they are the company's, and keep
+   only an id that no longer leads to anyone;
+3. the serving copies are rewritten without them at once (the run may not publish);
+4. the request becomes a tombstone: keyed hashes only.
+
+Every later run drops, among the rows it loads, those whose e-mail or person id hashes to a
+tombstone: a later export of the same person does not bring them back.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from smarketing import duckdb_limits
+from smarketing.ingest.registry import ExportKind
+from smarketing.privacy import pseudonym, register
+from smarketing.privacy.register import ErasureRequest, RequestKind
+from smarketing.settings import Settings
+
+ERASED = "[erased]"
+ERASURES = "audit.erasures"
+PERSON_ENTITIES = frozenset({"lead", "contact"})
+# the company's own records: kept, their pointer to the person leads nowhere once it is erased
+BUSINESS_ENTITIES = frozenset(
+    {
+        "opportunity",
+        "opportunity_history",
+        "deal",
+        "account",
+        "company",
+        "campaign",
+        "user",
+        "currency_type",
+        "dated_conversion_rate",
+        "opportunities",
+        "accounts",
+    }
+)
+# the check history's text columns where a value may have been quoted
+HISTORY_TEXT = {
+    "audit.quality_history": ("observed_value", "details", "expectation_kwargs"),
+    "audit.quality_validations": ("result_json",),
+    "audit.publications": ("reason",),
+    "audit.load_audit": ("error",),
+}
+MODEL_SCHEMAS = ("staging", "intermediate", "identity", "marts")
+
+
+@dataclass(frozen=True)
+class Applied:
+    requests: list[ErasureRequest]
+    """The requests applied by this run (tombstones now)."""
+    rows_removed: int
+    """Rows deleted: the requested people's, and this run's rows of people erased earlier."""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.requests) or self.rows_removed > 0
+
+
+def request(settings: Settings, kind: RequestKind, value: str) -> tuple[ErasureRequest, bool]:
+    """Record an erasure request; (the request, whether it is new). The same person asked
+    again while pending, or already erased, gives the earlier request."""
+    key = pseudonym.load_key(settings.warehouse)
+    requested = pseudonym.pseudonym(key, value)
+    with register.locked(settings.privacy_dir) as path:
+        requests = register.read(path)
+        for earlier in requests:
+            if earlier.requested == requested or requested in earlier.identifiers:
+                return earlier, False
+        new = register.new_request(kind, value, requested)
+        register.write(path, [*requests, new])
+    return new, True
+
+
+def requests(settings: Settings) -> list[ErasureRequest]:
+    with register.locked(settings.privacy_dir) as path:
+        return register.read(path)
+
+
+def apply(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    run_id: str,
+    kinds: Sequence[ExportKind],
+) -> Applied:
+    """Apply the pending requests and the tombstones to the warehouse CON (its load done)."""
+    with register.locked(settings.privacy_dir) as path:
+        known = register.read(path)
+        pending = [r for r in known if r.status == "pending"]
+        tombstones = {i for r in known if r.status == "applied" for i in r.identifiers}
+        if not pending and not tombstones:
+            return Applied([], 0)
+        pseudonym.create_macro(con, pseudonym.load_key(settings.warehouse))
+        raw = _raw_tables(con, kinds)
+        _start_sets(con)
+        for item in pending:
+            _add(con, "email" if item.kind == "email" else "id", [item.value or ""])
+        if tombstones:
+            _tombstoned_rows(con, raw, run_id, tombstones)
+        if not _count(con, "select count(*) from erase_values"):
+            return Applied([], 0)
+        con.execute("begin transaction")
+        try:
+            _expand(con, raw)
+            identifiers = con.execute(
+                f"select distinct {pseudonym.MACRO}(value) from erase_values "
+                "where kind in ('email', 'id', 'phone')"
+            ).fetchall()
+            removed = _delete(con, raw, run_id, requested=bool(pending))
+            _record(con, pending, run_id)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        hashes = [value for (value,) in identifiers]
+        # requests applied by one run share what was found: each tombstone holds all of it
+        done = {item.request_id: item.applied(run_id, hashes, removed) for item in pending}
+        register.write(path, [done.get(r.request_id, r) for r in known])
+    if pending:
+        scrub_serving_copies(settings, _values(con), hashes)
+    return Applied(list(done.values()), removed)
+
+
+# --- finding the person -------------------------------------------------------------------
+
+
+def _start_sets(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create or replace temp table erase_values (kind varchar, value varchar)")
+
+
+def _add(con: duckdb.DuckDBPyConnection, kind: str, values: Iterable[str]) -> None:
+    rows = [(kind, _norm(kind, v)) for v in values if v and v.strip()]
+    if rows:
+        con.executemany("insert into erase_values values (?, ?)", rows)
+
+
+def _norm(kind: str, value: str) -> str:
+    return pseudonym.normalise(value) if kind == "email" else value.strip()
+
+
+def _raw_tables(con: duckdb.DuckDBPyConnection, kinds: Sequence[ExportKind]) -> list[RawTable]:
+    present = {
+        name: columns
+        for name, columns in con.execute(
+            "select table_name, list(column_name order by column_index) filter "
+            "(data_type = 'VARCHAR') from duckdb_columns() "
+            "where database_name = current_database() and schema_name = 'raw' group by all"
+        ).fetchall()
+    }
+    return [RawTable(kind, present[kind.table]) for kind in kinds if kind.table in present]
+
+
+@dataclass(frozen=True)
+class RawTable:
+    kind: ExportKind
+    text_columns: list[str]
+
+    @property
+    def name(self) -> str:
+        return f"raw.{_ident(self.kind.table)}"
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind.entity in PERSON_ENTITIES
+
+    @property
+    def refers(self) -> list[str]:
+        """Columns that point at a person's record (``who_id``, ``contact_record_id``…)."""
+        if self.is_person or self.kind.entity in BUSINESS_ENTITIES:
+            return []
+        return [c for c in self.text_columns if c.endswith("_id") and c != self.kind.key]
+
+    def email_match(self) -> str:
+        values = "(select value from erase_values where kind = 'email')"
+        return (
+            " or ".join(
+                f"(contains({_ident(c)}, '@') and lower(trim({_ident(c)})) in {values})"
+                for c in self.text_columns
+            )
+            or "false"
+        )
+
+
+def _tombstoned_rows(
+    con: duckdb.DuckDBPyConnection, raw: list[RawTable], run_id: str, tombstones: set[str]
+) -> None:
+    """The clear e-mails and ids, among this run's rows, that hash to a tombstone."""
+    con.execute("create or replace temp table tombstones (hash varchar)")
+    con.executemany("insert into tombstones values (?)", [(t,) for t in sorted(tombstones)])
+    this_run = (
+        "_file_sha256 in (select file_sha256 from audit.load_audit where run_id = "
+        f"'{run_id.replace(chr(39), '')}')"
+    )
+    for table in raw:
+        if not table.text_columns:
+            continue
+        ids = [table.kind.key] if table.is_person else table.refers
+        cells = [
+            f"select 'email' as kind, lower(trim({_ident(c)})) as value from {table.name} "
+            f"where {this_run} and contains({_ident(c)}, '@')"
+            for c in table.text_columns
+        ] + [
+            f"select 'id', trim({_ident(c)}) from {table.name} where {this_run}"
+            for c in ids
+            if c in table.text_columns
+        ]
+        con.execute(
+            f"""
+            insert into erase_values
+            select distinct kind, value from ({" union all ".join(cells)})
+            where value is not null and {pseudonym.MACRO}(value) in (select hash from tombstones)
+            """
+        )
+
+
+def _expand(con: duckdb.DuckDBPyConnection, raw: list[RawTable]) -> None:
+    """Every record of the person: raw person rows holding the e-mail or id, then every record
+    the last identity resolution gave the same person, with their e-mails, phones and names."""
+    for table in raw:
+        if not table.is_person or table.kind.key not in table.text_columns:
+            continue
+        key = _ident(table.kind.key)
+        found = (
+            f"select * from {table.name} where ({table.email_match()}) "
+            f"or {key} in (select value from erase_values where kind = 'id')"
+        )
+        emails = [
+            f"select 'email', lower(trim({_ident(c)})) from found where contains({_ident(c)}, '@')"
+            for c in table.text_columns
+        ]
+        con.execute(
+            f"""
+            insert into erase_values
+            with found as ({found})
+            select distinct * from (
+                select 'id', {key} from found
+                union all {" union all ".join(emails)}
+                union all select 'key', '{table.kind.source_system}:{table.kind.entity}:'
+                    || {key} from found
+            )
+            """
+        )
+    if _has(con, "identity", "person_links") and _has(con, "intermediate", "int_person_records"):
+        con.execute(
+            """
+            insert into erase_values
+            with seeds as (
+                select record_key from intermediate.int_person_records
+                where email_normalised in (select value from erase_values where kind = 'email')
+                    or source_record_id in (select value from erase_values where kind = 'id')
+                    or record_key in (select value from erase_values where kind = 'key')
+            ),
+            persons as (
+                select distinct unified_lead_id from identity.person_links
+                where record_key in (select record_key from seeds)
+            ),
+            records as (
+                select record_key from identity.person_links
+                where unified_lead_id in (select unified_lead_id from persons)
+                union select record_key from seeds
+            ),
+            found as (
+                select * from intermediate.int_person_records
+                where record_key in (select record_key from records)
+            )
+            select distinct kind, value from (
+                select 'unified' as kind, unified_lead_id as value from persons
+                union all select 'key', record_key from found
+                union all select 'id', source_record_id from found
+                union all select 'email', email_normalised from found
+                union all select 'email', lower(trim(email)) from found
+                union all select 'phone', phone from found
+                union all select 'phone', mobile_phone from found
+                union all select 'name', trim(concat_ws(' ', first_name, last_name)) from found
+            ) where value is not null and value <> ''
+            """
+        )
+        if _has(con, "identity", "person_phones"):
+            con.execute(
+                """
+                insert into erase_values
+                select distinct 'phone', value from identity.person_phones
+                unpivot (value for kind in (phone_e164, mobile_phone_e164, personal_phone_e164))
+                where record_key in (select value from erase_values where kind = 'key')
+                """
+            )
+    con.execute("create or replace temp table erase_values as select distinct * from erase_values")
+
+
+# --- deleting them ------------------------------------------------------------------------
+
+
+def _delete(
+    con: duckdb.DuckDBPyConnection, raw: list[RawTable], run_id: str, *, requested: bool
+) -> int:
+    """Delete the person's rows; REQUESTED (not only this run's rows of people erased earlier,
+    which nothing was built on yet): from the modelled layers and the check history too."""
+    removed = 0
+    ids = "(select value from erase_values where kind = 'id')"
+    for table in raw:
+        match = [f"({table.email_match()})"]
+        if table.is_person and table.kind.key in table.text_columns:
+            match.append(f"{_ident(table.kind.key)} in {ids}")
+        match += [f"{_ident(c)} in {ids}" for c in table.refers]
+        # the load audit keeps what was loaded: what leaves raw is counted file by file
+        con.execute(
+            f"""
+            insert into audit.removed_rows
+            select ?, ?, _file_sha256, 'erasure', count(*), now()
+            from {table.name} where {" or ".join(match)} group by _file_sha256
+            """,
+            [run_id, table.kind.table],
+        )
+        removed += _deleted(con, f"delete from {table.name} where {' or '.join(match)}")
+    if _has(con, "audit", "rejected_rows"):
+        removed += _delete_rejected(con, None)
+    if requested:
+        removed += _scrub_models(con, None)
+        _scrub_text(con, None)
+    return removed
+
+
+def _delete_rejected(con: duckdb.DuckDBPyConnection, catalog: str | None) -> int:
+    """Rejected rows (as delivered) holding one of the e-mails or ids."""
+    return _deleted(
+        con,
+        f"""
+        delete from {_qualified(catalog, "audit", "rejected_rows")}
+        where list_has_any(list_transform(raw_fields, lambda f: lower(trim(f))),
+                (select list(value) from erase_values where kind = 'email'))
+            or list_has_any(list_transform(raw_fields, lambda f: trim(f)),
+                (select list(value) from erase_values where kind = 'id'))
+        """,
+    )
+
+
+def _scrub_models(con: duckdb.DuckDBPyConnection, catalog: str | None) -> int:
+    """Rows of the modelled layers (or of a serving copy's marts) that name the person: by
+    unified id, record key, e-mail, phone or pseudonym, in columns of those kinds."""
+    removed = 0
+    for schema, table, columns in _text_columns(con, catalog, MODEL_SCHEMAS):
+        checks = [
+            f"{_ident(c)} in (select value from erase_values)" for c in columns if _names_person(c)
+        ]
+        if checks:
+            name = _qualified(catalog, schema, table)
+            removed += _deleted(con, f"delete from {name} where {' or '.join(checks)}")
+    return removed
+
+
+def _names_person(column: str) -> bool:
+    return (
+        column in ("unified_lead_id", "email", "email_normalised", "phone", "mobile_phone")
+        or column.endswith(("record_key", "_record_id", "record_key_l", "record_key_r"))
+        or column in ("lead_id", "contact_id", "person_record_id", "source_record_id", "who_id")
+        or column in ("lead_or_contact_id", "converted_contact_id", "matched_record_key")
+        or column.endswith("e164")
+        or column == "typed"
+    )
+
+
+def _scrub_text(con: duckdb.DuckDBPyConnection, catalog: str | None) -> None:
+    """E-mails, phones and full names quoted in the check history become ``[erased]``."""
+    texts = [
+        value
+        for (value,) in con.execute(
+            "select value from erase_values where kind in ('email', 'phone', 'name', 'pseudonym') "
+            "and length(value) >= 5 order by length(value) desc"
+        ).fetchall()
+    ]
+    if not texts:
+        return
+    for name, columns in HISTORY_TEXT.items():
+        schema, table = name.split(".")
+        if not _has(con, schema, table, catalog):
+            continue
+        qualified = _qualified(catalog, schema, table)
+        for column in columns:
+            expression = _ident(column)
+            for text in texts:
+                expression = f"replace({expression}, {_literal(text)}, '{ERASED}')"
+            con.execute(
+                f"update {qualified} set {_ident(column)} = {expression} "
+                f"where {_ident(column)} is not null and ("
+                + " or ".join(f"contains({_ident(column)}, {_literal(t)})" for t in texts)
+                + ")"
+            )
+
+
+def _record(con: duckdb.DuckDBPyConnection, pending: list[ErasureRequest], run_id: str) -> None:
+    con.execute("create schema if not exists audit")
+    con.execute(
+        f"""
+        create table if not exists {ERASURES} (
+            request_id varchar, requested_at timestamptz, applied_at timestamptz,
+            run_id varchar, kind varchar
+        )
+        """
+    )
+    for item in pending:
+        con.execute(
+            f"insert into {ERASURES} values (?, ?::timestamptz, now(), ?, ?)",
+            [item.request_id, item.requested_at, run_id, item.kind],
+        )
+
+
+# --- the serving copies -------------------------------------------------------------------
+
+
+def scrub_serving_copies(
+    settings: Settings, values: list[tuple[str, str]], hashes: list[str]
+) -> None:
+    """Rewrite each serving copy without the person (copy, delete, swap: readers keep theirs)."""
+    for path, pseudonymised in (
+        (settings.serving_restricted, False),
+        (settings.serving, True),
+    ):
+        if path.is_file():
+            _scrub_copy(settings, path, values, hashes if pseudonymised else [])
+
+
+def _scrub_copy(
+    settings: Settings, path: Path, values: list[tuple[str, str]], hashes: list[str]
+) -> None:
+    fresh = path.with_name(f".{path.name}.erasure")
+    fresh.unlink(missing_ok=True)
+    con = duckdb_limits.connect(":memory:", warehouse=settings.warehouse)
+    try:
+        con.execute(f"attach {_literal(str(path))} as old (read_only)")
+        con.execute(f"attach {_literal(str(fresh))} as new")
+        con.execute("copy from database old to new")
+        con.execute("detach old")
+        con.execute("create temp table erase_values (kind varchar, value varchar)")
+        rows = [*values, *(("pseudonym", h) for h in hashes)]
+        if rows:
+            con.executemany("insert into erase_values values (?, ?)", rows)
+        con.execute("use new")
+        _scrub_models(con, "new")
+        if _has(con, "audit", "rejected_rows", "new"):
+            _delete_rejected(con, "new")
+        _scrub_text(con, "new")
+        con.execute("use memory")
+        con.execute("checkpoint new")
+        con.execute("detach new")
+    finally:
+        con.close()
+    os.chmod(fresh, path.stat().st_mode & 0o777)
+    os.replace(fresh, path)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _values(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return [(kind, value) for kind, value in con.execute("select * from erase_values").fetchall()]
+
+
+def _text_columns(
+    con: duckdb.DuckDBPyConnection, catalog: str | None, schemas: Sequence[str]
+) -> list[tuple[str, str, list[str]]]:
+    database = catalog or con.execute("select current_database()").fetchone()[0]
+    return [
+        (schema, table, columns)
+        for schema, table, columns in con.execute(
+            "select c.schema_name, c.table_name, list(c.column_name order by c.column_index) "
+            "from duckdb_columns() c join duckdb_tables() t on t.database_name = c.database_name "
+            "and t.schema_name = c.schema_name and t.table_name = c.table_name "
+            "where c.database_name = ? and list_contains(?, c.schema_name) "
+            "and c.data_type = 'VARCHAR' group by all order by all",
+            [database, list(schemas)],
+        ).fetchall()
+    ]
+
+
+def _has(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, catalog: str | None = None
+) -> bool:
+    database = catalog or con.execute("select current_database()").fetchone()[0]
+    return bool(
+        _count(
+            con,
+            "select count(*) from duckdb_tables() where database_name = ? and schema_name = ? "
+            "and table_name = ?",
+            [database, schema, table],
+        )
+    )
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> int:
+    row = con.execute(sql, list(params)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _deleted(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _qualified(catalog: str | None, schema: str, table: str) -> str:
+    prefix = f"{_ident(catalog)}." if catalog else ""
+    return f"{prefix}{_ident(schema)}.{_ident(table)}"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
