@@ -19,7 +19,8 @@ export DO_NOT_TRACK := 1
 help:
 	@echo "make demo   set up, generate demo exports if the inbox is empty, run the whole pipeline,"
 	@echo "            then serve the dashboard (http://localhost:$(DASHBOARD_PORT))"
-	@echo "make dashboard  serve the dashboard on the warehouse already built"
+	@echo "make dashboard  serve the dashboard on the warehouse already built (shared role;"
+	@echo "            SMARKETING_ROLE=restricted make dashboard: with e-mails, phones and names)"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make bench  benchmark at large scale (1M people, 10M+ events), then demo scale with the"
 	@echo "            dashboard pages' render times; writes bench/out/"
@@ -46,7 +47,7 @@ demo: setup
 	@echo "Dagster UI: DAGSTER_HOME=$(DAGSTER_HOME) $(UV) run dagster dev -m dagster_project.definitions  (then open http://localhost:3000)"
 	@$(MAKE) --no-print-directory dashboard
 
-# The dashboard reads $(SMARKETING_SERVING) when that file exists, else the warehouse.
+# The dashboard reads the shared serving copy, or with SMARKETING_ROLE=restricted the restricted one.
 dashboard: setup
 	@echo "Dashboard:  http://localhost:$(DASHBOARD_PORT)  (Ctrl+C stops it)"
 	@$(UV) run streamlit run dashboards/app.py --server.headless=true \

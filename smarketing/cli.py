@@ -295,6 +295,13 @@ def config_check(config_path: Path | None) -> None:
     click.echo(f"  segments: {', '.join(segments)}")
     click.echo(f"  offers: {', '.join(offer.name for offer in cfg.offers)}")
     click.echo(f"  disqualification reasons: {', '.join(cfg.disqualification_reasons)}")
+    _check_severities(cfg)
+    days = cfg.retention.raw_deliveries_days
+    click.echo(
+        f"  retention: superseded raw deliveries purged after {days} days"
+        if days
+        else "  retention: every raw delivery kept"
+    )
     _check_mappings(cfg, config_path)
     stale = stale_seeds(cfg)
     if stale:
@@ -303,6 +310,17 @@ def config_check(config_path: Path | None) -> None:
             "run `smarketing config sync-seeds`"
         )
     click.echo("  dbt seeds: in sync")
+
+
+def _check_severities(cfg: SmarketingConfig) -> None:
+    from smarketing.quality.suites import SuiteError, load_suites
+
+    try:
+        load_suites(severities=cfg.checks.severities)
+    except SuiteError as exc:
+        raise click.ClickException(str(exc)) from exc
+    decided = ", ".join(f"{k} {v}" for k, v in cfg.checks.severities.items())
+    click.echo(f"  check severities: {decided or 'as the suites say'}")
 
 
 def _check_mappings(cfg: SmarketingConfig, config_path: Path | None) -> None:

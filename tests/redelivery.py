@@ -1,9 +1,10 @@
 """A second delivery after the ``small`` fixture's run, through `smarketing run` as a user runs
-it (the ``redelivery`` fixture in conftest.py): a run killed during dbt; a delivery with a
-planted defect and a file that cannot be read (held back); the corrected delivery, with HubSpot
-contacts who became MQLs in October arriving after October was closed (published). Another
-process reads the serving copy all along. The publication, committee, pipeline and identity
-tests read what each step did."""
+it (the ``redelivery`` fixture in conftest.py): a run killed during dbt; a request to erase a
+person, then a delivery with a planted defect and a file that cannot be read (held back: the
+erasure is applied all the same); the corrected delivery, with HubSpot contacts who became
+MQLs in October arriving after October was closed, and the erased person delivered again under
+a new HubSpot record (dropped), published. Another process reads the serving copy all along.
+The publication, committee, pipeline, identity and privacy tests read what each step did."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import psutil
 
 from dagster_project.lib.dbt_project import dbt_executable
@@ -27,6 +30,8 @@ from smarketing.publish import read_status
 # the program a run starts dbt with (smarketing-dbt, which starts dbt in its own process)
 DBT = Path(dbt_executable()).name
 LATE_MQLS = 6
+# the HubSpot record id under which the erased person is delivered again
+RETURNING_ID = "990099"
 RUN_TIMEOUT = 900
 READER = r"""
 import json, sys, time
@@ -82,8 +87,20 @@ def run(root: Path, cutoff: str) -> dict:
         "stdout": done.stdout,
         "stderr": done.stderr,
         "serving": sha256(root / "serving.duckdb"),
+        "served_runs": published_runs(root / "serving.duckdb"),
         "status": json.loads((root / "publication.json").read_text(encoding="utf-8")),
     }
+
+
+def published_runs(serving: Path) -> list[str]:
+    con = duckdb.connect(str(serving), read_only=True)
+    try:
+        rows = con.execute(
+            "select run_id from audit.publications where status = 'published' order by finished_at"
+        ).fetchall()
+    finally:
+        con.close()
+    return [run_id for (run_id,) in rows]
 
 
 def run_killed_during_dbt(root: Path, cutoff: str) -> dict:
@@ -163,8 +180,9 @@ UNREADABLE_CONTACTS = (
 )
 
 
-def write_late_contacts(root: Path) -> None:
-    """HubSpot contacts who became MQLs in October, a month already closed, delivered late."""
+def write_late_contacts(root: Path, erased: dict | None = None) -> None:
+    """HubSpot contacts who became MQLs in October, a month already closed, delivered late;
+    and the ERASED person again, as a new contact (RETURNING_ID) with their e-mail and name."""
     source = root / "inbox" / "hubspot" / "hubspot-crm-exports-contacts-2026-11-20.csv"
     with source.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -198,14 +216,144 @@ def write_late_contacts(root: Path) -> None:
                 }
             )
             writer.writerow(row)
+        if erased is not None:
+            first_name, _, last_name = erased["name"].partition(" ")
+            row = dict.fromkeys(header, "")
+            row.update(
+                {
+                    "Record ID": RETURNING_ID,
+                    "First Name": first_name,
+                    "Last Name": last_name,
+                    "Email": erased["email"],
+                    "Lifecycle Stage": "Lead",
+                    "Create Date": "2026-11-18 10:00",
+                    "Last Modified Date": "2026-11-18 10:00",
+                }
+            )
+            writer.writerow(row)
+
+
+# --- the erased person ------------------------------------------------------------------------
+
+
+def a_person_in_no_committee_figure(restricted: Path) -> dict:
+    """A person with a Salesforce lead and a HubSpot contact, an e-mail and a phone of their
+    own, who never reached a funnel stage (so no committee month, frozen or live, counts
+    them)."""
+    con = duckdb.connect(str(restricted), read_only=True)
+    try:
+        row = con.execute(
+            """
+            select l.unified_lead_id, l.email, l.phone, l.first_name, l.last_name
+            from marts.dim_leads l
+            where l.salesforce_lead_count = 1 and l.hubspot_contact_count = 1
+                and l.email_is_valid and not l.email_is_shared and not l.phone_is_shared
+                and l.phone is not null and length(l.first_name || l.last_name) > 10
+                and not exists (
+                    select 1 from marts.fct_lead_funnel f
+                    where f.unified_lead_id = l.unified_lead_id
+                        and coalesce(f.mql_at, f.handoff_at, f.sal_at, f.sql_at,
+                            f.opportunity_at, f.won_at, f.disqualified_at) is not null
+                )
+            order by l.unified_lead_id limit 1
+            """
+        ).fetchone()
+        records = con.execute(
+            "select source_system, source_entity, source_record_id "
+            "from marts.bridge_lead_source_records where unified_lead_id = ?",
+            [row[0]],
+        ).fetchall()
+    finally:
+        con.close()
+    unified_lead_id, email, phone, first_name, last_name = row
+    return {
+        "unified_lead_id": unified_lead_id,
+        "email": email,
+        "phone": phone,
+        "name": f"{first_name} {last_name}",
+        "records": records,
+    }
+
+
+def needles(person: dict) -> dict[str, str]:
+    """What must not remain: the e-mail, the phone (as stored, and as a French number is
+    typed), the full name, the unified id."""
+    phone = person["phone"]
+    national = "0" + phone[3:] if phone.startswith("+33") else phone
+    return {
+        "email": person["email"].lower(),
+        "phone": phone,
+        "phone_typed": " ".join(national[i : i + 2] for i in range(0, len(national), 2)),
+        "phone_digits": national,
+        "name": person["name"].lower(),
+        "unified_lead_id": person["unified_lead_id"],
+    }
+
+
+def duckdb_cells(path: Path) -> Iterator[tuple[str, str, str]]:
+    """(table, column, text) of every non-null text or list cell of the DuckDB file PATH, but
+    the reference seeds (placeholder addresses such as a@a.com)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        columns = con.execute(
+            "select schema_name, table_name, column_name from duckdb_columns() "
+            "where database_name = current_database() and schema_name <> 'seeds' "
+            "and (data_type = 'VARCHAR' or data_type like '%[]' or data_type = 'JSON')"
+        ).fetchall()
+        for schema, table, column in columns:
+            name = f'"{schema}"."{table}"'
+            for (value,) in con.execute(
+                f'select distinct cast("{column}" as varchar) from {name} '
+                f'where "{column}" is not null'
+            ).fetchall():
+                yield f"{schema}.{table}", column, value
+    finally:
+        con.close()
+
+
+def hits(path: Path, person: dict) -> list[tuple[str, str, str]]:
+    """(table, column, what) wherever the DuckDB file PATH still holds the person."""
+    wanted = needles(person)
+    return sorted(
+        {
+            (table, column, label)
+            for table, column, value in duckdb_cells(path)
+            for label, needle in wanted.items()
+            if needle in value.lower()
+        }
+    )
+
+
+def request_erasure(root: Path, person: dict) -> dict:
+    """`smarketing erase --email` as a DPO types it (another case), and the register after."""
+    done = subprocess.run(
+        [sys.executable, "-m", "smarketing.cli", "erase", "--email", person["email"].upper()],
+        env={**os.environ, "SMARKETING_WAREHOUSE": str(root / "warehouse.duckdb")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    register = root / "privacy" / "erasure_requests.jsonl"
+    return {
+        "returncode": done.returncode,
+        "stdout": done.stdout,
+        "stderr": done.stderr,
+        "register": register.read_text(encoding="utf-8") if register.is_file() else "",
+    }
 
 
 def scenario(source: Path, root: Path) -> dict:
     """Run the whole scenario in ROOT on a copy of SOURCE's published state."""
-    for name in ("warehouse.duckdb", "serving.duckdb", "publication.json"):
-        shutil.copyfile(source / name, root / name)
-    shutil.copytree(source / "inbox", root / "inbox")
-    shutil.copytree(source / "truth", root / "truth")
+    for name in (
+        "warehouse.duckdb",
+        "serving.duckdb",
+        "serving_restricted.duckdb",
+        "publication.json",
+    ):
+        shutil.copy2(source / name, root / name)
+    for name in ("inbox", "truth", "privacy"):
+        shutil.copytree(source / name, root / name)
     cutoff = json.loads((source / "truth" / "manifest.json").read_text(encoding="utf-8"))["cutoff"]
     published_before = read_status(root / "publication.json")
     assert published_before is not None and published_before.status == "published"
@@ -223,15 +371,22 @@ def scenario(source: Path, root: Path) -> dict:
         text=True,
     )
     try:
+        person = a_person_in_no_committee_figure(root / "serving_restricted.duckdb")
+        observed["erasure"] = {"person": person, "request": request_erasure(root, person)}
         leads = root / "inbox" / "salesforce" / "Lead.csv"
         observed["blanked"] = write_leads(leads, leads.with_name("Lead-defect.csv"), 10)
         # a file that cannot be read whole loads nothing: it holds the publication back too
         unreadable = root / "inbox" / "hubspot" / "contacts-truncated.csv"
         unreadable.write_bytes(UNREADABLE_CONTACTS)
         observed["defect"] = run(root, cutoff)
+        observed["erasure"]["after_defect"] = {
+            name: hits(root / name, person)
+            for name in ("serving.duckdb", "serving_restricted.duckdb", "warehouse.duckdb")
+        }
         unreadable.unlink()
+        # every lead again, the erased person's included
         write_leads(leads, leads.with_name("Lead-corrected.csv"), None)
-        write_late_contacts(root)
+        write_late_contacts(root, erased=person)
         observed["corrected"] = run(root, cutoff)
     finally:
         stop.touch()

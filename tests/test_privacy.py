@@ -1,22 +1,20 @@
 """Personal data: the shared serving copy holds no direct identifier, the restricted one is
 its owner's only, and an erased person leaves nothing behind.
 
-The erasure scenario runs twice on a copy of the ``small`` run: a request, applied by a run a
-broken file holds back (the serving copies are rewritten without the person all the same),
-then a later delivery holding the same person again (dropped), published. Then every table of
-every DuckDB file and every file the warehouse wrote is searched for the person."""
+The erasure rides on the redelivery scenario (tests/redelivery.py): the request is applied by
+the run its planted defect holds back (the serving copies are rewritten without the person all
+the same), then the corrected delivery holds the same person again (dropped) and is published.
+Then every table of every DuckDB file and every file the warehouse wrote is searched for the
+person."""
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
-import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -24,8 +22,7 @@ import pytest
 import yaml
 
 from smarketing.privacy import classification, pseudonym
-from tests.conftest import run_cli
-from tests.redelivery import UNREADABLE_CONTACTS
+from tests import redelivery
 
 MARTS = Path(__file__).resolve().parents[1] / "dbt" / "models" / "marts"
 # column names that hold a person's identity wherever they appear in a mart
@@ -33,38 +30,6 @@ PERSONAL_NAME = re.compile(
     r"^(?!(has|with|is)_)(\w+_)?(email|phone|first_name|last_name|full_name|subject)$"
 )
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-
-
-def duckdb_cells(path: Path) -> Iterator[tuple[str, str, str]]:
-    """(table, column, text) of every non-null text or list cell of the DuckDB file PATH, but
-    the reference seeds (placeholder addresses such as a@a.com)."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        columns = con.execute(
-            "select schema_name, table_name, column_name from duckdb_columns() "
-            "where database_name = current_database() and schema_name <> 'seeds' "
-            "and (data_type = 'VARCHAR' or data_type like '%[]' or data_type = 'JSON')"
-        ).fetchall()
-        for schema, table, column in columns:
-            name = f'"{schema}"."{table}"'
-            for (value,) in con.execute(
-                f'select distinct cast("{column}" as varchar) from {name} '
-                f'where "{column}" is not null'
-            ).fetchall():
-                yield f"{schema}.{table}", column, value
-    finally:
-        con.close()
-
-
-def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "smarketing.cli", *args],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 # --- the pseudonym and the classification -----------------------------------------------------
@@ -145,7 +110,9 @@ def test_the_shared_copy_holds_no_direct_identifier(small: dict) -> None:
     root = small["root"]
     shared, restricted = root / "serving.duckdb", root / "serving_restricted.duckdb"
     assert stat.S_IMODE(restricted.stat().st_mode) == 0o600
-    addresses = sorted({(t, c) for t, c, value in duckdb_cells(shared) if EMAIL.search(value)})
+    addresses = sorted(
+        {(t, c) for t, c, value in redelivery.duckdb_cells(shared) if EMAIL.search(value)}
+    )
     assert addresses == []
     key = pseudonym.load_key(root / "warehouse.duckdb", create=False)
     con = duckdb.connect(str(restricted), read_only=True)
@@ -175,154 +142,51 @@ def test_the_shared_copy_holds_no_direct_identifier(small: dict) -> None:
     assert counts[2] == 0 and counts[3] > 0 and counts[4] == 0
 
 
-# --- erasure ---------------------------------------------------------------------------------
+# --- erasure (the redelivery scenario: tests/redelivery.py) ------------------------------------
 
 
 @pytest.fixture(scope="module")
-def erasure(small: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The request, the held-back run that applies it, the later delivery that brings the
-    person back (dropped), published."""
-    root = tmp_path_factory.mktemp("erasure")
-    source = small["root"]
-    for name in ("warehouse.duckdb", "serving.duckdb", "serving_restricted.duckdb"):
-        shutil.copy2(source / name, root / name)
-    for name in ("inbox", "truth", "privacy"):
-        shutil.copytree(source / name, root / name)
-    env = {"SMARKETING_WAREHOUSE": str(root / "warehouse.duckdb")}
-    person = _a_person_in_no_committee_figure(root / "serving_restricted.duckdb")
-    observed: dict = {"root": root, "person": person, "env": env}
-    observed["request"] = cli("erase", "--email", person["email"].upper(), env=env)
-    observed["register_pending"] = (root / "privacy" / "erasure_requests.jsonl").read_text()
-    unreadable = root / "inbox" / "hubspot" / "contacts-truncated.csv"
-    unreadable.write_bytes(UNREADABLE_CONTACTS)
-    observed["held_back"] = run_cli(root)
-    observed["after_held_back"] = {
-        name: _hits(root / name, person)
-        for name in ("serving.duckdb", "serving_restricted.duckdb", "warehouse.duckdb")
-    }
-    unreadable.unlink()
-    observed["later_rows"] = _deliver_again(root, person)
-    observed["published"] = run_cli(root)
-    return observed
+def erasure(redelivery: dict) -> dict:
+    return {**redelivery["erasure"], "root": redelivery["root"], "redelivery": redelivery}
 
 
-def _a_person_in_no_committee_figure(restricted: Path) -> dict:
-    """A person with a Salesforce lead and a HubSpot contact, an e-mail and a phone of their
-    own, who never became an MQL (so no frozen committee month counted them)."""
-    con = duckdb.connect(str(restricted), read_only=True)
-    try:
-        row = con.execute(
-            """
-            select l.unified_lead_id, l.email, l.phone, l.first_name, l.last_name
-            from marts.dim_leads l
-            where l.salesforce_lead_count = 1 and l.hubspot_contact_count = 1
-                and l.email_is_valid and not l.email_is_shared and not l.phone_is_shared
-                and l.phone is not null and length(l.first_name || l.last_name) > 10
-                and not exists (
-                    select 1 from marts.fct_lead_funnel f
-                    where f.unified_lead_id = l.unified_lead_id
-                        and (f.mql_at is not null or f.handoff_at is not null)
-                )
-            order by l.unified_lead_id limit 1
-            """
-        ).fetchone()
-        records = con.execute(
-            "select source_system, source_entity, source_record_id "
-            "from marts.bridge_lead_source_records where unified_lead_id = ?",
-            [row[0]],
-        ).fetchall()
-    finally:
-        con.close()
-    unified_lead_id, email, phone, first_name, last_name = row
-    return {
-        "unified_lead_id": unified_lead_id,
-        "email": email,
-        "phone": phone,
-        "name": f"{first_name} {last_name}",
-        "records": records,
-    }
-
-
-def _needles(person: dict) -> dict[str, str]:
-    """What must not remain: the e-mail, the phone (as stored and as a French number is
-    typed), the full name, the unified id."""
-    phone = person["phone"]
-    national = "0" + phone[3:] if phone.startswith("+33") else phone
-    return {
-        "email": person["email"].lower(),
-        "phone": phone,
-        "phone_typed": " ".join(national[i : i + 2] for i in range(0, len(national), 2)),
-        "phone_digits": national,
-        "name": person["name"].lower(),
-        "unified_lead_id": person["unified_lead_id"],
-    }
-
-
-def _hits(path: Path, person: dict) -> list[tuple[str, str, str]]:
-    needles = _needles(person)
-    return sorted(
-        {
-            (table, column, label)
-            for table, column, value in duckdb_cells(path)
-            for label, needle in needles.items()
-            if needle in value.lower()
-        }
+def cli(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "smarketing.cli", *args],
+        env={**os.environ, "SMARKETING_WAREHOUSE": str(root / "warehouse.duckdb")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
-def _deliver_again(root: Path, person: dict) -> dict[str, int]:
-    """Every export row of the person's lead and contacts (and one other person's per file) in
-    new files, as a later export would bring them again; returns the person's rows per file."""
-    written = {}
-    later = root / "inbox" / "later"
-    later.mkdir()
-    email = person["email"]
-    seen: set[bytes] = set()
-    for source in sorted((root / "inbox").rglob("*.csv")):
-        data = source.read_bytes()
-        if "later" in source.parts or data in seen:  # an export delivered twice: once here
-            continue
-        seen.add(data)
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252")
-        rows = list(csv.reader(text.splitlines()))
-        theirs = [r for r in rows[1:] if any(c.strip().lower() == email for c in r)]
-        if not theirs or not any(w in source.name.lower() for w in ("lead", "contact")):
-            continue
-        other = next(r for r in rows[1:] if r not in theirs and any("@" in c for c in r))
-        target = later / f"later-{source.name}"
-        with target.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows([rows[0], *theirs, other])
-        written[f"later/{target.name}"] = len(theirs)
-    return written
-
-
 def test_an_erasure_request_keeps_the_address_only_until_it_is_applied(erasure: dict) -> None:
-    request = erasure["request"]
-    assert request.returncode == 0, request.stderr
-    assert "next run" in request.stdout
-    pending = [json.loads(line) for line in erasure["register_pending"].splitlines()]
+    request, person = erasure["request"], erasure["person"]
+    assert request["returncode"] == 0, request["stderr"]
+    assert "next run" in request["stdout"]
+    pending = [json.loads(line) for line in request["register"].splitlines()]
     assert [(r["status"], r["kind"]) for r in pending] == [("pending", "email")]
-    assert pending[0]["value"].lower() == erasure["person"]["email"]
-    again = cli("erase", "--email", erasure["person"]["email"], env=erasure["env"])
+    assert pending[0]["value"].lower() == person["email"]
+    again = cli("erase", "--email", person["email"], root=erasure["root"])
     assert again.returncode == 0 and "Already requested" in again.stdout
-    bad = cli("erase", "--email", "no-at-sign", env=erasure["env"])
+    bad = cli("erase", "--email", "no-at-sign", root=erasure["root"])
     assert bad.returncode != 0 and "not an e-mail address" in bad.stderr
-    neither = cli("erase", env=erasure["env"])
+    neither = cli("erase", root=erasure["root"])
     assert neither.returncode != 0 and "--email or --record-id" in neither.stderr
 
 
 def test_a_held_back_run_still_erases_from_every_copy(erasure: dict) -> None:
-    held_back = erasure["held_back"]
-    assert held_back.returncode != 0
-    assert "contacts-truncated.csv" in held_back.stdout + held_back.stderr
-    assert erasure["after_held_back"] == {
+    defect = erasure["redelivery"]["defect"]
+    assert defect["status"]["status"] == "held_back"
+    assert "erasure request" in _run_log(defect)
+    assert erasure["after_defect"] == {
         "serving.duckdb": [],
         "serving_restricted.duckdb": [],
         "warehouse.duckdb": [],
     }
+    # what readers see is still the last publication: the person only is gone from it
+    assert defect["served_runs"] == [erasure["redelivery"]["before"].run_id]
 
 
 def test_the_tombstone_keeps_keyed_hashes_only(erasure: dict) -> None:
@@ -331,68 +195,59 @@ def test_the_tombstone_keeps_keyed_hashes_only(erasure: dict) -> None:
     [tombstone] = [json.loads(line) for line in text.splitlines()]
     assert tombstone["status"] == "applied" and tombstone["value"] is None
     assert tombstone["applied_at"] and tombstone["request_id"].startswith("er_")
+    assert tombstone["run_id"] == erasure["redelivery"]["defect"]["status"]["run_id"]
     assert all(re.fullmatch(r"p_[0-9a-f]{20}", i) for i in tombstone["identifiers"])
     key = pseudonym.load_key(root / "warehouse.duckdb", create=False)
     for value in (person["email"], person["phone"], *(r[2] for r in person["records"])):
         assert pseudonym.pseudonym(key, value) in tombstone["identifiers"]
-    for needle in _needles(person).values():
+    for needle in redelivery.needles(person).values():
         assert needle not in text.lower()
-    status = cli("erase", "--status", env=erasure["env"])
+    status = cli("erase", "--status", root=root)
     assert tombstone["request_id"] in status.stdout and "applied" in status.stdout
+    con = duckdb.connect(str(root / "serving.duckdb"), read_only=True)
+    try:
+        logged = con.execute("select request_id, kind from audit.erasures").fetchall()
+    finally:
+        con.close()
+    assert logged == [(tombstone["request_id"], "email")]
 
 
 def test_a_later_delivery_does_not_bring_the_person_back(erasure: dict) -> None:
-    published = erasure["published"]
-    assert published.returncode == 0, published.stdout[-3000:] + published.stderr[-3000:]
+    """The corrected leads hold the person's lead again, the late contacts a new HubSpot record
+    with their e-mail: both are loaded as delivered, counted, then taken out."""
+    corrected = erasure["redelivery"]["corrected"]
+    assert corrected["returncode"] == 0, corrected["stdout"][-3000:] + corrected["stderr"][-3000:]
+    lead_id = next(r[2] for r in erasure["person"]["records"] if r[1] == "lead")
     con = duckdb.connect(str(erasure["root"] / "warehouse.duckdb"), read_only=True)
     try:
-        loaded = dict(
-            con.execute(
-                "select source_file, rows_loaded from audit.load_audit "
-                "where source_file like 'later/%'"
-            ).fetchall()
-        )
         removed = dict(
             con.execute(
                 "select a.source_file, sum(r.rows_removed) from audit.removed_rows r "
                 "join audit.load_audit a on a.file_sha256 = r.file_sha256 "
-                "where a.source_file like 'later/%' group by all"
+                "where a.run_id = ? group by all",
+                [corrected["status"]["run_id"]],
             ).fetchall()
         )
-        tables = [
-            name
-            for (name,) in con.execute(
-                "select table_name from duckdb_tables() where schema_name = 'raw'"
-            ).fetchall()
-        ]
-        kept = dict(
-            con.execute(
-                " union all ".join(
-                    f"select _source_file, count(*) from raw.{name} "
-                    "where _source_file like 'later/%' group by all"
-                    for name in tables
-                )
-            ).fetchall()
-        )
+        back = con.execute(
+            "select (select count(*) from raw.salesforce__lead where trim(id) = ?), "
+            "(select count(*) from raw.hubspot__contact where record_id = ?)",
+            [lead_id, redelivery.RETURNING_ID],
+        ).fetchone()
     finally:
         con.close()
-    written = erasure["later_rows"]
-    assert len(written) >= 2 and all(n >= 1 for n in written.values())
-    for name, theirs in written.items():
-        # loaded as delivered, the person's rows taken out and counted, the other one kept
-        assert loaded[name] == theirs + 1
-        assert removed[name] == theirs
-        assert kept[name] == 1
-    # the request's run rebuilt the merged models from raw; the later rows were dropped before
-    # anything merged them, so this run merges as usual
-    rebuilt = "rebuilt from raw: people were erased"
-    assert rebuilt in _run_log(erasure["held_back"])
-    assert rebuilt not in _run_log(published)
+    assert removed == {"salesforce/Lead-corrected.csv": 1, "hubspot/late-contacts.csv": 1}
+    assert back == (0, 0)
+    # the request's run rebuilt the merged staging models from raw; the later rows were dropped
+    # before anything merged them, so this run merges them as usual (the marts' part, which the
+    # defect stopped before, is rebuilt here: it has not been since the erasure)
+    rebuilt = "dbt_before_identity: incremental models rebuilt from raw: people were erased"
+    assert rebuilt in _run_log(erasure["redelivery"]["defect"])
+    assert rebuilt not in _run_log(corrected)
 
 
-def _run_log(run: subprocess.CompletedProcess[str]) -> str:
-    found = re.search(r"Full log: (\S+)", run.stdout + run.stderr)
-    assert found, run.stdout[-2000:]
+def _run_log(run: dict) -> str:
+    found = re.search(r"Full log: (\S+)", run["stdout"] + run["stderr"])
+    assert found, run["stdout"][-2000:]
     return Path(found.group(1)).read_text(encoding="utf-8", errors="replace")
 
 
@@ -401,10 +256,10 @@ def test_nothing_of_an_erased_person_remains_anywhere(erasure: dict) -> None:
     quality history, Data Docs, logs, dbt's artifacts, Dagster's storage), searched for the
     e-mail, the phone and the full name."""
     root, person = erasure["root"], erasure["person"]
-    assert erasure["published"].returncode == 0
+    assert erasure["redelivery"]["corrected"]["returncode"] == 0
     for database in sorted(root.glob("*.duckdb")):
-        assert _hits(database, person) == [], database.name
-    needles = _needles(person)
+        assert redelivery.hits(database, person) == [], database.name
+    wanted = redelivery.needles(person)
     written = [
         path
         for path in root.rglob("*")
@@ -417,6 +272,6 @@ def test_nothing_of_an_erased_person_remains_anywhere(erasure: dict) -> None:
     for path in written:
         content = path.read_bytes().lower()
         for label in ("email", "phone", "name"):
-            if needles[label].encode() in content:
+            if wanted[label].encode() in content:
                 found.append((str(path.relative_to(root)), label))
     assert found == []

@@ -16,7 +16,7 @@ import pytest
 
 from dagster_project.definitions import defs
 from dagster_project.defs.publish.definitions import SERVING_KEY, PublicationResource
-from dagster_project.defs.quality.definitions import build_checks
+from dagster_project.defs.quality.definitions import build_checks, check_spec
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.config import load_config
 from smarketing.quality import history
@@ -358,3 +358,26 @@ def test_a_failing_check_on_an_email_names_its_row_never_the_address(
     assert all(planted not in json.dumps(r.validation) for r in results if r.validation)
     pages = list(docs.rglob("*.html"))
     assert pages and all(planted not in page.read_text(encoding="utf-8") for page in pages)
+
+
+def test_smarketing_yml_decides_each_checks_severity(tmp_path: Path) -> None:
+    """checks.severities: a name turns every suite's check of that name, suite.name one suite's;
+    a name no suite has is refused rather than ignored."""
+    own = {s.name: {e.name: e.severity for e in s.expectations} for s in SUITES}
+    assert own["stg_salesforce__lead"]["lead_score_in_range"] == "warning"  # as smarketing.yml says
+    suites = load_suites(
+        parameters=set(PARAMETER_NAMES),
+        severities={
+            "lead_score_in_range": "blocking",
+            "dim_leads.email_valid": "blocking",
+        },
+    )
+    decided = {s.name: {e.name: e.severity for e in s.expectations} for s in suites}
+    assert decided["stg_salesforce__lead"]["lead_score_in_range"] == "blocking"
+    assert decided["dim_leads"]["email_valid"] == "blocking"
+    assert decided["stg_salesforce__lead"]["email_valid"] == "warning"  # another suite's: as is
+    unit = next(u for s in suites if s.name == "dim_leads" for u in s.units())
+    spec = check_spec(unit, next(e for e in unit.suite.expectations if e.name == "email_valid"))
+    assert spec.blocking
+    with pytest.raises(SuiteError, match="names no check of the suites: lead_scor_in_range"):
+        load_suites(severities={"lead_scor_in_range": "warning"})

@@ -18,10 +18,12 @@ from pydantic import (
     model_validator,
 )
 
+from smarketing.config.checks import Checks
 from smarketing.config.committee import Committee
 from smarketing.config.currency import Currency
 from smarketing.config.custom_fields import CustomField
 from smarketing.config.fields import FieldBindings
+from smarketing.config.retention import Retention
 from smarketing.config.sla import Sla
 
 REASON_CATEGORIES = ("out_of_target", "no_budget", "no_project", "bad_data", "duplicate", "other")
@@ -282,6 +284,14 @@ class SmarketingConfig(_Strict):
     custom_fields: list[CustomField] = Field(
         default_factory=list,
         description="Export columns the project does not know, passed through to the marts.",
+    )
+    checks: Checks = Field(
+        default_factory=Checks,
+        description="The data checks' severities (smarketing/config/checks.py).",
+    )
+    retention: Retention = Field(
+        default_factory=Retention,
+        description="How long raw keeps superseded deliveries (smarketing/config/retention.py).",
     )
     disqualification_reasons: dict[ReasonCategory, list[Value]] = Field(
         description=(

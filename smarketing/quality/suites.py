@@ -22,7 +22,7 @@ import json
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -151,10 +151,16 @@ def export_kind_placeholders() -> Iterator[dict[str, str]]:
         }
 
 
-def load_suites(folder: Path | None = None, parameters: set[str] | None = None) -> list[Suite]:
+def load_suites(
+    folder: Path | None = None,
+    parameters: set[str] | None = None,
+    severities: Mapping[str, str] | None = None,
+) -> list[Suite]:
     """Every ``*.json`` suite under FOLDER (default: ``expectations_dir()``), checked.
 
     PARAMETERS: the ``$PARAMETER`` names the run supplies; another name is an error.
+    SEVERITIES: ``check`` or ``suite.check`` -> severity, over the suites' own (default: the
+    ``checks.severities`` of smarketing.yml for the project's own suites, none for others).
     """
     root = folder or expectations_dir()
     paths = sorted(root.rglob("*.json"))
@@ -162,7 +168,40 @@ def load_suites(folder: Path | None = None, parameters: set[str] | None = None) 
         raise SuiteError(f"{root}: no expectation suite (*.json) found")
     suites = [_load_suite(path, root, parameters) for path in paths]
     _check_unique(suites)
-    return suites
+    if severities is None and folder is None:
+        from smarketing.config import load_config
+
+        severities = load_config().checks.severities
+    return _with_severities(suites, severities or {})
+
+
+def _with_severities(suites: list[Suite], severities: Mapping[str, str]) -> list[Suite]:
+    """SUITES with the severities SEVERITIES decide; a key no suite has is an error."""
+    used: set[str] = set()
+
+    def decided(suite: Suite, expectation: ExpectationDef) -> ExpectationDef:
+        for key in (f"{suite.name}.{expectation.name}", expectation.name):
+            if key in severities:
+                used.add(key)
+                severity = severities[key]
+                meta = {**expectation.document.get("meta", {}), "severity": severity}
+                return replace(
+                    expectation,
+                    severity=severity,  # type: ignore[arg-type]
+                    document={**expectation.document, "meta": meta},
+                )
+        return expectation
+
+    changed = [
+        replace(suite, expectations=tuple(decided(suite, e) for e in suite.expectations))
+        for suite in suites
+    ]
+    unknown = sorted(set(severities) - used)
+    if unknown:
+        raise SuiteError(
+            f"checks.severities (smarketing.yml) names no check of the suites: {', '.join(unknown)}"
+        )
+    return changed
 
 
 def _load_suite(path: Path, root: Path, parameters: set[str] | None) -> Suite:

@@ -1,19 +1,22 @@
 """Ingestion: the inbox of exports, loaded unchanged into ``raw`` tables with a load audit;
 then the erasure requests applied, and the rows of people erased earlier dropped
-(smarketing/privacy/erasure.py), before anything is built on them."""
+(smarketing/privacy/erasure.py), before anything is built on them; and the superseded
+deliveries older than the retention period purged (smarketing/privacy/retention.py)."""
 
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import dagster as dg
 
 from dagster_project.lib.warehouse import WarehouseResource
+from smarketing.config import load_config
 from smarketing.config.mappings import default_mappings_dir, load_mappings
 from smarketing.ingest.loading import FileLoad, load_inbox
 from smarketing.ingest.registry import export_kinds
 from smarketing.ingest.report import run_file_issues
 from smarketing.ingest.schema import AUDIT_SCHEMA, RAW_SCHEMA, raw_table
-from smarketing.privacy import erasure
+from smarketing.privacy import erasure, retention
 from smarketing.settings import Settings
 
 INBOX_KEY = dg.AssetKey(["inbox"])
@@ -79,6 +82,16 @@ def load_inbox_asset(
             context.log.info(f"erasure request {request.request_id} applied")
         if erased.rows_removed:
             context.log.info(f"erasure: {erased.rows_removed:,} rows of erased people removed")
+        days = load_config().retention.raw_deliveries_days
+        if days is not None:
+            purged = retention.purge(
+                con, (*export_kinds(), *mapped), days, context.run_id, datetime.now(UTC)
+            )
+            if purged.rows:
+                context.log.info(
+                    f"retention: {purged.rows:,} superseded raw rows delivered before "
+                    f"{purged.cutoff:%Y-%m-%d} purged"
+                )
         by_table: dict[str, list[FileLoad]] = defaultdict(list)
         for result in results:
             if result.raw_table:
