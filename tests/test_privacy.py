@@ -275,3 +275,93 @@ def test_nothing_of_an_erased_person_remains_anywhere(erasure: dict) -> None:
             if wanted[label].encode() in content:
                 found.append((str(path.relative_to(root)), label))
     assert found == []
+
+
+# --- erasure on a hand-made warehouse ------------------------------------------------------
+
+
+def _raw(con: duckdb.DuckDBPyConnection, table: str, file: str, rows: list[dict]) -> None:
+    for number, row in enumerate(rows, start=1):
+        columns = [*row, "_source_file", "_file_sha256", "_row_number", "_loaded_at"]
+        values = [*row.values(), file, f"sha-{file}", number, "2026-11-01 08:00:00+00"]
+        con.execute(
+            f"insert into raw.{table} ({', '.join(columns)}) "
+            f"values ({', '.join('?' for _ in values)})",
+            values,
+        )
+
+
+def test_an_erasure_by_record_id_takes_what_points_at_the_person_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    """HubSpot ids are numbers: an event of another contact whose campaign id happens to equal
+    the person's id is kept; the person's contact, their events (by id or e-mail) and their
+    Salesforce lead holding the same e-mail go, each counted against its file."""
+    from smarketing.ingest.registry import export_kinds
+    from smarketing.ingest.schema import ensure_schema
+    from smarketing.privacy import erasure
+    from smarketing.settings import Settings
+
+    settings = Settings(
+        inbox=tmp_path / "inbox",
+        warehouse=tmp_path / "warehouse.duckdb",
+        serving=tmp_path / "serving.duckdb",
+        data_docs=tmp_path / "data_docs",
+    )
+    con = duckdb.connect(str(settings.warehouse))
+    ensure_schema(con)
+    _raw(
+        con,
+        "hubspot__contact",
+        "contacts.csv",
+        [
+            {"record_id": "501", "first_name": "Zéphyrine", "email": "Zephyrine@Quaglia.example"},
+            {"record_id": "777", "first_name": "Paul", "email": "paul@other.example"},
+        ],
+    )
+    _raw(
+        con,
+        "hubspot__marketing_event",
+        "events.csv",
+        [
+            {"event_id": "e1", "contact_record_id": "501", "campaign_id": "c9"},
+            {"event_id": "e2", "contact_record_id": "777", "campaign_id": "501"},
+            {"event_id": "e3", "email": " zephyrine@quaglia.example", "campaign_id": "c9"},
+        ],
+    )
+    _raw(
+        con,
+        "salesforce__lead",
+        "Lead.csv",
+        [
+            {"id": "00Q000000000001AAA", "email": "ZEPHYRINE@quaglia.example"},
+            {"id": "00Q000000000002AAA", "email": "paul@other.example"},
+        ],
+    )
+    request, new = erasure.request(settings, "record_id", "501")
+    assert new and request.status == "pending"
+    applied = erasure.apply(con, settings, "run-1", export_kinds())
+    assert [r.request_id for r in applied.requests] == [request.request_id]
+    left = {
+        table: sorted(row[0] for row in con.execute(f"select {key} from raw.{table}").fetchall())
+        for table, key in (
+            ("hubspot__contact", "record_id"),
+            ("hubspot__marketing_event", "event_id"),
+            ("salesforce__lead", "id"),
+        )
+    }
+    assert left == {
+        "hubspot__contact": ["777"],
+        "hubspot__marketing_event": ["e2"],
+        "salesforce__lead": ["00Q000000000002AAA"],
+    }
+    removed = dict(
+        con.execute(
+            "select file_sha256, sum(rows_removed) from audit.removed_rows "
+            "where reason = 'erasure' group by all"
+        ).fetchall()
+    )
+    assert removed == {"sha-contacts.csv": 1, "sha-events.csv": 2, "sha-Lead.csv": 1}
+    # a second run: nothing pending, nothing of theirs delivered: nothing removed
+    assert erasure.apply(con, settings, "run-2", export_kinds()).rows_removed == 0
+    con.close()

@@ -39,6 +39,7 @@ from smarketing.settings import Settings
 ERASED = "[erased]"
 ERASURES = "audit.erasures"
 PERSON_ENTITIES = frozenset({"lead", "contact"})
+PERSON_WORDS = ("who", "lead", "contact", "person")
 # the company's own records: kept, their pointer to the person leads nowhere once it is erased
 BUSINESS_ENTITIES = frozenset(
     {
@@ -185,10 +186,15 @@ class RawTable:
 
     @property
     def refers(self) -> list[str]:
-        """Columns that point at a person's record (``who_id``, ``contact_record_id``…)."""
+        """Columns that point at a person's record (``who_id``, ``contact_record_id``…): by
+        name, as numeric ids (HubSpot, Pipedrive) of other objects may equal a person's."""
         if self.is_person or self.kind.entity in BUSINESS_ENTITIES:
             return []
-        return [c for c in self.text_columns if c.endswith("_id") and c != self.kind.key]
+        return [
+            c
+            for c in self.text_columns
+            if c.endswith("_id") and c != self.kind.key and any(w in c for w in PERSON_WORDS)
+        ]
 
     def email_match(self) -> str:
         values = "(select value from erase_values where kind = 'email')"
