@@ -310,34 +310,23 @@ def test_an_erasure_by_record_id_takes_what_points_at_the_person_and_nothing_els
     )
     con = duckdb.connect(str(settings.warehouse))
     ensure_schema(con)
-    _raw(
-        con,
-        "hubspot__contact",
-        "contacts.csv",
-        [
+    deliveries = {
+        ("hubspot__contact", "contacts.csv"): [
             {"record_id": "501", "first_name": "Zéphyrine", "email": "Zephyrine@Quaglia.example"},
             {"record_id": "777", "first_name": "Paul", "email": "paul@other.example"},
         ],
-    )
-    _raw(
-        con,
-        "hubspot__marketing_event",
-        "events.csv",
-        [
+        ("hubspot__marketing_event", "events.csv"): [
             {"event_id": "e1", "contact_record_id": "501", "campaign_id": "c9"},
             {"event_id": "e2", "contact_record_id": "777", "campaign_id": "501"},
             {"event_id": "e3", "email": " zephyrine@quaglia.example", "campaign_id": "c9"},
         ],
-    )
-    _raw(
-        con,
-        "salesforce__lead",
-        "Lead.csv",
-        [
+        ("salesforce__lead", "Lead.csv"): [
             {"id": "00Q000000000001AAA", "email": "ZEPHYRINE@quaglia.example"},
             {"id": "00Q000000000002AAA", "email": "paul@other.example"},
         ],
-    )
+    }
+    for (table, file), rows in deliveries.items():
+        _raw(con, table, file, rows)
     request, new = erasure.request(settings, "record_id", "501")
     assert new and request.status == "pending"
     applied = erasure.apply(con, settings, "run-1", export_kinds())

@@ -87,6 +87,18 @@ def write_suites(folder: Path, *suites: dict) -> Path:
     return folder
 
 
+def first_staged(
+    con: duckdb.DuckDBPyConnection, model: str, key: str, where: str = "true"
+) -> tuple[str, str, int]:
+    """(key, file, row of the file) of MODEL's first row by KEY: where a value is planted."""
+    row = con.execute(
+        f"select {key}, _source_file, _row_number from staging.{model} "
+        f"where {where} order by {key} limit 1"
+    ).fetchone()
+    assert row is not None
+    return row
+
+
 def test_suites_are_gx_suites_each_expectation_with_a_severity() -> None:
     layers = {unit.asset.split(".")[0] for unit in UNITS}
     assert {"raw", "staging", "marts", "audit"} <= layers
@@ -295,19 +307,13 @@ def test_values_out_of_range_are_warnings_naming_their_file_and_row(
     a delivery would leave them: warned about (not blocking), each with the file and row it came
     from, in the run's summary line and in the Data Docs."""
     con = duckdb.connect(str(warehouse))
-    planted = con.execute(
-        "select opportunity_id, _source_file, _row_number from staging.stg_salesforce__opportunity "
-        "order by opportunity_id limit 1"
-    ).fetchone()
+    planted = first_staged(con, "stg_salesforce__opportunity", "opportunity_id")
     con.execute(
         "update staging.stg_salesforce__opportunity set amount = -500, "
         "created_date = timestamp '2999-01-01' where opportunity_id = ?",
         [planted[0]],
     )
-    contact = con.execute(
-        "select contact_id, _source_file, _row_number from staging.stg_hubspot__contact "
-        "order by contact_id limit 1"
-    ).fetchone()
+    contact = first_staged(con, "stg_hubspot__contact", "contact_id")
     con.execute(
         "update staging.stg_hubspot__contact set hubspot_score = 250 where contact_id = ?",
         [contact[0]],
@@ -338,10 +344,7 @@ def test_a_failing_check_on_an_email_names_its_row_never_the_address(
     neither the summary, the stored results nor the Data Docs show the address."""
     planted = "Not An Address Zephyrine"
     con = duckdb.connect(str(warehouse))
-    lead = con.execute(
-        "select lead_id, _source_file, _row_number from staging.stg_salesforce__lead "
-        "where email is not null order by lead_id limit 1"
-    ).fetchone()
+    lead = first_staged(con, "stg_salesforce__lead", "lead_id", "email is not null")
     con.execute(
         "update staging.stg_salesforce__lead set email = ? where lead_id = ?", [planted, lead[0]]
     )
