@@ -44,6 +44,8 @@ demo: setup
 	@echo "Warehouse:  $(SMARKETING_WAREHOUSE)"
 	@echo "            schemas: raw (as delivered), audit (load audit, rejected rows), staging (typed),"
 	@echo "            identity (record links, stable ids), marts (dim_leads, bridge_lead_source_records)"
+	@echo "Published:  $(dir $(SMARKETING_WAREHOUSE))serving.duckdb (shared: e-mails and phones pseudonymised,"
+	@echo "            no names) and serving_restricted.duckdb (everything; SMARKETING_ROLE=restricted make dashboard)"
 	@echo "Dagster UI: DAGSTER_HOME=$(DAGSTER_HOME) $(UV) run dagster dev -m dagster_project.definitions  (then open http://localhost:3000)"
 	@$(MAKE) --no-print-directory dashboard
 

@@ -213,12 +213,15 @@ def _tombstoned_rows(
     """The clear e-mails and ids, among this run's rows, that hash to a tombstone."""
     con.execute("create or replace temp table tombstones (hash varchar)")
     con.executemany("insert into tombstones values (?)", [(t,) for t in sorted(tombstones)])
-    this_run = (
-        "_file_sha256 in (select file_sha256 from audit.load_audit where run_id = "
-        f"'{run_id.replace(chr(39), '')}')"
+    con.execute(
+        "create or replace temp table this_run_files as select file_sha256, raw_table "
+        "from audit.load_audit where run_id = ? and rows_loaded > 0",
+        [run_id],
     )
+    loaded = {t for (t,) in con.execute("select distinct raw_table from this_run_files").fetchall()}
+    this_run = "_file_sha256 in (select file_sha256 from this_run_files)"
     for table in raw:
-        if not table.text_columns:
+        if not table.text_columns or table.kind.table not in loaded:
             continue
         ids = [table.kind.key] if table.is_person else table.refers
         cells = [
