@@ -327,8 +327,10 @@ def test_an_erasure_by_record_id_takes_what_points_at_the_person_and_nothing_els
     }
     for (table, file), rows in deliveries.items():
         _raw(con, table, file, rows)
-    request, new = erasure.request(settings, "record_id", "501")
-    assert new and request.status == "pending"
+    recorded = cli("erase", "--record-id", " 501 ", root=tmp_path)
+    assert recorded.returncode == 0, recorded.stderr
+    [request] = erasure.requests(settings)
+    assert (request.kind, request.value, request.status) == ("record_id", "501", "pending")
     applied = erasure.apply(con, settings, "run-1", export_kinds())
     assert [r.request_id for r in applied.requests] == [request.request_id]
     left = {
