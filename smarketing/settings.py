@@ -68,8 +68,7 @@ class Settings:
 
     @property
     def privacy_dir(self) -> Path:
-        """Beside the working warehouse: the pseudonym key and the erasure register."""
-        return self.warehouse.parent / "privacy"
+        return privacy_dir(self.warehouse)
 
     @property
     def publication_status(self) -> Path:
@@ -91,3 +90,8 @@ class Settings:
         os.environ[INBOX_ENV] = str(self.inbox)
         os.environ[WAREHOUSE_ENV] = str(self.warehouse)
         duckdb_limits.export_env(self.warehouse)
+
+
+def privacy_dir(warehouse: Path) -> Path:
+    """Beside the working WAREHOUSE, owner-only: the pseudonym key and the erasure register."""
+    return warehouse.parent / "privacy"

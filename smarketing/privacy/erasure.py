@@ -23,17 +23,16 @@ tombstone: a later export of the same person does not bring them back.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 
-from smarketing import duckdb_limits
 from smarketing.ingest.registry import ExportKind
+from smarketing.ingest.schema import quote
 from smarketing.privacy import pseudonym, register
 from smarketing.privacy.register import ErasureRequest, RequestKind
+from smarketing.publish.serving import rewrite_serving_copy
 from smarketing.settings import Settings
 
 ERASED = "[erased]"
@@ -178,7 +177,7 @@ class RawTable:
 
     @property
     def name(self) -> str:
-        return f"raw.{_ident(self.kind.table)}"
+        return f"raw.{quote(self.kind.table)}"
 
     @property
     def is_person(self) -> bool:
@@ -200,7 +199,7 @@ class RawTable:
         values = "(select value from erase_values where kind = 'email')"
         return (
             " or ".join(
-                f"(contains({_ident(c)}, '@') and lower(trim({_ident(c)})) in {values})"
+                f"(contains({quote(c)}, '@') and lower(trim({quote(c)})) in {values})"
                 for c in self.text_columns
             )
             or "false"
@@ -225,11 +224,11 @@ def _tombstoned_rows(
             continue
         ids = [table.kind.key] if table.is_person else table.refers
         cells = [
-            f"select 'email' as kind, lower(trim({_ident(c)})) as value from {table.name} "
-            f"where {this_run} and contains({_ident(c)}, '@')"
+            f"select 'email' as kind, lower(trim({quote(c)})) as value from {table.name} "
+            f"where {this_run} and contains({quote(c)}, '@')"
             for c in table.text_columns
         ] + [
-            f"select 'id', trim({_ident(c)}) from {table.name} where {this_run}"
+            f"select 'id', trim({quote(c)}) from {table.name} where {this_run}"
             for c in ids
             if c in table.text_columns
         ]
@@ -248,13 +247,13 @@ def _expand(con: duckdb.DuckDBPyConnection, raw: list[RawTable]) -> None:
     for table in raw:
         if not table.is_person or table.kind.key not in table.text_columns:
             continue
-        key = _ident(table.kind.key)
+        key = quote(table.kind.key)
         found = (
             f"select * from {table.name} where ({table.email_match()}) "
             f"or {key} in (select value from erase_values where kind = 'id')"
         )
         emails = [
-            f"select 'email', lower(trim({_ident(c)})) from found where contains({_ident(c)}, '@')"
+            f"select 'email', lower(trim({quote(c)})) from found where contains({quote(c)}, '@')"
             for c in table.text_columns
         ]
         con.execute(
@@ -329,18 +328,19 @@ def _delete(
     for table in raw:
         match = [f"({table.email_match()})"]
         if table.is_person and table.kind.key in table.text_columns:
-            match.append(f"{_ident(table.kind.key)} in {ids}")
-        match += [f"{_ident(c)} in {ids}" for c in table.refers]
+            match.append(f"{quote(table.kind.key)} in {ids}")
+        match += [f"{quote(c)} in {ids}" for c in table.refers]
+        where = " or ".join(match)
         # the load audit keeps what was loaded: what leaves raw is counted file by file
         con.execute(
             f"""
             insert into audit.removed_rows
             select ?, ?, _file_sha256, 'erasure', count(*), now()
-            from {table.name} where {" or ".join(match)} group by _file_sha256
+            from {table.name} where {where} group by _file_sha256
             """,
             [run_id, table.kind.table],
         )
-        removed += _deleted(con, f"delete from {table.name} where {' or '.join(match)}")
+        removed += _deleted(con, f"delete from {table.name} where {where}")
     if _has(con, "audit", "rejected_rows"):
         removed += _delete_rejected(con, None)
     if requested:
@@ -369,7 +369,7 @@ def _scrub_models(con: duckdb.DuckDBPyConnection, catalog: str | None) -> int:
     removed = 0
     for schema, table, columns in _text_columns(con, catalog, MODEL_SCHEMAS):
         checks = [
-            f"{_ident(c)} in (select value from erase_values)" for c in columns if _names_person(c)
+            f"{quote(c)} in (select value from erase_values)" for c in columns if _names_person(c)
         ]
         if checks:
             name = _qualified(catalog, schema, table)
@@ -378,13 +378,12 @@ def _scrub_models(con: duckdb.DuckDBPyConnection, catalog: str | None) -> int:
 
 
 def _names_person(column: str) -> bool:
+    """Whether a modelled column holds a person's id, record key, e-mail or phone."""
     return (
         column in ("unified_lead_id", "email", "email_normalised", "phone", "mobile_phone")
-        or column.endswith(("record_key", "_record_id", "record_key_l", "record_key_r"))
-        or column in ("lead_id", "contact_id", "person_record_id", "source_record_id", "who_id")
-        or column in ("lead_or_contact_id", "converted_contact_id", "matched_record_key")
-        or column.endswith("e164")
-        or column == "typed"
+        or column in ("lead_id", "contact_id", "who_id", "lead_or_contact_id")
+        or column in ("converted_contact_id", "typed")  # typed: a phone number as delivered
+        or column.endswith(("record_key", "record_key_l", "record_key_r", "_record_id", "e164"))
     )
 
 
@@ -405,13 +404,13 @@ def _scrub_text(con: duckdb.DuckDBPyConnection, catalog: str | None) -> None:
             continue
         qualified = _qualified(catalog, schema, table)
         for column in columns:
-            expression = _ident(column)
+            expression = quote(column)
             for text in texts:
                 expression = f"replace({expression}, {_literal(text)}, '{ERASED}')"
             con.execute(
-                f"update {qualified} set {_ident(column)} = {expression} "
-                f"where {_ident(column)} is not null and ("
-                + " or ".join(f"contains({_ident(column)}, {_literal(t)})" for t in texts)
+                f"update {qualified} set {quote(column)} = {expression} "
+                f"where {quote(column)} is not null and ("
+                + " or ".join(f"contains({quote(column)}, {_literal(t)})" for t in texts)
                 + ")"
             )
 
@@ -439,42 +438,25 @@ def _record(con: duckdb.DuckDBPyConnection, pending: list[ErasureRequest], run_i
 def scrub_serving_copies(
     settings: Settings, values: list[tuple[str, str]], hashes: list[str]
 ) -> None:
-    """Rewrite each serving copy without the person (copy, delete, swap: readers keep theirs)."""
+    """Rewrite each serving copy without the person (the shared one holds pseudonyms)."""
     for path, pseudonymised in (
         (settings.serving_restricted, False),
         (settings.serving, True),
     ):
-        if path.is_file():
-            _scrub_copy(settings, path, values, hashes if pseudonymised else [])
+        if not path.is_file():
+            continue
+        rows = [*values, *(("pseudonym", h) for h in (hashes if pseudonymised else []))]
 
+        def scrub(con: duckdb.DuckDBPyConnection, catalog: str, rows: list = rows) -> None:
+            _start_sets(con)
+            if rows:
+                con.executemany("insert into erase_values values (?, ?)", rows)
+            _scrub_models(con, catalog)
+            if _has(con, "audit", "rejected_rows", catalog):
+                _delete_rejected(con, catalog)
+            _scrub_text(con, catalog)
 
-def _scrub_copy(
-    settings: Settings, path: Path, values: list[tuple[str, str]], hashes: list[str]
-) -> None:
-    fresh = path.with_name(f".{path.name}.erasure")
-    fresh.unlink(missing_ok=True)
-    con = duckdb_limits.connect(":memory:", warehouse=settings.warehouse)
-    try:
-        con.execute(f"attach {_literal(str(path))} as old (read_only)")
-        con.execute(f"attach {_literal(str(fresh))} as new")
-        con.execute("copy from database old to new")
-        con.execute("detach old")
-        con.execute("create temp table erase_values (kind varchar, value varchar)")
-        rows = [*values, *(("pseudonym", h) for h in hashes)]
-        if rows:
-            con.executemany("insert into erase_values values (?, ?)", rows)
-        con.execute("use new")
-        _scrub_models(con, "new")
-        if _has(con, "audit", "rejected_rows", "new"):
-            _delete_rejected(con, "new")
-        _scrub_text(con, "new")
-        con.execute("use memory")
-        con.execute("checkpoint new")
-        con.execute("detach new")
-    finally:
-        con.close()
-    os.chmod(fresh, path.stat().st_mode & 0o777)
-    os.replace(fresh, path)
+        rewrite_serving_copy(path, settings.warehouse, scrub)
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -526,12 +508,8 @@ def _deleted(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 
 
 def _qualified(catalog: str | None, schema: str, table: str) -> str:
-    prefix = f"{_ident(catalog)}." if catalog else ""
-    return f"{prefix}{_ident(schema)}.{_ident(table)}"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    prefix = f"{quote(catalog)}." if catalog else ""
+    return f"{prefix}{quote(schema)}.{quote(table)}"
 
 
 def _literal(text: str) -> str:

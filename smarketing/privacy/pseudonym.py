@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from smarketing.settings import privacy_dir
+
 KEY_ENV = "SMARKETING_PSEUDONYM_KEY"
 KEY_BYTES = 32
 BLOCK_BYTES = 64  # SHA-256's block: HMAC pads the key to it
@@ -32,7 +34,7 @@ class PseudonymKeyError(ValueError):
 
 
 def key_path(warehouse: Path) -> Path:
-    return warehouse.parent / "privacy" / "pseudonym.key"
+    return privacy_dir(warehouse) / "pseudonym.key"
 
 
 def load_key(warehouse: Path, *, create: bool = True) -> bytes:

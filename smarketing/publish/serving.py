@@ -21,7 +21,8 @@ removed (names, free text, rejected rows' raw fields).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import stat
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,8 +85,34 @@ def replace_serving_copies(
             building.unlink(missing_ok=True)
         raise
     for building, serving in built:
-        os.replace(building, serving)
-        _fsync(serving.parent)
+        _swap(building, serving)
+
+
+def rewrite_serving_copy(
+    serving: Path, warehouse: Path, edit: Callable[[duckdb.DuckDBPyConnection, str], None]
+) -> None:
+    """Copy SERVING into a new file beside it, let EDIT change that copy (attached as catalog
+    ``fresh`` to the connection it gets), then swap it in as a publication is: readers keep
+    the copy they opened."""
+    remove_stale_copies(serving)
+    building = building_path(serving, "rewrite")
+    con = duckdb_limits.connect(":memory:", warehouse=warehouse)
+    try:
+        con.execute(f"attach {_literal(serving)} as served (read_only)")
+        con.execute(f"attach {_literal(building)} as fresh")
+        con.execute("copy from database served to fresh")
+        con.execute("detach served")
+        edit(con, "fresh")
+        con.execute("use memory")
+        con.execute("checkpoint fresh")
+        con.execute("detach fresh")
+    except duckdb.Error as exc:
+        building.unlink(missing_ok=True)
+        raise PublishError(f"could not rewrite {serving} in {building}: {exc}") from exc
+    finally:
+        con.close()
+    _finish(building, stat.S_IMODE(serving.stat().st_mode))
+    _swap(building, serving)
 
 
 def _build(warehouse: Path, copy: ServedCopy, record: PublicationRecord) -> Path:
@@ -108,13 +135,24 @@ def _build(warehouse: Path, copy: ServedCopy, record: PublicationRecord) -> Path
         raise PublishError(f"could not copy {warehouse} to {building}: {exc}") from exc
     finally:
         con.close()
+    _finish(building, copy.mode)
+    return building
+
+
+def _finish(building: Path, mode: int | None) -> None:
+    """BUILDING, complete on disk (its mode set), ready to be renamed over a serving copy."""
     wal = building.with_name(building.name + ".wal")
     if wal.exists():  # everything must be in the main file before it is renamed
+        building.unlink(missing_ok=True)
         raise PublishError(f"{building} still has a write-ahead log after its checkpoint")
-    if copy.mode is not None:
-        os.chmod(building, copy.mode)
+    if mode is not None:
+        os.chmod(building, mode)
     _fsync(building)
-    return building
+
+
+def _swap(building: Path, serving: Path) -> None:
+    os.replace(building, serving)
+    _fsync(serving.parent)  # a crash keeps the rename
 
 
 def copy_schemas(

@@ -112,7 +112,7 @@ def validate_frame(
                 {e.name: _error(unit, e, message) for e, _ in built if e.name not in outcomes}
             )
         else:
-            validation = _rows_shown(_masked(result.to_json_dict()))
+            validation = _rows_shown(_masked(result.to_json_dict(), [e for e, _ in built]))
             by_name = {r.expectation_config.meta.get("name"): r for r in result.results}
             for expectation, _ in built:
                 found = by_name.get(expectation.name)
@@ -147,15 +147,18 @@ def _validate(
     )
 
 
-def _masked(validation: dict[str, Any]) -> dict[str, Any]:
+def _hidden(expectation: ExpectationDef) -> set[str]:
+    """The personal-data columns EXPECTATION reads: their values are never shown."""
+    return personal_column_names() & set(expectation.columns)
+
+
+def _masked(validation: dict[str, Any], expectations: list[ExpectationDef]) -> dict[str, Any]:
     """The validation with every value of a personal-data column replaced by MASKED, so the
     Data Docs, the quality history and the logs never show an e-mail, a phone or a name."""
-    personal = personal_column_names()
+    by_name = {e.name: _hidden(e) for e in expectations}
     for item in validation.get("results") or []:
-        kwargs = (item.get("expectation_config") or {}).get("kwargs") or {}
-        columns = {kwargs.get("column"), *(kwargs.get("column_list") or [])}
-        columns |= {kwargs.get("column_A"), kwargs.get("column_B")}
-        hidden = personal & {c for c in columns if isinstance(c, str)}
+        meta = (item.get("expectation_config") or {}).get("meta") or {}
+        hidden = by_name.get(meta.get("name"), set())
         if not hidden:
             continue
         result = item.get("result") or {}
@@ -193,7 +196,7 @@ def _outcome(unit: SuiteUnit, expectation: ExpectationDef, found: Any) -> Outcom
         return _error(unit, expectation, raised, kwargs)
     result: dict[str, Any] = found.result or {}
     status: Status = "passed" if found.success else "failed"
-    hidden = bool(personal_column_names() & set(expectation.columns))
+    hidden = bool(_hidden(expectation))
     return Outcome(
         unit=unit,
         expectation=expectation,
