@@ -142,6 +142,31 @@ def test_the_shared_copy_holds_no_direct_identifier(small: dict) -> None:
     assert counts[2] == 0 and counts[3] > 0 and counts[4] == 0
 
 
+def test_the_shared_copy_of_real_export_shapes_holds_no_address(handmade: dict) -> None:
+    """The hand-made run (real samples of ../shared/fixtures, report and UI exports, Pipedrive
+    through mappings, a row rejected for an open quote): the restricted copy holds addresses and
+    the rejected row's fields, the shared one none of them."""
+    root = handmade["root"]
+    assert handmade["run"].returncode == 0
+    restricted = [
+        (t, c)
+        for t, c, value in redelivery.duckdb_cells(root / "serving_restricted.duckdb")
+        if EMAIL.search(value)
+    ]
+    assert ("marts.dim_leads", "email") in restricted
+    assert ("audit.rejected_rows", "raw_fields") in restricted
+    shared = root / "serving.duckdb"
+    assert sorted({(t, c) for t, c, v in redelivery.duckdb_cells(shared) if EMAIL.search(v)}) == []
+    con = duckdb.connect(str(shared), read_only=True)
+    try:
+        rejected = con.execute(
+            "select count(*), count(raw_fields) from audit.rejected_rows"
+        ).fetchone()
+    finally:
+        con.close()
+    assert rejected is not None and rejected[0] > 0 and rejected[1] == 0
+
+
 # --- erasure (the redelivery scenario: tests/redelivery.py) ------------------------------------
 
 
@@ -295,8 +320,11 @@ def test_an_erasure_by_record_id_takes_what_points_at_the_person_and_nothing_els
     tmp_path: Path,
 ) -> None:
     """HubSpot ids are numbers: an event of another contact whose campaign id happens to equal
-    the person's id is kept; the person's contact, their events (by id or e-mail) and their
-    Salesforce lead holding the same e-mail go, each counted against its file."""
+    the person's id is kept; the person's contact, their events (by id or e-mail), their
+    Salesforce lead and their Pipedrive person (read through a mapping) holding the same e-mail,
+    and that person's activity, go, each counted against its file. A Pipedrive deal (the
+    company's) naming the person stays."""
+    from smarketing.config.mappings import load_mappings
     from smarketing.ingest.registry import export_kinds
     from smarketing.ingest.schema import ensure_schema
     from smarketing.privacy import erasure
@@ -308,8 +336,9 @@ def test_an_erasure_by_record_id_takes_what_points_at_the_person_and_nothing_els
         serving=tmp_path / "serving.duckdb",
         data_docs=tmp_path / "data_docs",
     )
+    kinds = (*export_kinds(), *(mapping.kind() for mapping in load_mappings()))
     con = duckdb.connect(str(settings.warehouse))
-    ensure_schema(con)
+    ensure_schema(con, kinds[len(export_kinds()) :])
     deliveries = {
         ("hubspot__contact", "contacts.csv"): [
             {"record_id": "501", "first_name": "Zéphyrine", "email": "Zephyrine@Quaglia.example"},
@@ -324,6 +353,17 @@ def test_an_erasure_by_record_id_takes_what_points_at_the_person_and_nothing_els
             {"id": "00Q000000000001AAA", "email": "ZEPHYRINE@quaglia.example"},
             {"id": "00Q000000000002AAA", "email": "paul@other.example"},
         ],
+        ("mapped__pipedrive_persons", "people.csv"): [
+            {"person_id": "9001", "person_email_work": "zephyrine@quaglia.example"},
+            {"person_id": "9002", "person_email_work": "paul@other.example"},
+        ],
+        ("mapped__pipedrive_activities", "activities.csv"): [
+            {"activity_id": "a1", "activity_contact_person_id": "9001"},
+            {"activity_id": "a2", "activity_contact_person_id": "9002"},
+        ],
+        ("mapped__pipedrive_deals", "deals.csv"): [
+            {"deal_id": "d1", "deal_contact_person_id": "9001"},
+        ],
     }
     for (table, file), rows in deliveries.items():
         _raw(con, table, file, rows)
@@ -331,7 +371,7 @@ def test_an_erasure_by_record_id_takes_what_points_at_the_person_and_nothing_els
     assert recorded.returncode == 0, recorded.stderr
     [request] = erasure.requests(settings)
     assert (request.kind, request.value, request.status) == ("record_id", "501", "pending")
-    applied = erasure.apply(con, settings, "run-1", export_kinds())
+    applied = erasure.apply(con, settings, "run-1", kinds)
     assert [r.request_id for r in applied.requests] == [request.request_id]
     left = {
         table: sorted(row[0] for row in con.execute(f"select {key} from raw.{table}").fetchall())
@@ -339,12 +379,18 @@ def test_an_erasure_by_record_id_takes_what_points_at_the_person_and_nothing_els
             ("hubspot__contact", "record_id"),
             ("hubspot__marketing_event", "event_id"),
             ("salesforce__lead", "id"),
+            ("mapped__pipedrive_persons", "person_id"),
+            ("mapped__pipedrive_activities", "activity_id"),
+            ("mapped__pipedrive_deals", "deal_id"),
         )
     }
     assert left == {
         "hubspot__contact": ["777"],
         "hubspot__marketing_event": ["e2"],
         "salesforce__lead": ["00Q000000000002AAA"],
+        "mapped__pipedrive_persons": ["9002"],
+        "mapped__pipedrive_activities": ["a2"],
+        "mapped__pipedrive_deals": ["d1"],
     }
     removed = dict(
         con.execute(
@@ -352,7 +398,13 @@ def test_an_erasure_by_record_id_takes_what_points_at_the_person_and_nothing_els
             "where reason = 'erasure' group by all"
         ).fetchall()
     )
-    assert removed == {"sha-contacts.csv": 1, "sha-events.csv": 2, "sha-Lead.csv": 1}
+    assert removed == {
+        "sha-contacts.csv": 1,
+        "sha-events.csv": 2,
+        "sha-Lead.csv": 1,
+        "sha-people.csv": 1,
+        "sha-activities.csv": 1,
+    }
     # a second run: nothing pending, nothing of theirs delivered: nothing removed
-    assert erasure.apply(con, settings, "run-2", export_kinds()).rows_removed == 0
+    assert erasure.apply(con, settings, "run-2", kinds).rows_removed == 0
     con.close()
