@@ -96,21 +96,14 @@ def rewrite_serving_copy(
     the copy they opened."""
     remove_stale_copies(serving)
     building = building_path(serving, "rewrite")
-    con = duckdb_limits.connect(":memory:", warehouse=warehouse)
-    try:
+
+    def fill(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"attach {_literal(serving)} as served (read_only)")
-        con.execute(f"attach {_literal(building)} as fresh")
         con.execute("copy from database served to fresh")
         con.execute("detach served")
         edit(con, "fresh")
-        con.execute("use memory")
-        con.execute("checkpoint fresh")
-        con.execute("detach fresh")
-    except duckdb.Error as exc:
-        building.unlink(missing_ok=True)
-        raise PublishError(f"could not rewrite {serving} in {building}: {exc}") from exc
-    finally:
-        con.close()
+
+    _write(building, warehouse, fill, f"rewrite {serving} in")
     _finish(building, stat.S_IMODE(serving.stat().st_mode))
     _swap(building, serving)
 
@@ -119,24 +112,40 @@ def _build(warehouse: Path, copy: ServedCopy, record: PublicationRecord) -> Path
     copy.path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_copies(copy.path)
     building = building_path(copy.path, record.run_id)
-    con = duckdb_limits.connect(":memory:", warehouse=warehouse)
-    try:
+
+    def fill(con: duckdb.DuckDBPyConnection) -> None:
         if copy.pseudonym_key is not None:
             pseudonym.create_macro(con, copy.pseudonym_key)
         con.execute(f"attach {_literal(warehouse)} as working (read_only)")
-        con.execute(f"attach {_literal(building)} as fresh")
         copy_schemas(con, "working", "fresh", SERVED_SCHEMAS, shared=copy.pseudonym_key is not None)
         records.write(con, record, catalog="fresh")
-        con.execute("checkpoint fresh")
-        con.execute("detach fresh")
         con.execute("detach working")
-    except duckdb.Error as exc:
-        building.unlink(missing_ok=True)
-        raise PublishError(f"could not copy {warehouse} to {building}: {exc}") from exc
-    finally:
-        con.close()
+
+    _write(building, warehouse, fill, f"copy {warehouse} to")
     _finish(building, copy.mode)
     return building
+
+
+def _write(
+    building: Path,
+    warehouse: Path,
+    fill: Callable[[duckdb.DuckDBPyConnection], None],
+    what: str,
+) -> None:
+    """A new file BUILDING (catalog ``fresh``), filled by FILL and checkpointed; removed when
+    it fails (WHAT it was doing names the error)."""
+    con = duckdb_limits.connect(":memory:", warehouse=warehouse)
+    try:
+        con.execute(f"attach {_literal(building)} as fresh")
+        fill(con)
+        con.execute("use memory")
+        con.execute("checkpoint fresh")
+        con.execute("detach fresh")
+    except duckdb.Error as exc:
+        building.unlink(missing_ok=True)
+        raise PublishError(f"could not {what} {building}: {exc}") from exc
+    finally:
+        con.close()
 
 
 def _finish(building: Path, mode: int | None) -> None:
