@@ -33,6 +33,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "banner.never": {"fr": "jamais", "en": "never"},
     "banner.as_of": {"fr": "données au {when}", "en": "data as of {when}"},
+    "banner.definition": {"fr": "définition {version}", "en": "definition {version}"},
     "banner.checks_not_recorded": {
         "fr": "contrôles : pas encore enregistrés",
         "en": "checks: not recorded yet",

@@ -1,5 +1,5 @@
-"""What the banner says: when the data shown was published, and whether the last run passed
-its checks.
+"""What the banner says: when the data shown was published, whether the last run passed
+its checks, and the version of the definition (smarketing.yml) the figures were built with.
 
 The pipeline records each publication in the serving copy (``audit.publications``) and the
 last run, published or held back, in ``publication.json`` beside it. A warehouse built
@@ -23,6 +23,7 @@ from smarketing.settings import Settings
 PUBLICATIONS = "audit.publications"
 LOAD_AUDIT = "audit.load_audit"
 DATA_AS_OF = "marts.fct_data_as_of"
+DEFINITION = "config.definition"
 
 
 @dataclass(frozen=True)
@@ -90,3 +91,10 @@ def data_as_of() -> datetime | None:
     if not warehouse.has_relation(DATA_AS_OF):
         return None
     return _instant(warehouse.scalar(f"select as_of from {DATA_AS_OF}"))
+
+
+def definition_version() -> str | None:
+    """The version of smarketing.yml the published figures were built with."""
+    if not warehouse.has_relation(DEFINITION):
+        return None
+    return warehouse.scalar(f"select version from {DEFINITION}")

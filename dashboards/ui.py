@@ -22,7 +22,8 @@ STATUS_COLOURS = {"on_track": "green", "at_risk": "orange", "off_track": "red"}
 
 
 def banner() -> None:
-    """When the data was published and whether the last run passed its checks."""
+    """When the data was published, whether the last run passed its checks, the definition's
+    version."""
     try:
         status = publication.status()
     except warehouse.WarehouseUnavailable:
@@ -43,6 +44,12 @@ def banner() -> None:
         as_of = None
     if as_of is not None:
         text += " · " + t("banner.as_of", when=format_datetime(as_of))
+    try:
+        version = publication.definition_version()
+    except warehouse.WarehouseUnavailable:
+        version = None
+    if version:
+        text += " · " + t("banner.definition", version=version)
     if warehouse.is_restricted():
         text += " · " + t("banner.role_restricted")
     if status.held_back_at is not None:

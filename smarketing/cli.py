@@ -185,9 +185,9 @@ def run(inbox: Path | None, warehouse: Path | None, as_of: str | None, full_refr
     """Materialize every asset: load the inbox, build and test the dbt models.
 
     Loads the files not loaded yet and merges them into the incremental tables. Checks the
-    shared lead definition (smarketing.yml) first and rewrites the dbt seeds generated from it
-    when it changed. Runs in this process with Dagster; the run shows in the Dagster UI (same
-    DAGSTER_HOME).
+    shared lead definition (smarketing.yml) first; the run writes it into the warehouse's
+    `config` schema, which the models read. Runs in this process with Dagster; the run shows
+    in the Dagster UI (same DAGSTER_HOME).
     """
     if full_refresh:
         os.environ[FULL_REFRESH_ENV] = "1"
@@ -197,7 +197,7 @@ def run(inbox: Path | None, warehouse: Path | None, as_of: str | None, full_refr
         os.environ[WAREHOUSE_ENV] = str(warehouse)
     if as_of:
         os.environ[AS_OF_ENV] = _instant(as_of)
-    _sync_definition()
+    _load_config(None)  # a wrong definition stops here, before Dagster starts
     settings = Settings.from_env()
     settings.export_env()
     if not settings.inbox.is_dir():
@@ -222,7 +222,7 @@ CONFIG_OPTION = click.option(
 
 @main.group()
 def config() -> None:
-    """The shared lead definition (smarketing.yml): check it, generate the dbt seeds from it."""
+    """The shared lead definition (smarketing.yml): check it."""
 
 
 def _instant(text: str) -> str:
@@ -241,17 +241,6 @@ def _instant(text: str) -> str:
     return value.isoformat()
 
 
-def _sync_definition() -> None:
-    """Validate smarketing.yml and bring the dbt seeds generated from it up to date."""
-    from smarketing.config.seeds import write_seeds
-
-    changed = write_seeds(_load_config(None))
-    if changed:
-        click.echo(
-            f"Shared lead definition changed: rewrote dbt seeds {', '.join(changed)}", err=True
-        )
-
-
 def _load_config(config_path: Path | None) -> SmarketingConfig:
     from smarketing.config import ConfigError, load_config
 
@@ -266,15 +255,15 @@ def _load_config(config_path: Path | None) -> SmarketingConfig:
 def config_check(config_path: Path | None) -> None:
     """Validate the shared lead definition and print a summary.
 
-    Fails when a key or value is wrong, or when the dbt seeds generated from it are out of
-    date (then run `smarketing config sync-seeds`).
+    Fails when a key or value is wrong. The next run writes it into the warehouse.
     """
     from smarketing.config import default_config_path
-    from smarketing.config.seeds import stale_seeds
+    from smarketing.config.tables import definition_version
 
     cfg = _load_config(config_path)
     mql = cfg.stages.mql
-    click.echo(f"{config_path or default_config_path()}: valid")
+    path = config_path or default_config_path()
+    click.echo(f"{path}: valid (version {definition_version(path)})")
     click.echo(
         f"  MQL: score >= {mql.score_threshold}, countries {', '.join(mql.fit.countries)}, "
         f">= {mql.fit.min_employees} employees; or lifecycle stage "
@@ -303,13 +292,6 @@ def config_check(config_path: Path | None) -> None:
         else "  retention: every raw delivery kept"
     )
     _check_mappings(cfg, config_path)
-    stale = stale_seeds(cfg)
-    if stale:
-        raise click.ClickException(
-            f"dbt seeds out of date with the definition: {', '.join(stale)}; "
-            "run `smarketing config sync-seeds`"
-        )
-    click.echo("  dbt seeds: in sync")
 
 
 def _check_severities(cfg: SmarketingConfig) -> None:
@@ -337,23 +319,6 @@ def _check_mappings(cfg: SmarketingConfig, config_path: Path | None) -> None:
         raise click.ClickException("\n".join(errors))
     shown = ", ".join(f"{m.name} ({m.source_system} {m.entity})" for m in mappings)
     click.echo(f"  mappings ({folder}): {shown or 'none'}")
-
-
-@config.command("sync-seeds")
-@CONFIG_OPTION
-def config_sync_seeds(config_path: Path | None) -> None:
-    """Rewrite the dbt seeds generated from the shared lead definition.
-
-    employee_segments.csv, lead_source_channels.csv and disqualification_reasons.csv in
-    dbt/seeds/; rebuild the warehouse afterwards (`smarketing run`).
-    """
-    from smarketing.config.seeds import SEEDS_DIR, write_seeds
-
-    changed = write_seeds(_load_config(config_path))
-    if changed:
-        click.echo(f"rewrote {', '.join(changed)} in {SEEDS_DIR}")
-    else:
-        click.echo("dbt seeds already in sync")
 
 
 @main.command("map")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -157,8 +158,22 @@ def _moved(text: str, source: Path, root: Path) -> str:
     return text.replace(str(source), str(root))
 
 
+def tracked_files() -> dict[str, str]:
+    """SHA-256 of every file git tracks in the project (a run must rewrite none of them)."""
+    repo = Path(__file__).resolve().parents[1]
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=repo, capture_output=True, check=True
+    ).stdout.decode()
+    return {
+        name: hashlib.sha256((repo / name).read_bytes()).hexdigest()
+        for name in listed.split("\0")
+        if name and (repo / name).is_file()
+    }
+
+
 def _build_small(root: Path) -> None:
     generate(root, scale="small", seed=7)
+    before = tracked_files()
     run = run_cli(root)
     (root / SMALL_RUN).write_text(
         json.dumps(
@@ -167,6 +182,8 @@ def _build_small(root: Path) -> None:
                 "returncode": run.returncode,
                 "stdout": run.stdout,
                 "stderr": run.stderr,
+                "tracked_before": before,
+                "tracked_after": tracked_files(),
             }
         ),
         encoding="utf-8",
@@ -211,6 +228,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {
         "root": root,
         "first": first,
+        "tracked_files": (recorded["tracked_before"], recorded["tracked_after"]),
         "raw_after_first": snapshot,
         "audit_after_first": audit,
         "lead_ids_after_first": lead_ids,

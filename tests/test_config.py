@@ -1,17 +1,26 @@
-"""The shared lead definition: smarketing.yml loads, errors name the key, seeds stay in sync."""
+"""The shared lead definition: smarketing.yml loads, errors name the key, it becomes the
+warehouse's config tables."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 import yaml
 from click.testing import CliRunner
 
 from smarketing.cli import main
 from smarketing.config import ConfigError, SmarketingConfig, load_config
-from smarketing.config.seeds import SEEDS_DIR, render_seeds, stale_seeds, write_seeds
+from smarketing.config.tables import (
+    column_types,
+    definition_version,
+    render_tables,
+    write_tables,
+    written_definition,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "smarketing.yml"
@@ -138,31 +147,60 @@ def test_missing_file_names_the_file(tmp_path: Path) -> None:
         load_config(tmp_path / "nowhere.yml")
 
 
-def test_committed_seeds_are_in_sync_with_the_definition() -> None:
-    stale = stale_seeds(load_config(SHIPPED), SEEDS_DIR)
-    assert not stale, f"run `smarketing config sync-seeds`: {stale} differ from smarketing.yml"
-
-
-def test_sync_seeds_follows_a_changed_definition(tmp_path: Path) -> None:
+def test_the_definition_becomes_typed_config_tables_with_its_version(tmp_path: Path) -> None:
     data = shipped_data()
     data["segments"]["smb"]["max_employees"] = 49
     data["segments"]["mid_market"]["min_employees"] = 50
-    config = load_config(write(tmp_path, data))
-    assert sorted(write_seeds(config, tmp_path)) == sorted(render_seeds(config))
-    segments = (tmp_path / "employee_segments.csv").read_text(encoding="utf-8")
-    assert "smb,1,49," in segments and "mid_market,50,999," in segments
-    assert write_seeds(config, tmp_path) == []
+    path = write(tmp_path, data)
+    con = duckdb.connect()
+    assert written_definition(con) is None
+    definition = write_tables(con, load_config(path), path)
+    assert definition.version == hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    assert written_definition(con) == definition
+    assert con.execute(
+        "select segment, min_employees, max_employees from config.employee_segments"
+        " order by min_employees"
+    ).fetchall() == [("smb", 1, 49), ("mid_market", 50, 999), ("enterprise", 1000, None)]
+    # every table, with the types the dbt source declares, column by column
+    for table, types in column_types().items():
+        described = con.execute(f"describe config.{table}").fetchall()
+        declared = [
+            (column, con.execute(f"select typeof(null::{kind})").fetchone()[0])
+            for column, kind in types.items()
+        ]
+        assert [(row[0], row[1]) for row in described] == declared, table
+        assert con.execute(f"select count(*) from config.{table}").fetchone()[0] > 0, table
+
+
+def test_a_second_definition_replaces_the_first_whole(tmp_path: Path) -> None:
+    con = duckdb.connect()
+    write_tables(con, load_config(SHIPPED), SHIPPED)
+    data = shipped_data()
+    data["stages"]["mql"]["score_threshold"] = 75
+    path = write(tmp_path, data)
+    second = write_tables(con, load_config(path), path)
+    assert second.version != definition_version(SHIPPED)
+    assert con.execute(
+        "select value from config.mql_criteria where criterion = 'score_threshold'"
+    ).fetchall() == [("75",)]
+
+
+def test_a_run_leaves_the_project_files_as_they_are() -> None:
+    # the definition lives in the warehouse: nothing under dbt/ is written from smarketing.yml
+    assert not (REPO / "dbt" / "seeds" / "mql_criteria.csv").exists()
+    for table in render_tables(load_config(SHIPPED)):
+        assert not list((REPO / "dbt").rglob(f"{table}.csv")), table
 
 
 def test_config_check_command() -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["config", "check", "--config", str(SHIPPED)])
     assert result.exit_code == 0, result.output
-    assert "score >= 60" in result.output and "in sync" in result.output
+    assert "score >= 60" in result.output
+    assert f"version {definition_version(SHIPPED)}" in result.output
     for args in (
         ["config", "--help"],
         ["config", "check", "--help"],
-        ["config", "sync-seeds", "--help"],
     ):
         assert runner.invoke(main, args).exit_code == 0
 
@@ -198,7 +236,7 @@ def test_currency_rates_are_checked_and_become_a_seed(tmp_path: Path) -> None:
     data = shipped_data()
     config = load_config(SHIPPED)
     assert config.currency.corporate == "EUR"
-    assert render_seeds(config)["currency_rates.csv"].splitlines()[:2] == [
+    assert render_tables(config)["currency_rates"].splitlines()[:2] == [
         "iso_code,conversion_rate,is_corporate",
         "EUR,1,true",
     ]

@@ -21,8 +21,10 @@ from streamlit.testing.v1 import AppTest
 from dashboards import i18n, sql_console, warehouse
 from dashboards.filters import ALL
 from dashboards.i18n import CATALOGUE, format_kpi, format_percent
+from smarketing.config.tables import definition_version
 
-APP = Path(__file__).resolve().parents[1] / "dashboards" / "app.py"
+REPO = Path(__file__).resolve().parents[1]
+APP = REPO / "dashboards" / "app.py"
 SCORECARD_COLUMNS = [
     "kpi",
     "description",
@@ -164,9 +166,12 @@ def test_banner_says_when_the_data_was_published_and_the_checks(warehouse_file: 
     assert checks[0] in banner
     # the instant the figures describe: when the exports were taken (here: the truth's cutoff)
     assert f"data as of {i18n.format_datetime(as_of.to_pydatetime())}" in banner
+    # the version of smarketing.yml the figures were built with
+    assert f"definition {definition_version(REPO / 'smarketing.yml')}" in banner
     at = open_page("committee", "fr")
     assert checks[1] in at.caption[0].value
     assert "données au " in at.caption[0].value
+    assert f"définition {definition_version(REPO / 'smarketing.yml')}" in at.caption[0].value
 
 
 def test_banner_warns_when_the_last_run_was_held_back(

@@ -26,6 +26,8 @@ import pytest
 import yaml
 
 from dagster_project.lib.dbt_project import dbt_vars, project_args
+from smarketing.config import load_config
+from smarketing.config.tables import write_tables
 from smarketing.ingest.loading import LOADED_STATUSES, load_inbox
 from smarketing.ingest.registry import ExportKind, export_kinds, kind_named
 from smarketing.ingest.schema import add_missing_columns, ensure_schema
@@ -642,7 +644,7 @@ def _samples() -> list[Path]:
     return sorted(FIXTURES.glob("*/*.csv"))
 
 
-def _build_raw(database: Path, inbox: Path) -> None:
+def _build_raw(database: Path, inbox: Path, config: Path) -> None:
     for path in _samples():
         target = inbox / "fixtures" / path.parent.name / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -657,6 +659,7 @@ def _build_raw(database: Path, inbox: Path) -> None:
         for kind_name, source_file, loaded_at, rows in HAND_WRITTEN:
             _insert(con, kind_named(kind_name), source_file, loaded_at, rows)
         loads = load_inbox(con, inbox)
+        write_tables(con, load_config(config), config)  # what a run writes before dbt
     finally:
         con.close()
     not_loaded = [
@@ -685,13 +688,14 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
     workdir = tmp_path_factory.mktemp("dbt_staging")
     database = workdir / "warehouse.duckdb"
-    _build_raw(database, workdir / "inbox")
+    config = _org_config(workdir)
+    _build_raw(database, workdir / "inbox", config)
 
     patch = pytest.MonkeyPatch()
     patch.setenv("SMARKETING_WAREHOUSE", str(database))
     dbt_in_process.set_limits(patch, database)
     patch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    patch.setenv("SMARKETING_CONFIG", str(_org_config(workdir)))
+    patch.setenv("SMARKETING_CONFIG", str(config))
     try:
         # The seed and its checks, then every staging model with its unit and data tests, with
         # the vars the pipeline passes (custom fields, field bindings from smarketing.yml).

@@ -14,6 +14,8 @@ import duckdb
 import pytest
 from dagster import DagsterEventType, DagsterInstance
 
+from smarketing.config import load_config
+from smarketing.config.tables import definition_version, written_definition
 from smarketing.ingest.registry import export_kinds
 from smarketing.ingest.sniffing import sniff
 from tests.conftest import REPO, run_cli
@@ -38,6 +40,29 @@ def test_the_run_succeeds(small: dict) -> None:
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "Pipeline succeeded" in run.stdout
     assert str(small["root"] / "warehouse.duckdb") in run.stdout
+
+
+def test_a_run_rewrites_no_file_of_the_project(small: dict) -> None:
+    before, after = small["tracked_files"]
+    assert before, "git listed no file"
+    changed = sorted(
+        name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
+    )
+    assert not changed, f"the run rewrote project files: {changed}"
+
+
+def test_the_definition_the_build_used_is_in_every_copy(small: dict) -> None:
+    version = definition_version(REPO / "smarketing.yml")
+    for name in ("warehouse.duckdb", "serving.duckdb", "serving_restricted.duckdb"):
+        con = duckdb.connect(str(small["root"] / name), read_only=True)
+        try:
+            assert written_definition(con).version == version, name
+            # the tables the models read are the definition's
+            assert con.execute("select count(*) from config.committee_kpis").fetchone()[0] == len(
+                load_config(REPO / "smarketing.yml").committee.kpis
+            )
+        finally:
+            con.close()
 
 
 def test_every_file_is_audited_and_every_row_accounted_for(small: dict, con) -> None:

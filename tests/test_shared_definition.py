@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from smarketing.config import load_config
-from smarketing.config.seeds import write_seeds
+from smarketing.config.tables import write_tables
 
 REPO = Path(__file__).resolve().parents[1]
 RAISED_THRESHOLD = 90
@@ -90,10 +90,13 @@ def raised(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
     config_path.write_text(
         yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
-    assert write_seeds(load_config(config_path), project / "seeds") == ["mql_criteria.csv"]
-
     warehouse = root / "warehouse.duckdb"
     shutil.copyfile(small["root"] / "warehouse.duckdb", warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        write_tables(con, load_config(config_path), config_path)
+    finally:
+        con.close()
     manifest = json.loads((small["root"] / "truth" / "manifest.json").read_text())
     env = {
         **os.environ,
@@ -102,7 +105,14 @@ def raised(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
     }
     dbt = Path(sys.executable).parent / "dbt"
     result = subprocess.run(
-        [str(dbt), "build", "--select", "mql_criteria+", "--target-path", str(root / "target")],
+        [
+            str(dbt),
+            "build",
+            "--select",
+            "source:config.mql_criteria+",
+            "--target-path",
+            str(root / "target"),
+        ],
         cwd=project,
         env=env,
         capture_output=True,

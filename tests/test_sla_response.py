@@ -171,7 +171,7 @@ def compile_business_hours_sql(warehouse: Path, scratch: Path) -> str:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     compiled = json.loads(result.stdout)["compiled"]
-    assert f'"{warehouse.stem}"."seeds"."business_days"' in compiled, compiled
+    assert f'"{warehouse.stem}"."config"."business_days"' in compiled, compiled
     return compiled
 
 
@@ -252,7 +252,7 @@ def test_sql_business_hours_equal_the_generators(small: dict, tmp_path: Path) ->
     assert set(reversed_spans.values()) == {0}
 
 
-# --- the seeds generated from smarketing.yml ----------------------------------------------
+# --- the definition tables written from smarketing.yml ----------------------------------
 
 
 def _rows(text: str) -> list[dict[str, str]]:

@@ -3,7 +3,7 @@
 truth's cutoff) against the generator's ground truth: every hand-off of
 ``truth/sla_outcomes.csv`` with the same expected team, owner's team, routing verdict,
 decision and decision time; the feedback status against the deadline, measured in Python
-with the generator's business calendar. Also the seeds generated from ``sla.routing`` and
+with the generator's business calendar. Also the definition tables written from ``sla.routing`` and
 ``sla.feedback``."""
 
 from __future__ import annotations
@@ -220,7 +220,7 @@ def test_rejections_carry_their_reason_and_category(con: duckdb.DuckDBPyConnecti
     assert decisions == {("rejected", "rejected"), ("recycled", "recycled")}
 
 
-# --- the seeds generated from smarketing.yml ----------------------------------------------
+# --- the definition tables written from smarketing.yml ----------------------------------
 
 
 def _rows(text: str) -> list[dict[str, str]]:
@@ -234,7 +234,7 @@ def route(
     state: str | None,
     score: float | None,
 ) -> str | None:
-    """The routing rules of the seeds as int_handoff_routing applies them, in Python."""
+    """The routing rules of the definition as int_handoff_routing applies them, in Python."""
     regions_csv, rules_csv = config_csvs
     region = {row["state"]: row["sales_region"] for row in _rows(regions_csv)}.get(state or "")
     segment = load_config(None).segment_of(employees) if employees is not None else None

@@ -57,11 +57,15 @@ def dbt_build_args(dbt_vars: dict[str, Any], full_refresh: bool = False) -> list
 
 def definition_fingerprint(dbt_vars: dict[str, Any]) -> str:
     """The fingerprint of what builds the tables: the project's models, macros, seeds and
-    settings, and DBT_VARS (smarketing.build_state). Tests are left out: they build nothing."""
+    settings, DBT_VARS and the tables of the shared lead definition (smarketing.build_state).
+    Tests are left out: they build nothing."""
     from smarketing.build_state import fingerprint
+    from smarketing.config import load_config
+    from smarketing.config.tables import render_tables
 
     files = _source_files(pattern for pattern in SOURCE_GLOBS if pattern not in TEST_GLOBS)
-    return fingerprint(files, DBT_DIR, dbt_vars)
+    definition = render_tables(load_config(None))
+    return fingerprint(files, DBT_DIR, {**dbt_vars, "config_tables": definition})
 
 
 def _source_files(patterns: Iterable[str] = SOURCE_GLOBS) -> set[Path]:

@@ -22,7 +22,7 @@ CRM = "marts.fct_crm_completeness"
 LOAD_AUDIT = "audit.load_audit"
 REJECTED = "audit.rejected_rows"
 QUALITY_HISTORY = "audit.quality_history"
-KPIS_SEED = "seeds.committee_kpis"
+KPIS_TABLE = "config.committee_kpis"
 FIELDS = ("name", "email", "phone", "company", "country", "employee_count", "key_fields")
 # Where a lead's records come from (the mart's record_sources), every lead first.
 RECORD_SOURCES = (filters.ALL, "both", "hubspot_only", "salesforce_only")
@@ -49,11 +49,11 @@ def completeness() -> pd.DataFrame:
 
 
 def key_field_target() -> float | None:
-    """The committee's key-field completeness target (smarketing.yml, seed committee_kpis)."""
-    if not warehouse.has_relation(KPIS_SEED):
+    """The committee's key-field completeness target (smarketing.yml, config.committee_kpis)."""
+    if not warehouse.has_relation(KPIS_TABLE):
         return None
     target = warehouse.scalar(
-        f"select target from {KPIS_SEED} where kpi = 'key_field_completeness'"
+        f"select target from {KPIS_TABLE} where kpi = 'key_field_completeness'"
     )
     return None if target is None or pd.isna(target) else float(target)
 

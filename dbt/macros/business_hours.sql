@@ -1,5 +1,5 @@
 {#
-    Business hours of spans of time, from the business calendar (seed `business_days`, generated
+    Business hours of spans of time, from the business calendar (table `config.business_days`, written
     from `smarketing.yml`'s `sla.business_hours`): for each row of `relation`, the sum over the
     working days of the overlap of [start_at, end_at) with the day's [opens_at, closes_at).
     Time zone, daylight saving time and public holidays are settled by the calendar, so this is
@@ -36,7 +36,7 @@
                 ), 0) / 3600.0
         end as {{ output }}
     from {{ relation }} as spans
-    left join {{ ref('business_days') }} as business_days
+    left join {{ source('config', 'business_days') }} as business_days
         on spans.{{ start_at }} < spans.{{ end_at }}
         and business_days.opens_at < spans.{{ end_at }}
         and business_days.closes_at > spans.{{ start_at }}

@@ -36,7 +36,7 @@ left join delivered
     on leads._source_file = delivered.source_file
 where not exists (
     select 1
-    from seeds.lead_source_channels as channels
+    from config.lead_source_channels as channels
     where channels.source_system = 'salesforce'
         and channels.source_field = 'lead_source'
         and channels.source_value = leads.lead_source

@@ -1,4 +1,4 @@
-"""The dbt seeds of the SLA contract (``smarketing.yml``, key ``sla``).
+"""The definition tables of the SLA contract (``smarketing.yml``, key ``sla``).
 
 ``business_days.csv`` is the business calendar: one row per working day, with the instants the
 working day opens and closes, so SQL measures business hours by summing, over these rows, the
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> str:
-    # the layout of the other generated seeds: "\n" line endings, quotes only where needed
+    # the layout of the other definition tables: "\n" line endings, quotes only where needed
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)

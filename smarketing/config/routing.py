@@ -1,4 +1,4 @@
-"""The dbt seeds of the lead process in the SLA contract (``smarketing.yml``, key ``sla``).
+"""The definition tables of the lead process in the SLA contract (``smarketing.yml``, key ``sla``).
 
 ``sales_regions.csv`` maps each French administrative region (Salesforce ``Lead.State``) to
 its sales region; ``routing_rules.csv`` holds the routing rules in order, one row per rule
@@ -20,7 +20,7 @@ LIST_SEPARATOR = "|"
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> str:
-    # the layout of the other generated seeds: "\n" line endings, quotes only where needed
+    # the layout of the other definition tables: "\n" line endings, quotes only where needed
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)

@@ -1,5 +1,5 @@
-"""dbt seeds of the committee's targets: the MQL volume targets (``sla.volume_targets``) and the
-KPIs the committee follows (``committee``)."""
+"""Definition tables of the committee's targets: the MQL volume targets
+(``sla.volume_targets``) and the KPIs the committee follows (``committee``)."""
 
 from __future__ import annotations
 

@@ -8,9 +8,10 @@ next one opens the new file. A run killed at any point leaves at worst a stray t
 file, removed by the next publication.
 
 Only what readers use is published: the marts, the audit (loads, rejected rows, publications,
-quality history) and the reference seeds. The workshop (raw deliveries, staging views over
-them, intermediate and identity tables) stays in the working warehouse: at scale it is most of
-the file, and copying it would be most of the publication's cost.
+quality history), the reference seeds and the definition the build used (``config``). The
+workshop (raw deliveries, staging views over them, intermediate and identity tables) stays in
+the working warehouse: at scale it is most of the file, and copying it would be most of the
+publication's cost.
 
 Two copies are published from the same build: the *restricted* one as built, for the people
 who work leads (owner-only file), and the *shared* one, where the columns the models classify
@@ -34,7 +35,7 @@ from smarketing.publish import records
 from smarketing.publish.records import PublicationRecord
 
 BUILDING_SUFFIX = ".building"
-SERVED_SCHEMAS = ("marts", "audit", "seeds")
+SERVED_SCHEMAS = ("marts", "audit", "seeds", "config")
 RESTRICTED_MODE = 0o600
 
 

@@ -65,7 +65,7 @@ legal_suffixes as (
 
 lead_source_channels as (
 
-    select * from {{ ref('lead_source_channels') }}
+    select * from {{ source('config', 'lead_source_channels') }}
 
 ),
 

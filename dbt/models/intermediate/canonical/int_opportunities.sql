@@ -35,7 +35,7 @@ person_records as (
 
 opportunity_stages as (
 
-    select * from {{ ref('lead_status_stages') }}
+    select * from {{ source('config', 'lead_status_stages') }}
     where salesforce_object = 'opportunity'
 
 ),

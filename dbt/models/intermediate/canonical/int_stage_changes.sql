@@ -51,7 +51,7 @@ mapped_persons as (
 
 lead_status_stages as (
 
-    select * from {{ ref('lead_status_stages') }}
+    select * from {{ source('config', 'lead_status_stages') }}
     where salesforce_object = 'lead'
 
 ),

@@ -14,7 +14,7 @@ currency_types as (
 
 configured_rates as (
 
-    select * from {{ ref('currency_rates') }}
+    select * from {{ source('config', 'currency_rates') }}
 
 ),
 

@@ -14,7 +14,7 @@ stage_changes as (
 
 disqualification_reasons as (
 
-    select * from {{ ref('disqualification_reasons') }}
+    select * from {{ source('config', 'disqualification_reasons') }}
 
 ),
 

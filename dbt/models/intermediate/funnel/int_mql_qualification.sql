@@ -32,7 +32,7 @@ dim_leads as (
 
 mql_criteria as (
 
-    select * from {{ ref('mql_criteria') }}
+    select * from {{ source('config', 'mql_criteria') }}
 
 ),
 

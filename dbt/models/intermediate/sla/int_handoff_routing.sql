@@ -26,19 +26,19 @@ leads as (
 
 employee_segments as (
 
-    select * from {{ ref('employee_segments') }}
+    select * from {{ source('config', 'employee_segments') }}
 
 ),
 
 sales_regions as (
 
-    select * from {{ ref('sales_regions') }}
+    select * from {{ source('config', 'sales_regions') }}
 
 ),
 
 routing_rules as (
 
-    select * from {{ ref('routing_rules') }}
+    select * from {{ source('config', 'routing_rules') }}
 
 ),
 

@@ -2,7 +2,7 @@
     The committee's figures, frozen: each month's KPIs are copied here once, when the month is
     closed, and never rewritten, so late data changes the live figures (fct_committee_kpis)
     but not these. A month closes at the end of its Nth working day after the month's end
-    (seed committee_settings: closes_on_working_day; business calendar: seed business_days),
+    (config.committee_settings: closes_on_working_day; business calendar: config.business_days),
     or when `smarketing committee close YYYY-MM` closes it (dbt var close_months).
     full_refresh is off: `dbt build --full-refresh` keeps the frozen figures.
 -#}
@@ -27,13 +27,13 @@ kpis as (
 
 settings as (
 
-    select * from {{ ref('committee_settings') }}
+    select * from {{ source('config', 'committee_settings') }}
 
 ),
 
 business_days as (
 
-    select * from {{ ref('business_days') }}
+    select * from {{ source('config', 'business_days') }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 kpis as (
 
-    select * from {{ ref('committee_kpis') }}
+    select * from {{ source('config', 'committee_kpis') }}
 
 ),
 

@@ -18,7 +18,7 @@ contacts as (
 
 employee_segments as (
 
-    select * from {{ ref('employee_segments') }}
+    select * from {{ source('config', 'employee_segments') }}
 
 ),
 

@@ -1,5 +1,5 @@
 -- business hours come from the business calendar, read by the macro business_hours_between
--- depends_on: {{ ref('business_days') }}
+-- depends_on: {{ source('config', 'business_days') }}
 
 with
 
@@ -29,7 +29,7 @@ dim_leads as (
 
 feedback_deadlines as (
 
-    select * from {{ ref('sla_feedback_deadlines') }}
+    select * from {{ source('config', 'sla_feedback_deadlines') }}
 
 ),
 
@@ -54,7 +54,7 @@ handoffs as (
 -- Sales' decision: the first status change of the cycle (from the hand-off to the next
 -- cycle's start) to a status that accepts the lead (stage sal), rejects it (a disqualified
 -- status) or sends it back to nurturing (a disqualified nurturing status), as the shared
--- definition (seed lead_status_stages) classifies the statuses
+-- definition (config.lead_status_stages) classifies the statuses
 
 decisions as (
 

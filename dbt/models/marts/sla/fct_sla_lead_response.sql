@@ -1,5 +1,5 @@
 -- business hours come from the business calendar, read by the macro business_hours_between
--- depends_on: {{ ref('business_days') }}
+-- depends_on: {{ source('config', 'business_days') }}
 
 with
 
@@ -29,7 +29,7 @@ users as (
 
 first_touch_limits as (
 
-    select * from {{ ref('sla_first_touch_limits') }}
+    select * from {{ source('config', 'sla_first_touch_limits') }}
 
 ),
 

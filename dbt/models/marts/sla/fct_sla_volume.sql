@@ -8,7 +8,7 @@ funnel as (
 
 targets as (
 
-    select * from {{ ref('mql_volume_targets') }}
+    select * from {{ source('config', 'mql_volume_targets') }}
 
 ),
 

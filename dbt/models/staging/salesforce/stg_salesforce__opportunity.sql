@@ -13,7 +13,7 @@ won_stages as (
 
     -- the stages the shared definition calls won (smarketing.yml stages.customer)
     select status as stage_name
-    from {{ ref('lead_status_stages') }}
+    from {{ source('config', 'lead_status_stages') }}
     where salesforce_object = 'opportunity'
         and stage = 'customer'
 

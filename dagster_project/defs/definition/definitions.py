@@ -1,0 +1,41 @@
+"""The shared lead definition: smarketing.yml validated and written into the warehouse's
+``config`` schema at the start of every run, the tables dbt reads as the source ``config``
+(smarketing/config/tables.py). An edited file applies to the next run; no project file is
+rewritten."""
+
+from collections.abc import Iterator
+
+import dagster as dg
+
+from dagster_project.lib.warehouse import WarehouseResource
+from smarketing.config import default_config_path, load_config
+from smarketing.config.tables import DEFINITION_TABLES, SCHEMA, VERSION_TABLE, write_tables
+
+specs = [
+    dg.AssetSpec(
+        key=[SCHEMA, table],
+        description=f"{table} of the shared lead definition (smarketing.yml).",
+        group_name="definition",
+        kinds={"duckdb", "yaml"},
+    )
+    for table in [*DEFINITION_TABLES, VERSION_TABLE.split(".")[1]]
+]
+
+
+@dg.multi_asset(specs=specs, name="write_definition", pool="warehouse")
+def write_definition(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult]:
+    """Validate smarketing.yml and replace the ``config`` tables by what it says."""
+    path = default_config_path()
+    config = load_config(path)
+    with warehouse.connect() as con:
+        definition = write_tables(con, config, path)
+    context.log.info(f"{path}: definition version {definition.version}")
+    for spec in specs:
+        yield dg.MaterializeResult(
+            asset_key=spec.key, metadata={"definition_version": definition.version}
+        )
+
+
+defs = dg.Definitions(assets=[write_definition])
