@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -121,8 +122,18 @@ def _is_fresh(manifest: Path) -> bool:
     return manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime()
 
 
+# The database name of the project's parse, whatever the warehouse file is called: the metric
+# layer's queries (MetricFlow reads this parse) name it, and its profile target attaches the
+# serving copy under it (profiles.yml, target `serving`).
+PARSED_DATABASE = "warehouse"
+
+
 def _parse() -> None:
     # with the vars a run passes: a run then starts from this parse (dagster-dbt copies it)
+    env = {
+        **os.environ,
+        "SMARKETING_WAREHOUSE": str(DBT_DIR / "target" / f"{PARSED_DATABASE}.duckdb"),
+    }
     subprocess.run(
         [
             dbt_executable(),
@@ -137,6 +148,7 @@ def _parse() -> None:
         ],
         check=True,
         cwd=DBT_DIR,
+        env=env,
     )
 
 

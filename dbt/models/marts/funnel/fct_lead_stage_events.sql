@@ -267,6 +267,7 @@ final as (
         cycle,
         stage,
         entered_at,
+        cast({{ local_time('entered_at') }} as date) as entered_date,
         evidence,
         status,
         disqualification_reason,
