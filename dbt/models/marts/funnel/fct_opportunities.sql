@@ -145,6 +145,7 @@ final as (
         ----------  timestamps
         opportunities.created_at as created_at,
         opportunities.closed_at,
+        cast({{ local_time('opportunities.closed_at') }} as date) as closed_local_date,
         opportunities.close_date,
 
         ----------  durations in days (elapsed minutes / 1440, 2 decimals)
