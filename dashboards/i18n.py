@@ -7,7 +7,7 @@ query.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -115,23 +115,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "status.at_risk": {"fr": "À surveiller", "en": "At risk"},
     "status.off_track": {"fr": "Hors cible", "en": "Off track"},
     "status.none": {"fr": "Sans valeur", "en": "No value"},
-    "kpi.mql_volume_attainment": {
-        "fr": "Volume de MQL vs objectif",
-        "en": "MQL volume vs target",
-    },
-    "kpi.mql_to_sql_rate": {"fr": "Taux MQL → SQL", "en": "MQL → SQL rate"},
-    "kpi.sla_compliance": {"fr": "Respect du SLA de contact", "en": "First-touch SLA compliance"},
-    "kpi.feedback_coverage": {"fr": "Retours des ventes", "en": "Sales feedback coverage"},
-    "kpi.key_field_completeness": {
-        "fr": "Complétude des champs clés",
-        "en": "Key-field completeness",
-    },
-    "kpi.out_of_target_share": {"fr": "Part hors cible", "en": "Out-of-target share"},
-    "kpi.nurturing_share": {"fr": "Part en nurturing", "en": "Nurturing share"},
-    "kpi.inbound_sales_cycle_days": {
-        "fr": "Cycle de vente inbound (médiane)",
-        "en": "Inbound sales cycle (median)",
-    },
     # funnel
     "funnel.stages": {
         "fr": "Entrées dans chaque étape sur la période",
@@ -376,11 +359,11 @@ def labels(values: Iterable[T], label: Callable[[T], str]) -> Callable[[T], str]
     return table.__getitem__
 
 
-def kpi_label(kpi: str, description: str | None = None) -> str:
-    """A KPI's name: the catalogue's, else the mart's description, else its key."""
-    if f"kpi.{kpi}" in CATALOGUE:
-        return t(f"kpi.{kpi}")
-    return description if isinstance(description, str) and description else kpi
+def kpi_label(row: Mapping[str, Any]) -> str:
+    """A KPI's name in the current language: the registry's label (smarketing.yml
+    ``committee.kpis``), carried by the KPI marts as ``label_fr`` / ``label_en``."""
+    label = row.get(f"label_{language()}")
+    return label if isinstance(label, str) and label else str(row["kpi"])
 
 
 def is_missing(value: Any) -> bool:

@@ -292,6 +292,7 @@ def config_check(config_path: Path | None) -> None:
         else "  retention: every raw delivery kept"
     )
     _check_mappings(cfg, config_path)
+    _check_kpis(cfg)
 
 
 def _check_severities(cfg: SmarketingConfig) -> None:
@@ -303,6 +304,16 @@ def _check_severities(cfg: SmarketingConfig) -> None:
         raise click.ClickException(str(exc)) from exc
     decided = ", ".join(f"{k} {v}" for k, v in cfg.checks.severities.items())
     click.echo(f"  check severities: {decided or 'as the suites say'}")
+
+
+def _check_kpis(cfg: SmarketingConfig) -> None:
+    from smarketing.config.metrics import kpi_metric_errors
+
+    errors = kpi_metric_errors(cfg)
+    if errors:
+        raise click.ClickException("\n".join(errors))
+    shown = ", ".join(f"{name} ({cfg.committee.metric_of(name)})" for name in cfg.committee.kpis)
+    click.echo(f"  committee KPIs (metric): {shown}")
 
 
 def _check_mappings(cfg: SmarketingConfig, config_path: Path | None) -> None:

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from smarketing.cli import main
 from smarketing.config import ConfigError, SmarketingConfig, load_config
+from smarketing.config.metrics import kpi_metric_errors
 from smarketing.config.tables import (
     column_types,
     definition_version,
@@ -246,3 +247,56 @@ def test_currency_rates_are_checked_and_become_a_seed(tmp_path: Path) -> None:
     assert "currency.rates.USD:" in load_error(tmp_path, data)
     data["currency"] = {"corporate": "euro"}
     assert "currency.corporate:" in load_error(tmp_path, data)
+
+
+# --- the committee's KPI registry ------------------------------------------------------------
+
+ROUTING_KPI = {
+    "label": {"fr": "Routage juste", "en": "Routing accuracy"},
+    "description": "hand-offs of the month received by the team the routing rules expect",
+    "unit": "share",
+    "metric": "routing_accuracy",
+    "target": 0.9,
+    "better": "higher",
+    "at_risk_margin": 0.05,
+}
+
+
+def test_a_kpi_is_one_registry_entry_and_becomes_a_row_of_the_kpi_table(tmp_path: Path) -> None:
+    data = shipped_data()
+    data["committee"]["kpis"]["routing_accuracy_kpi"] = ROUTING_KPI
+    path = write(tmp_path, data)
+    config = load_config(path)
+    assert kpi_metric_errors(config) == []
+    con = duckdb.connect()
+    write_tables(con, config, path)
+    row = con.execute(
+        "select label_fr, label_en, unit, metric, display_order from config.committee_kpis"
+        " where kpi = 'routing_accuracy_kpi'"
+    ).fetchone()
+    assert row == ("Routage juste", "Routing accuracy", "share", "routing_accuracy", 9)
+    # without `metric`, the KPI reads the metric of its own name
+    assert con.execute(
+        "select count(*) from config.committee_kpis where metric <> kpi"
+    ).fetchone() == (1,)
+    result = CliRunner().invoke(main, ["config", "check", "--config", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "routing_accuracy_kpi (routing_accuracy)" in result.output
+
+
+def test_a_kpi_without_its_metric_or_labels_is_refused_by_name(tmp_path: Path) -> None:
+    data = shipped_data()
+    data["committee"]["kpis"]["routing_accuracy_kpi"] = {**ROUTING_KPI, "metric": "routing_acuracy"}
+    path = write(tmp_path, data)
+    errors = kpi_metric_errors(load_config(path))
+    assert len(errors) == 1
+    assert "committee.kpis.routing_accuracy_kpi.metric" in errors[0]
+    assert "'routing_acuracy'" in errors[0]
+    result = CliRunner().invoke(main, ["config", "check", "--config", str(path)])
+    assert result.exit_code == 1 and "routing_acuracy" in result.output
+    unlabelled = {key: value for key, value in ROUTING_KPI.items() if key != "label"}
+    data["committee"]["kpis"]["routing_accuracy_kpi"] = unlabelled
+    assert "committee.kpis.routing_accuracy_kpi.label" in load_error(tmp_path, data)
+    data["committee"]["kpis"]["Routing Accuracy"] = ROUTING_KPI
+    del data["committee"]["kpis"]["routing_accuracy_kpi"]
+    assert "committee.kpis" in load_error(tmp_path, data)

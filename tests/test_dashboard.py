@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from dashboards import i18n, sql_console, warehouse
 from dashboards.filters import ALL
 from dashboards.i18n import CATALOGUE, format_kpi, format_percent
+from smarketing.config import load_config
 from smarketing.config.tables import definition_version
 
 REPO = Path(__file__).resolve().parents[1]
@@ -224,8 +225,13 @@ def test_committee_scorecard_is_the_marts_month(warehouse_file: Path) -> None:
     at = open_page("committee")
     same(frame_with(at, list(expected.columns)), expected)
     # the cards in the mart's display order, each value, target and last month in its unit
-    labels = [i18n.CATALOGUE[f"kpi.{kpi}"]["en"] for kpi in expected["kpi"]]
+    registry = load_config(REPO / "smarketing.yml").committee.kpis
+    labels = [registry[kpi].label.en for kpi in expected["kpi"]]
     assert [metric.label for metric in at.metric] == labels
+    # in French, the registry's French labels
+    assert [metric.label for metric in open_page("committee", "fr").metric] == [
+        registry[kpi].label.fr for kpi in expected["kpi"]
+    ]
     metrics = {metric.label: metric for metric in at.metric}
     captions = [caption.value for caption in at.caption]
     for label, row in zip(labels, expected.itertuples(), strict=True):
@@ -236,7 +242,7 @@ def test_committee_scorecard_is_the_marts_month(warehouse_file: Path) -> None:
         )
         assert target in captions, target
     days = expected[expected["unit"] == "days"].iloc[0]
-    assert metrics[CATALOGUE[f"kpi.{days.kpi}"]["en"]].value.endswith("\u202fd")
+    assert metrics[registry[days.kpi].label.en].value.endswith("\u202fd")
     badges = " ".join(element.value for element in at.markdown)
     for status, colour in (("on_track", "green"), ("at_risk", "orange"), ("off_track", "red")):
         count = int((expected["status"] == status).sum())

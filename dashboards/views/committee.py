@@ -18,8 +18,8 @@ COLUMNS_PER_ROW = 4
 TREND_MONTHS = 12
 # Named, not `*`: a warehouse built before a column existed says so (ui.guarded).
 KPI_COLUMNS = (
-    "period_month, kpi, description, unit, display_order, kpi_value, target, previous_value, "
-    "change, status, better, is_month_in_progress"
+    "period_month, kpi, label_fr, label_en, description, unit, display_order, kpi_value, "
+    "target, previous_value, change, status, better, is_month_in_progress"
 )
 
 
@@ -44,11 +44,11 @@ def trend(month: date) -> pd.DataFrame:
 
 
 def render_kpi(row: pd.Series, history: pd.DataFrame) -> None:
-    kpi, unit = row["kpi"], row["unit"]
+    unit = row["unit"]
     change = None if pd.isna(row["change"]) else format_kpi(unit, row["change"], signed=True)
     with st.container(border=True):
         st.metric(
-            kpi_label(kpi, row["description"]),
+            kpi_label(row),
             format_kpi(unit, row["kpi_value"]),
             delta=change,
             # A fall is good news for a KPI where lower is better.

@@ -1,5 +1,10 @@
-"""The monthly performance committee (``smarketing.yml``, key ``committee``): the KPIs it
-follows, their targets and status rules, and when a month is closed.
+"""The monthly performance committee (``smarketing.yml``, key ``committee``): the registry of
+the KPIs it follows, and when a month is closed.
+
+A KPI is one entry: its labels (French, English), what it measures, its unit, the metric of the
+metric layer that gives its value (``dbt/models/semantic/``), its target and status rule. The
+KPI table of the warehouse (``config.committee_kpis``), the checks' parameters and the
+dashboard's labels follow from it.
 
 Status of a KPI in a month: ``on_track`` when the value meets the target (at least it when
 higher is better, at most it when lower is better); ``at_risk`` when it misses the target by
@@ -8,51 +13,34 @@ no more than ``at_risk_margin`` (in the KPI's own unit); ``off_track`` beyond th
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-KpiName = Literal[
-    "mql_volume_attainment",
-    "mql_to_sql_rate",
-    "sla_compliance",
-    "feedback_coverage",
-    "key_field_completeness",
-    "out_of_target_share",
-    "nurturing_share",
-    "inbound_sales_cycle_days",
-]
-
-KPI_DESCRIPTIONS: dict[str, str] = {
-    "mql_volume_attainment": "MQLs of the month over the volume target of the month",
-    "mql_to_sql_rate": "SQLs of the month over MQLs of the month",
-    "sla_compliance": "hand-offs of the month touched within the limit, of those decided",
-    "feedback_coverage": "hand-offs of the month decided within the deadline, with a reason",
-    "key_field_completeness": "leads accepted in the month with every key field filled",
-    "out_of_target_share": "disqualifications of the month for out of target (hors cible)",
-    "nurturing_share": "handed-over leads in a nurturing sequence at the month's end",
-    "inbound_sales_cycle_days": "median days from lead creation to win, inbound deals won",
-}
-
-
-# how the dashboard shows a value: a share (0-1, shown as %) or a number of days
-KPI_UNITS: dict[str, str] = {
-    "mql_volume_attainment": "share",
-    "mql_to_sql_rate": "share",
-    "sla_compliance": "share",
-    "feedback_coverage": "share",
-    "key_field_completeness": "share",
-    "out_of_target_share": "share",
-    "nurturing_share": "share",
-    "inbound_sales_cycle_days": "days",
-}
+# a KPI's name is a column value and a metric name: lowercase words joined by underscores
+KpiName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class KpiTarget(_Strict):
+class KpiLabels(_Strict):
+    fr: str = Field(min_length=1, description="The KPI's name in French.")
+    en: str = Field(min_length=1, description="The KPI's name in English.")
+
+
+class Kpi(_Strict):
+    label: KpiLabels = Field(description="The KPI's name as the committee reads it.")
+    description: str = Field(min_length=1, description="What the KPI measures.")
+    unit: Literal["share", "days"] = Field(
+        description="How a value reads: a share (0-1, shown as a percentage) or days."
+    )
+    metric: KpiName | None = Field(
+        default=None,
+        description="The metric of the metric layer giving the KPI's value (default: the "
+        "KPI's name).",
+    )
     target: float = Field(description="The value the committee aims for.")
     better: Literal["higher", "lower"] = Field(
         description="Whether a higher or a lower value is better."
@@ -73,6 +61,12 @@ class Committee(_Strict):
             "calendar of sla.business_hours)."
         ),
     )
-    kpis: dict[KpiName, KpiTarget] = Field(
-        default_factory=dict, description="KPI -> its target and status rule."
+    kpis: dict[KpiName, Kpi] = Field(
+        default_factory=dict,
+        description="KPI -> its labels, unit, metric, target and status rule, in the "
+        "scorecard's order.",
     )
+
+    def metric_of(self, name: str) -> str:
+        """The metric giving the value of the KPI NAME."""
+        return self.kpis[name].metric or name

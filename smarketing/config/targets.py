@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 
-from smarketing.config.committee import KPI_DESCRIPTIONS, KPI_UNITS
 from smarketing.config.models import SmarketingConfig
 
 
@@ -42,13 +41,16 @@ def mql_volume_targets_csv(config: SmarketingConfig) -> str:
 
 
 def committee_kpis_csv(config: SmarketingConfig) -> str:
-    """kpi, description, unit, display_order, target, better, at_risk_margin: one row per KPI
-    the committee follows, in the YAML's order."""
+    """kpi, label_fr, label_en, description, unit, metric, display_order, target, better,
+    at_risk_margin: one row per KPI of the committee's registry, in the YAML's order."""
     rows = [
         [
             name,
-            KPI_DESCRIPTIONS[name],
-            KPI_UNITS[name],
+            kpi.label.fr,
+            kpi.label.en,
+            kpi.description,
+            kpi.unit,
+            config.committee.metric_of(name),
             str(order),
             _number(kpi.target),
             kpi.better,
@@ -56,10 +58,8 @@ def committee_kpis_csv(config: SmarketingConfig) -> str:
         ]
         for order, (name, kpi) in enumerate(config.committee.kpis.items(), start=1)
     ]
-    return _csv(
-        ["kpi", "description", "unit", "display_order", "target", "better", "at_risk_margin"],
-        rows,
-    )
+    header = ["kpi", "label_fr", "label_en", "description", "unit", "metric", "display_order"]
+    return _csv([*header, "target", "better", "at_risk_margin"], rows)
 
 
 def committee_settings_csv(config: SmarketingConfig) -> str:

@@ -9,6 +9,7 @@ import dagster as dg
 
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.config import default_config_path, load_config
+from smarketing.config.metrics import kpi_metric_errors
 from smarketing.config.tables import DEFINITION_TABLES, SCHEMA, VERSION_TABLE, write_tables
 
 specs = [
@@ -29,6 +30,9 @@ def write_definition(
     """Validate smarketing.yml and replace the ``config`` tables by what it says."""
     path = default_config_path()
     config = load_config(path)
+    errors = kpi_metric_errors(config)
+    if errors:
+        raise dg.Failure(description="\n".join(errors))
     with warehouse.connect() as con:
         definition = write_tables(con, config, path)
     context.log.info(f"{path}: definition version {definition.version}")

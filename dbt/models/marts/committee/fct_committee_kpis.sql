@@ -192,6 +192,8 @@ scorecard as (
     select
         months.period_month,
         kpis.kpi,
+        kpis.label_fr,
+        kpis.label_en,
         kpis.description,
         kpis.unit,
         kpis.display_order,
@@ -216,6 +218,8 @@ final as (
     select
         scorecard.period_month,
         scorecard.kpi,
+        scorecard.label_fr,
+        scorecard.label_en,
         scorecard.description,
         scorecard.unit,
         scorecard.display_order,
