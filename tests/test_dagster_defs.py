@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import dagster as dg
 
 from dagster_project.definitions import defs
 from dagster_project.defs.automation.definitions import PIPELINE_JOB, daily, inbox_sensor
+from dagster_project.lib.catalog import built_asset_keys
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.ingest.registry import export_kinds
 
@@ -61,3 +63,41 @@ def test_inbox_sensor_fires_only_when_the_inbox_changes(tmp_path: Path) -> None:
     assert evaluate(first.cursor).run_requests in (None, [])
     (inbox / "Contact.csv").write_text("Id,LastName,AccountId\n003,A,001\n")
     assert len(evaluate(first.cursor).run_requests) == 1
+
+
+DEFS = Path(__file__).resolve().parents[1] / "dagster_project" / "defs"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+    return names
+
+
+def test_no_concern_imports_another_and_resources_are_registered_once() -> None:
+    files = sorted(DEFS.glob("*/*.py"))
+    assert files
+    for path in files:
+        concern = path.parent.name
+        others = {
+            name
+            for name in _imported_modules(path)
+            if name.startswith("dagster_project.defs.")
+            and not name.startswith(f"dagster_project.defs.{concern}")
+        }
+        assert not others, f"{path.relative_to(DEFS)} imports {sorted(others)}"
+        if concern != "resources":
+            assert "resources=" not in path.read_text(encoding="utf-8"), path
+    assert set(defs.resources) == {"warehouse", "publication", "dbt"}
+
+
+def test_the_publication_comes_after_every_asset_the_pipeline_builds() -> None:
+    graph = defs.resolve_asset_graph()
+    built = set(graph.get_all_asset_keys()) - {key("serving_copy"), key("inbox")}
+    assert set(built_asset_keys()) == built
+    assert graph.get(key("serving_copy")).parent_keys == built

@@ -17,7 +17,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.defs.publish.definitions import PublicationResource, serving_copy
+from dagster_project.defs.publish.definitions import serving_copy
+from dagster_project.lib.resources import PublicationResource
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.publish import CheckCounts, begin_run, hold_back, publish, read_status
 from smarketing.publish.records import PublicationRecord

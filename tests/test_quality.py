@@ -16,8 +16,9 @@ import pytest
 import yaml
 
 from dagster_project.definitions import defs
-from dagster_project.defs.publish.definitions import SERVING_KEY, PublicationResource
+from dagster_project.defs.publish.definitions import SERVING_KEY
 from dagster_project.defs.quality.definitions import build_checks, check_spec
+from dagster_project.lib.resources import PublicationResource
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.config import load_config
 from smarketing.quality import history

@@ -7,11 +7,12 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster_dbt import DbtProject
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtProject
 
 DBT_DIR = Path(__file__).resolve().parents[2] / "dbt"
 SOURCE_GLOBS = (
@@ -153,3 +154,19 @@ def _parse() -> None:
 
 
 dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
+
+
+class SmarketingTranslator(DagsterDbtTranslator):
+    """Asset keys mirror ``[schema, table]``; groups follow the dbt folder (staging, marts…)."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        schema = dbt_resource_props.get("config", {}).get("schema") or "main"
+        return dg.AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        if dbt_resource_props["resource_type"] == "seed":
+            return "seeds"
+        return fqn[1] if len(fqn) > 2 else None

@@ -8,6 +8,8 @@ from smarketing.ingest.registry import ExportKind, export_kinds
 
 RAW_SCHEMA = "raw"
 AUDIT_SCHEMA = "audit"
+# the loader's audit tables (AUDIT_DDL)
+AUDIT_TABLES = ("load_audit", "rejected_rows", "file_columns", "removed_rows")
 # the audit statuses of a file whose rows are in raw
 LOADED_STATUSES = ("loaded", "loaded_with_rejects")
 METADATA_COLUMNS = (

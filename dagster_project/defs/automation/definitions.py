@@ -4,7 +4,7 @@ import hashlib
 
 import dagster as dg
 
-from dagster_project.defs.publish.definitions import hold_back_publication
+from dagster_project.lib.publication import hold_back_publication
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.ingest.loading import inbox_files
 

@@ -15,12 +15,11 @@ from smarketing.config.mappings import default_mappings_dir, load_mappings
 from smarketing.ingest.loading import FileLoad, load_inbox
 from smarketing.ingest.registry import export_kinds
 from smarketing.ingest.report import run_file_issues
-from smarketing.ingest.schema import AUDIT_SCHEMA, RAW_SCHEMA, raw_table
+from smarketing.ingest.schema import AUDIT_SCHEMA, AUDIT_TABLES, RAW_SCHEMA, raw_table
 from smarketing.privacy import erasure, retention
 from smarketing.settings import Settings
 
 INBOX_KEY = dg.AssetKey(["inbox"])
-AUDIT_TABLES = ("load_audit", "rejected_rows", "file_columns", "removed_rows")
 
 inbox = dg.AssetSpec(
     key=INBOX_KEY,
@@ -148,7 +147,4 @@ def _log_result(context: dg.AssetExecutionContext, result: FileLoad) -> None:
         context.log.warning(f"{line}: {result.error}")
 
 
-defs = dg.Definitions(
-    assets=[inbox, load_inbox_asset],
-    resources={"warehouse": WarehouseResource.from_settings()},
-)
+defs = dg.Definitions(assets=[inbox, load_inbox_asset])

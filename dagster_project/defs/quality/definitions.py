@@ -16,7 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.defs.publish.definitions import PublicationResource
+from dagster_project.lib.resources import PublicationResource
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.quality.checks import QualityEngineError, run_checks
 from smarketing.quality.parameters import PARAMETER_NAMES

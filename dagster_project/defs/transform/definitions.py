@@ -18,22 +18,19 @@ the fingerprint of the models and the definition it was built with; when it chan
 """
 
 import contextlib
-import importlib.metadata
 import os
 import shutil
-from collections.abc import Iterator, Mapping, Sequence
-from functools import cached_property
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
-from packaging import version
+from dagster_dbt import DbtCliResource, dbt_assets
 
 from dagster_project.lib.dbt_project import (
     TARGET_DIR,
+    SmarketingTranslator,
     dbt_build_args,
-    dbt_executable,
     dbt_project,
     dbt_vars,
     definition_fingerprint,
@@ -49,22 +46,6 @@ PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 RUN_LOG_ENV = "SMARKETING_RUN_LOG"
 # dbt reads the warehouse path from the environment (profiles.yml).
 Settings.from_env().export_env()
-
-
-class SmarketingTranslator(DagsterDbtTranslator):
-    """Asset keys mirror ``[schema, table]``; groups follow the dbt folder (staging, marts…)."""
-
-    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        if dbt_resource_props["resource_type"] == "source":
-            return super().get_asset_key(dbt_resource_props)
-        schema = dbt_resource_props.get("config", {}).get("schema") or "main"
-        return dg.AssetKey([schema, dbt_resource_props["name"]])
-
-    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        fqn = dbt_resource_props.get("fqn", [])
-        if dbt_resource_props["resource_type"] == "seed":
-            return "seeds"
-        return fqn[1] if len(fqn) > 2 else None
 
 
 IDENTITY_SOURCES = DBT_AFTER_IDENTITY
@@ -88,20 +69,6 @@ def target_path(part: str) -> Path:
             shutil.copyfile(other, parsed)
             break
     return path
-
-
-class SmarketingDbtCliResource(DbtCliResource):
-    """dagster-dbt's dbt CLI resource, which learns dbt's version from the installed dbt-core
-    instead of running ``dbt --version`` (a 4 s process start) in every run, and opens no dbt
-    adapter in this process: dagster-dbt uses it only to fetch row counts and column
-    metadata, which this project does not ask for (~1 s of every dbt step)."""
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(importlib.metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # type: ignore[override]
-        return None
 
 
 @dbt_assets(
@@ -178,13 +145,4 @@ def _streamed(invocation: Any) -> Iterator[Any]:
         yield from invocation.stream()
 
 
-defs = dg.Definitions(
-    assets=[dbt_before_identity, dbt_after_identity],
-    resources={
-        "dbt": SmarketingDbtCliResource(
-            project_dir=dbt_project,
-            profiles_dir=str(dbt_project.profiles_dir),
-            dbt_executable=dbt_executable(),
-        )
-    },
-)
+defs = dg.Definitions(assets=[dbt_before_identity, dbt_after_identity])
