@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -13,8 +14,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from smarketing.config import load_config
+from smarketing.config.tables import write_tables
+from smarketing.metrics.queries import monthly_queries, write_queries
 from tests.conftest import REPO
 
 # the marts round shares to 4 decimals
@@ -156,3 +160,79 @@ def test_a_cycle_breakdown_and_the_win_rate(small: dict, tmp_path: Path) -> None
         row = got[(period, team)]
         assert (int(row["won_count"]), int(row["lost_count"])) == (won, lost), (period, team)
         assert same_share(number(row["win_rate"]), rate), (period, team, row, rate)
+
+
+def test_the_kpi_mart_waits_for_every_mart_the_metric_layer_reads(small: dict) -> None:
+    # the small run parsed the project (dbt/target)
+    semantic = json.loads((REPO / "dbt" / "target" / "semantic_manifest.json").read_text())
+    read = {model["node_relation"]["alias"] for model in semantic["semantic_models"]}
+    manifest = json.loads((REPO / "dbt" / "target" / "manifest.json").read_text())
+    parents = manifest["nodes"]["model.smarketing.fct_committee_kpis"]["depends_on"]["nodes"]
+    assert read | {"dim_days"} <= {parent.split(".")[-1] for parent in parents}
+
+
+def test_a_kpi_added_to_the_registry_is_in_the_kpi_mart_with_no_model_change(
+    small: dict, tmp_path: Path
+) -> None:
+    """One registry entry (routing accuracy, an existing metric), the definition written as a
+    run writes it, the KPI mart rebuilt: the new KPI has its metric's values every month."""
+    data = yaml.safe_load((REPO / "smarketing.yml").read_text(encoding="utf-8"))
+    data["committee"]["kpis"]["routing_accuracy_kpi"] = {
+        "label": {"fr": "Routage juste", "en": "Routing accuracy"},
+        "description": "hand-offs routed to the team the rules expect",
+        "unit": "share",
+        "metric": "routing_accuracy",
+        "target": 0.9,
+        "better": "higher",
+        "at_risk_margin": 0.05,
+    }
+    config_path = tmp_path / "smarketing.yml"
+    config_path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(small["root"] / "warehouse.duckdb", warehouse)
+    config = load_config(config_path)
+    metrics = {name: config.committee.metric_of(name) for name in config.committee.kpis}
+    queries = monthly_queries(REPO / "dbt" / "target" / "semantic_manifest.json", metrics)
+    con = duckdb.connect(str(warehouse))
+    try:
+        write_tables(con, config, config_path)
+        write_queries(con, metrics, queries)
+    finally:
+        con.close()
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "build",
+            "--select",
+            "fct_committee_kpis",
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        cwd=REPO / "dbt",
+        env={**os.environ, "SMARKETING_WAREHOUSE": str(warehouse)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        added = con.execute(
+            "select period_month, kpi_value, label_en, display_order from marts.fct_committee_kpis"
+            " where kpi = 'routing_accuracy_kpi' and kpi_value is not null"
+        ).fetchall()
+        expected = dict(
+            con.execute(
+                "select handoff_month, routing_accuracy from marts.fct_sla_compliance"
+                " where segment = '(all)' and channel = '(all)' and team = '(all)'"
+                " and owner_id = '(all)'"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert added and {row[2:] for row in added} == {("Routing accuracy", len(metrics))}
+    for period, value, _, _ in added:
+        assert same_share(value, expected[period]), (period, value, expected[period])

@@ -16,8 +16,11 @@ import yaml
 
 from smarketing.config import load_config
 from smarketing.config.tables import write_tables
+from smarketing.metrics.queries import monthly_queries, write_queries
 
 REPO = Path(__file__).resolve().parents[1]
+# the project's parse (the small run made it), the metric layer's definitions
+SEMANTIC_MANIFEST = REPO / "dbt" / "target" / "semantic_manifest.json"
 RAISED_THRESHOLD = 90
 
 
@@ -94,7 +97,10 @@ def raised(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copyfile(small["root"] / "warehouse.duckdb", warehouse)
     con = duckdb.connect(str(warehouse))
     try:
-        write_tables(con, load_config(config_path), config_path)
+        config = load_config(config_path)
+        write_tables(con, config, config_path)
+        metrics = {name: config.committee.metric_of(name) for name in config.committee.kpis}
+        write_queries(con, metrics, monthly_queries(SEMANTIC_MANIFEST, metrics))
     finally:
         con.close()
     manifest = json.loads((small["root"] / "truth" / "manifest.json").read_text())

@@ -7,10 +7,18 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from dagster_project.lib.dbt_project import dbt_project, ensure_manifest
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.config import default_config_path, load_config
 from smarketing.config.metrics import kpi_metric_errors
-from smarketing.config.tables import DEFINITION_TABLES, SCHEMA, VERSION_TABLE, write_tables
+from smarketing.config.tables import (
+    DEFINITION_TABLES,
+    QUERIES_TABLE,
+    SCHEMA,
+    VERSION_TABLE,
+    write_tables,
+)
+from smarketing.metrics.queries import monthly_queries, write_queries
 
 specs = [
     dg.AssetSpec(
@@ -19,7 +27,7 @@ specs = [
         group_name="definition",
         kinds={"duckdb", "yaml"},
     )
-    for table in [*DEFINITION_TABLES, VERSION_TABLE.split(".")[1]]
+    for table in [*DEFINITION_TABLES, VERSION_TABLE.split(".")[1], QUERIES_TABLE]
 ]
 
 
@@ -27,14 +35,19 @@ specs = [
 def write_definition(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
-    """Validate smarketing.yml and replace the ``config`` tables by what it says."""
+    """Validate smarketing.yml and replace the ``config`` tables by what it says, with the
+    query of each committee KPI's metric by month (smarketing/metrics/queries.py)."""
     path = default_config_path()
     config = load_config(path)
     errors = kpi_metric_errors(config)
     if errors:
         raise dg.Failure(description="\n".join(errors))
+    metrics = {name: config.committee.metric_of(name) for name in config.committee.kpis}
+    semantic_manifest = ensure_manifest(dbt_project).with_name("semantic_manifest.json")
+    queries = monthly_queries(semantic_manifest, metrics)
     with warehouse.connect() as con:
         definition = write_tables(con, config, path)
+        write_queries(con, metrics, queries)
     context.log.info(f"{path}: definition version {definition.version}")
     for spec in specs:
         yield dg.MaterializeResult(

@@ -1,5 +1,26 @@
-{%- set all_breakdowns = "segment = '(all)' and channel = '(all)' and campaign_name = '(all)'"
-    ~ " and offer = '(all)' and team = '(all)'" -%}
+{#-
+    The committee's scorecard, from the registry (config.committee_kpis) and the metric layer:
+    each KPI's value is its metric by month, the query MetricFlow wrote for it when the run
+    wrote the definition (config.committee_kpi_queries, smarketing/metrics/queries.py). A KPI
+    added to smarketing.yml with its metric appears here with no change to this model.
+-#}
+-- the marts the metric layer reads (models/semantic/): built before this model
+-- depends_on: {{ ref('dim_days') }}
+-- depends_on: {{ ref('dim_leads') }}
+-- depends_on: {{ ref('fct_crm_completeness') }}
+-- depends_on: {{ ref('fct_lead_funnel') }}
+-- depends_on: {{ ref('fct_lead_stage_events') }}
+-- depends_on: {{ ref('fct_nurturing_share') }}
+-- depends_on: {{ ref('fct_opportunities') }}
+-- depends_on: {{ ref('fct_sla_compliance') }}
+-- depends_on: {{ ref('fct_sla_volume') }}
+{%- set kpi_queries = [] -%}
+{%- set queries_relation = source('config', 'committee_kpi_queries') -%}
+{%- if execute -%}
+    {%- set kpi_queries = run_query(
+        'select kpi, metric, value_sql from ' ~ queries_relation ~ ' order by kpi'
+    ).rows -%}
+{%- endif %}
 
 with
 
@@ -9,45 +30,9 @@ kpis as (
 
 ),
 
-periods as (
-
-    select * from {{ ref('fct_funnel_periods') }}
-
-),
-
-nurturing as (
-
-    select * from {{ ref('fct_nurturing_share') }}
-
-),
-
 volume as (
 
     select * from {{ ref('fct_sla_volume') }}
-
-),
-
-compliance as (
-
-    select * from {{ ref('fct_sla_compliance') }}
-
-),
-
-completeness as (
-
-    select * from {{ ref('fct_crm_completeness') }}
-
-),
-
-funnel as (
-
-    select * from {{ ref('fct_lead_funnel') }}
-
-),
-
-opportunities as (
-
-    select * from {{ ref('fct_opportunities') }}
 
 ),
 
@@ -68,120 +53,27 @@ months as (
 
 ),
 
--- each KPI's value per month, from the marts that define it
-
-values_volume as (
-
-    select
-        period_month,
-        'mql_volume_attainment' as kpi,
-        {{ share('sum(mql_count)', 'sum(mql_target)') }} as kpi_value
-    from volume
-    where campaign_name = '(all)'
-    group by period_month
-
-),
-
-values_conversion as (
-
-    select period_month, 'mql_to_sql_rate' as kpi, mql_to_sql_rate as kpi_value
-    from periods
-    where {{ all_breakdowns }}
-
-),
-
-values_sla as (
-
-    -- first touch within the limit, over the hand-offs whose outcome is decided
-    select handoff_month as period_month, 'sla_compliance' as kpi, sla_compliance as kpi_value
-    from compliance
-    where segment = '(all)' and channel = '(all)' and team = '(all)'
-
-),
-
-values_feedback as (
-
-    -- decided on time with a reason where owed, over the hand-offs whose deadline passed
-    select
-        handoff_month as period_month,
-        'feedback_coverage' as kpi,
-        feedback_coverage as kpi_value
-    from compliance
-    where segment = '(all)' and channel = '(all)' and team = '(all)'
-
-),
-
-values_completeness as (
-
-    select
-        sal_month as period_month,
-        'key_field_completeness' as kpi,
-        key_field_completeness as kpi_value
-    from completeness
-    where team = '(all)'
-
-),
-
-values_rejections as (
-
-    -- rejections (not the leads sent back to nurturing) for out of target ("hors cible")
-    select
-        cast({{ dbt.date_trunc('month', local_time('disqualified_at')) }} as date)
-            as period_month,
-        'out_of_target_share' as kpi,
-        {{ share(
-            "count(case when disqualification_reason = 'out_of_target' then 1 end)",
-            "count(*)"
-        ) }} as kpi_value
-    from funnel
-    where disqualified_at is not null
-        and not is_nurtured
-    group by 1
-
-),
-
-values_nurturing as (
-
-    select period_month, 'nurturing_share' as kpi, nurturing_share as kpi_value
-    from nurturing
-    where {{ all_breakdowns }}
-
-),
-
-values_cycle as (
-
-    -- inbound deals: opportunities of a cycle Marketing handed over
-    select
-        cast({{ dbt.date_trunc('month', local_time('opportunities.closed_at')) }} as date)
-            as period_month,
-        'inbound_sales_cycle_days' as kpi,
-        round(
-            percentile_cont(0.5) within group (
-                order by {{ minutes_between('funnel.created_at', 'opportunities.closed_at') }}
-            ) / 1440.0,
-            2
-        ) as kpi_value
-    from opportunities
-    inner join funnel
-        on opportunities.unified_lead_id = funnel.unified_lead_id
-        and opportunities.cycle = funnel.cycle
-    where opportunities.is_won
-        and funnel.handoff_at is not null
-        and opportunities.closed_at is not null
-    group by 1
-
-),
+-- each KPI's value per month: its metric, by the query MetricFlow wrote
 
 kpi_values as (
 
-    select * from values_volume
-    union all select * from values_conversion
-    union all select * from values_sla
-    union all select * from values_feedback
-    union all select * from values_completeness
-    union all select * from values_rejections
-    union all select * from values_nurturing
-    union all select * from values_cycle
+    {%- for kpi, metric, value_sql in kpi_queries %}
+    select
+        cast(metric_time__month as date) as period_month,
+        '{{ kpi }}' as kpi,
+        -- 4 decimals, as every share of the marts: the change is the difference shown
+        round(cast({{ metric }} as double precision), 4) as kpi_value
+    from ({{ value_sql }}) as values_{{ kpi }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- else %}
+    select
+        cast(null as date) as period_month,
+        cast(null as {{ dbt.type_string() }}) as kpi,
+        cast(null as double precision) as kpi_value
+    where 1 = 0
+    {%- endfor %}
 
 ),
 

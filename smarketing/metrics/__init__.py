@@ -1,0 +1,1 @@
+"""The metric layer (MetricFlow, ``dbt/models/semantic/``) as the pipeline uses it."""
