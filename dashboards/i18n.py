@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
+from dashboards import warehouse
+
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "en"
-DISPLAY_TIME_ZONE = ZoneInfo("Europe/Paris")
 MISSING = "\u2013"  # an en dash, for a value the mart leaves empty
 NARROW_SPACE = "\u202f"  # French groups digits and sets units apart with it
 
@@ -419,10 +420,11 @@ def month_label(month: date) -> str:
 
 
 def format_datetime(moment: datetime) -> str:
-    """An instant in Paris time (the teams' clock); a naive value is taken as UTC."""
+    """An instant in the reporting time zone (the teams' clock, smarketing.yml `calendar`); a
+    naive value is taken as UTC."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    local = moment.astimezone(DISPLAY_TIME_ZONE)
+    local = moment.astimezone(ZoneInfo(warehouse.reporting_time_zone()))
     return (
         local.strftime("%d/%m/%Y %H:%M") if language() == "fr" else local.strftime("%Y-%m-%d %H:%M")
     )

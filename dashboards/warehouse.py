@@ -18,7 +18,6 @@ from typing import Any
 import duckdb
 import pandas as pd
 import streamlit as st
-import yaml
 
 from smarketing.settings import RESTRICTED_ENV, SERVING_ENV, WAREHOUSE_ENV, Settings
 
@@ -36,7 +35,7 @@ SAFE_CONFIG: dict[str, Any] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
 }
-DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt" / "dbt_project.yml"
+REPORTING_SETTINGS = "config.reporting_settings"
 
 CACHE_TTL_SECONDS = 600
 
@@ -83,12 +82,36 @@ def source() -> Source:
     return Source(settings.warehouse, WAREHOUSE_ENV)
 
 
+def _published_time_zone(con: duckdb.DuckDBPyConnection) -> str:
+    """The reporting time zone the file CON reads was published with, else UTC."""
+    try:
+        row = con.execute(
+            f"select value from {REPORTING_SETTINGS} where setting = 'reporting_time_zone'"
+        ).fetchone()
+    except duckdb.CatalogException:  # a warehouse built before the definition was published
+        row = None
+    return str(row[0]) if row else "UTC"
+
+
 @functools.cache
+def _time_zone_of(path: str, stamp: int) -> str:
+    """The reporting time zone of PATH as of its version STAMP (a connection as every other of
+    this process: DuckDB refuses a second configuration for an open file)."""
+    con = connect(Path(path))
+    try:
+        return str(con.execute("select current_setting('TimeZone')").fetchone()[0])
+    finally:
+        con.close()
+
+
 def reporting_time_zone() -> str:
-    """The dbt var `reporting_time_zone`: the marts' months are calendar months there, and
-    the dashboard shows instants in it."""
-    project = yaml.safe_load(DBT_PROJECT.read_text(encoding="utf-8"))
-    return str(project.get("vars", {}).get("reporting_time_zone", "Europe/Paris"))
+    """The reporting time zone of the data shown (smarketing.yml `calendar`, as the build that
+    published it had it): the marts' months are calendar months there, and the dashboard shows
+    instants in it."""
+    path = source().path
+    if not path.is_file():
+        return "UTC"
+    return _time_zone_of(str(path), path.stat().st_mtime_ns)
 
 
 def connect(path: Path, extra_config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
@@ -99,7 +122,7 @@ def connect(path: Path, extra_config: dict[str, Any] | None = None) -> duckdb.Du
     con = duckdb.connect(str(path), read_only=True, config={**SAFE_CONFIG, **(extra_config or {})})
     try:
         # TimeZone comes with ICU, loaded after connect: set it, then lock everything.
-        con.execute("set TimeZone = ?", [reporting_time_zone()])
+        con.execute("set TimeZone = ?", [_published_time_zone(con)])
         con.execute("set lock_configuration = true")
     except duckdb.Error:
         con.close()

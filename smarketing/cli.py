@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import date, datetime
@@ -167,7 +168,7 @@ def _generate_days(out_dir: Path, days: int) -> None:
     metavar="TIMESTAMP",
     help=(
         f"Decide time-dependent outcomes (SLA pending or breached, cohort maturity) as of this "
-        f"ISO 8601 instant; a date or a time without offset is read in Europe/Paris "
+        f"ISO 8601 instant; a date or a time without offset is read in the reporting time zone "
         f"(default: ${AS_OF_ENV}, else when the exports were taken: the latest record change "
         f"found in the deliveries)."
     ),
@@ -226,7 +227,7 @@ def config() -> None:
 
 
 def _instant(text: str) -> str:
-    """TEXT as an ISO 8601 instant with its offset (naive values are Paris time)."""
+    """TEXT as an ISO 8601 instant with its offset (naive values: the reporting time zone)."""
     from zoneinfo import ZoneInfo
 
     try:
@@ -237,7 +238,7 @@ def _instant(text: str) -> str:
             param_hint="--as-of",
         ) from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo("Europe/Paris"))
+        value = value.replace(tzinfo=ZoneInfo(_load_config(None).calendar.reporting_time_zone))
     return value.isoformat()
 
 
@@ -248,6 +249,17 @@ def _load_config(config_path: Path | None) -> SmarketingConfig:
         return load_config(config_path)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@config.command("dbt-vars")
+@CONFIG_OPTION
+def config_dbt_vars(config_path: Path | None) -> None:
+    """Print the dbt vars the definition sets, as JSON, for a dbt command run by hand:
+    dbt build --vars "$(uv run smarketing config dbt-vars)" (from dbt/)."""
+    _load_config(config_path)  # a wrong definition says where
+    from dagster_project.lib.dbt_project import dbt_vars
+
+    click.echo(json.dumps(dbt_vars(config_path)))
 
 
 @config.command("check")

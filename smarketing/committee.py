@@ -13,7 +13,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from dagster_project.lib.dbt_project import DBT_DIR, TARGET_DIR, dbt_executable
+from dagster_project.lib.dbt_project import DBT_DIR, TARGET_DIR, dbt_executable, dbt_vars
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -38,7 +38,7 @@ def close_months(months: list[str], warehouse: Path) -> str:
             "--select",
             "fct_committee_kpi_snapshots+",
             "--vars",
-            json.dumps({"close_months": months}),
+            json.dumps({**dbt_vars(), "close_months": months}),
             # its artifacts beside the warehouse, as a run's: the project's own parse (which a
             # run's first dbt step starts from) keeps the run's vars
             "--target-path",

@@ -4,6 +4,7 @@ warehouse's config tables."""
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -303,3 +304,69 @@ def test_a_kpi_without_its_metric_or_labels_is_refused_by_name(tmp_path: Path) -
     data["committee"]["kpis"]["Routing Accuracy"] = ROUTING_KPI
     del data["committee"]["kpis"]["routing_accuracy_kpi"]
     assert "committee.kpis" in load_error(tmp_path, data)
+
+
+# --- one definition of each concept ----------------------------------------------------------
+
+PRODUCT = ("dbt", "dashboards", "dagster_project", "smarketing", "expectations")
+# the demo generator writes one fictional company's exports: its own clock and holidays
+GENERATOR = REPO / "smarketing" / "generator"
+
+
+def test_the_calendar_is_written_once_in_smarketing_yml() -> None:
+    """The reporting and source time zones, the sales departments, the speed-to-lead buckets
+    and the schedule live in smarketing.yml only: no file of the product repeats their values
+    (dbt gets them as vars, the dashboard from the warehouse, the schedule from the file)."""
+    config = load_config(SHIPPED)
+    literals = {
+        config.calendar.reporting_time_zone,
+        config.calendar.source_time_zone,
+        *config.sla.sales_departments,
+    }
+    found = []
+    for folder in PRODUCT:
+        for path in (REPO / folder).rglob("*"):
+            if not path.is_file() or path.suffix not in {".py", ".sql", ".yml", ".json"}:
+                continue
+            if GENERATOR in path.parents or "target" in path.relative_to(REPO).parts:
+                continue
+            if path.suffix == ".yml" and folder == "dbt" and path.parent != REPO / "dbt":
+                continue  # the models' docs and unit-test rows: data of the shipped definition
+            text = path.read_text(encoding="utf-8")
+            found += [f"{path.relative_to(REPO)}: {value}" for value in literals if value in text]
+    assert not found, found
+    project = yaml.safe_load((REPO / "dbt" / "dbt_project.yml").read_text(encoding="utf-8"))
+    assert not {
+        "reporting_time_zone",
+        "source_time_zone",
+        "sales_departments",
+        "speed_to_lead_bucket_bounds",
+    } & set(project["vars"])
+
+
+def test_the_definition_gives_dbt_its_vars(tmp_path: Path) -> None:
+    data = shipped_data()
+    data["calendar"] = {"reporting_time_zone": "America/Montreal", "source_time_zone": "UTC"}
+    data["sla"]["sales_departments"] = ["Sales", "Inside Sales"]
+    data["sla"]["speed_to_lead_buckets"] = [2, 8]
+    path = write(tmp_path, data)
+    result = CliRunner().invoke(main, ["config", "dbt-vars", "--config", str(path)])
+    assert result.exit_code == 0, result.output
+    variables = json.loads(result.output)
+    assert variables["reporting_time_zone"] == "America/Montreal"
+    assert variables["source_time_zone"] == "UTC"
+    assert variables["sales_departments"] == ["Sales", "Inside Sales"]
+    assert variables["speed_to_lead_bucket_bounds"] == [2, 8]
+    con = duckdb.connect()
+    write_tables(con, load_config(path), path)
+    assert dict(con.execute("select * from config.reporting_settings").fetchall()) == {
+        "reporting_time_zone": "America/Montreal",
+        "source_time_zone": "UTC",
+    }
+    # business days in the reporting time zone unless the SLA names its own
+    assert con.execute("select min(opens_at) from config.business_days").fetchone()[0] is not None
+    data["calendar"]["reporting_time_zone"] = "Mars/Olympus_Mons"
+    message = load_error(tmp_path, data)
+    assert "calendar.reporting_time_zone" in message and "Mars/Olympus_Mons" in message
+    del data["calendar"]
+    assert "calendar" in load_error(tmp_path, data)

@@ -64,7 +64,7 @@ def dbt(workdir: Path, database: Path, *args: str, custom_fields: list[dict]) ->
             [
                 *args,
                 "--vars",
-                json.dumps({"custom_fields": custom_fields}),
+                json.dumps({**dbt_vars(), "custom_fields": custom_fields}),
                 "--project-dir",
                 str(DBT_DIR),
                 "--profiles-dir",

@@ -11,6 +11,7 @@ from dagster_project.definitions import defs
 from dagster_project.defs.automation.definitions import PIPELINE_JOB, daily, inbox_sensor
 from dagster_project.lib.catalog import built_asset_keys
 from dagster_project.lib.warehouse import WarehouseResource
+from smarketing.config import load_config
 from smarketing.ingest.registry import export_kinds
 
 DBT_MODELS = Path(__file__).resolve().parents[1] / "dbt" / "models"
@@ -43,8 +44,10 @@ def test_dbt_tests_are_asset_checks_on_staging_models() -> None:
 
 def test_job_schedule_and_sensor_exist() -> None:
     assert defs.resolve_job_def(PIPELINE_JOB) is not None
-    assert daily.cron_schedule == "0 6 * * *"
-    assert daily.execution_timezone == "Europe/Paris"
+    # when and where, from the shared definition
+    config = load_config(None)
+    assert daily.cron_schedule == "0 6 * * *" == config.schedule.cron()
+    assert daily.execution_timezone == config.calendar.reporting_time_zone
     assert defs.resolve_sensor_def("inbox_sensor") is not None
 
 

@@ -3,13 +3,14 @@ another warehouse of the same name or another memory limit (smarketing/dbt_runti
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
-from dagster_project.lib.dbt_project import DBT_DIR, dbt_executable
+from dagster_project.lib.dbt_project import DBT_DIR, dbt_executable, dbt_vars
 from smarketing import duckdb_limits
 
 SETTINGS = (
@@ -31,7 +32,16 @@ def show(warehouse: Path, target: Path, memory: str, spill: Path) -> str:
         "DBT_USE_COLORS": "false",
     }
     run = subprocess.run(
-        [dbt_executable(), "show", "--inline", SETTINGS, "--target-path", str(target)],
+        [
+            dbt_executable(),
+            "show",
+            "--inline",
+            SETTINGS,
+            "--vars",
+            json.dumps(dbt_vars()),
+            "--target-path",
+            str(target),
+        ],
         cwd=DBT_DIR,
         env=env,
         capture_output=True,

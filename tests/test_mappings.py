@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from dagster_project.lib.dbt_project import dbt_executable
+from dagster_project.lib.dbt_project import dbt_vars as definition_vars
 from smarketing.cli import main
 from smarketing.config import ConfigError
 from smarketing.config.mappings import CANONICAL_FIELDS, load_mappings
@@ -171,7 +172,7 @@ def mapped_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
     with duckdb.connect(str(warehouse)) as con:
         load_inbox(con, EXPORTS, run_id="first", mapped=kinds)
         load_inbox(con, EXPORTS, run_id="again", mapped=kinds)  # nothing is loaded twice
-    dbt_vars = json.dumps({"mappings": [mapping.dbt_var() for mapping in mappings]})
+    dbt_vars = json.dumps({**definition_vars(), "mappings": [m.dbt_var() for m in mappings]})
     subprocess.run(
         [
             dbt_executable(),

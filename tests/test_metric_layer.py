@@ -16,6 +16,7 @@ import duckdb
 import pytest
 import yaml
 
+from dagster_project.lib.dbt_project import dbt_vars
 from smarketing.config import load_config
 from smarketing.config.tables import write_tables
 from smarketing.metrics.queries import monthly_queries, write_queries
@@ -31,7 +32,7 @@ def mf_query(small: dict, metrics: list[str], group_by: list[str], out: Path) ->
     root = small["root"]
     env = {
         **os.environ,
-        "DBT_TARGET": "serving",
+        "DBT_PROFILES_DIR": str(REPO / "dbt" / "metrics"),
         "SMARKETING_SERVING": str(root / "serving.duckdb"),
         "SMARKETING_WAREHOUSE": str(root / "warehouse.duckdb"),
     }
@@ -205,6 +206,8 @@ def test_a_kpi_added_to_the_registry_is_in_the_kpi_mart_with_no_model_change(
             "build",
             "--select",
             "fct_committee_kpis",
+            "--vars",
+            json.dumps(dbt_vars()),
             "--target-path",
             str(tmp_path / "target"),
             "--log-path",

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 import yaml
 
+from dagster_project.lib.dbt_project import dbt_vars
 from smarketing.config import load_config
 from smarketing.config.tables import write_tables
 from smarketing.metrics.queries import monthly_queries, write_queries
@@ -116,6 +117,8 @@ def raised(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
             "build",
             "--select",
             "source:config.mql_criteria+",
+            "--vars",
+            json.dumps(dbt_vars()),
             "--target-path",
             str(root / "target"),
         ],

@@ -21,13 +21,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project.lib.dbt_project import dbt_vars
 from smarketing.config import load_config
 from smarketing.config.calendar import (
     business_days_csv,
     sla_first_touch_limits_csv,
     working_days,
 )
-from smarketing.config.sla import BusinessHours, FirstTouch, PublicHolidays, Sla
+from smarketing.config.sla import BusinessHours, FirstTouch, PublicHolidays
 from smarketing.generator.business_hours import DEFAULT_CALENDAR, PARIS, business_hours_between
 from tests.truth import truth_connection
 
@@ -154,6 +155,8 @@ def compile_business_hours_sql(warehouse: Path, scratch: Path) -> str:
             "json",
             "--inline",
             inline,
+            "--vars",
+            json.dumps(dbt_vars()),
             "--project-dir",
             str(DBT_DIR),
             "--profiles-dir",
@@ -286,15 +289,17 @@ def test_business_days_follow_the_contract() -> None:
     """Another working week, other opening hours and a region's own holidays (Moselle: Good
     Friday, 26 December)."""
     config = load_config(None)
-    contract = Sla(
-        business_hours=BusinessHours(
-            working_days=["tuesday", "wednesday", "thursday", "friday", "saturday"],
-            opens_at=time(8, 30),
-            closes_at=time(17, 0),
-            public_holidays=PublicHolidays(country="FR", subdivision="57"),
-            first_year=2026,
-            last_year=2026,
-        )
+    contract = config.sla.model_copy(
+        update={
+            "business_hours": BusinessHours(
+                working_days=["tuesday", "wednesday", "thursday", "friday", "saturday"],
+                opens_at=time(8, 30),
+                closes_at=time(17, 0),
+                public_holidays=PublicHolidays(country="FR", subdivision="57"),
+                first_year=2026,
+                last_year=2026,
+            )
+        }
     )
     rows = _rows(business_days_csv(config.model_copy(update={"sla": contract})))
     days = {row["day"] for row in rows}
@@ -317,7 +322,8 @@ def test_first_touch_limits_by_segment_else_the_default() -> None:
     assert sla_first_touch_limits_csv(config) == (
         "segment,limit_business_hours\nsmb,48\nmid_market,48\nenterprise,48\n,48\n"
     )
-    contract = Sla(first_touch=FirstTouch(limit_business_hours=40, by_segment={"enterprise": 24.5}))
+    first_touch = FirstTouch(limit_business_hours=40, by_segment={"enterprise": 24.5})
+    contract = config.sla.model_copy(update={"first_touch": first_touch})
     assert sla_first_touch_limits_csv(config.model_copy(update={"sla": contract})) == (
         "segment,limit_business_hours\nsmb,40\nmid_market,40\nenterprise,24.5\n,40\n"
     )

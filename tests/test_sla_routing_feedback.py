@@ -24,7 +24,7 @@ from smarketing.config.routing import (
     sales_regions_csv,
     sla_feedback_deadlines_csv,
 )
-from smarketing.config.sla import Feedback, Routing, RoutingRule, Sla
+from smarketing.config.sla import Feedback, Routing, RoutingRule
 from smarketing.generator import rules
 from smarketing.generator.business_hours import business_hours_between
 from tests.truth import truth_connection
@@ -294,20 +294,24 @@ def test_routing_seeds_of_the_shipped_definition() -> None:
 def test_routing_seeds_follow_the_contract() -> None:
     """Other rules: lists joined by `|`, score bands, a fractional deadline."""
     config = load_config(None)
-    contract = Sla(
-        feedback=Feedback(deadline_business_hours=22.5),
-        routing=Routing(
-            sales_regions={"Nord": ["Hauts-de-France"], "Sud": ["Occitanie", "Corse"]},
-            rules=[
-                RoutingRule(team="Benelux", countries=["BE", "LU"], min_score=40, max_score=100),
-                RoutingRule(
-                    team="Corporate",
-                    not_countries=["BE", "LU"],
-                    segments=["enterprise", "mid_market"],
-                ),
-                RoutingRule(team="Inside {sales_region}"),
-            ],
-        ),
+    contract = config.sla.model_copy(
+        update=dict(
+            feedback=Feedback(deadline_business_hours=22.5),
+            routing=Routing(
+                sales_regions={"Nord": ["Hauts-de-France"], "Sud": ["Occitanie", "Corse"]},
+                rules=[
+                    RoutingRule(
+                        team="Benelux", countries=["BE", "LU"], min_score=40, max_score=100
+                    ),
+                    RoutingRule(
+                        team="Corporate",
+                        not_countries=["BE", "LU"],
+                        segments=["enterprise", "mid_market"],
+                    ),
+                    RoutingRule(team="Inside {sales_region}"),
+                ],
+            ),
+        )
     )
     custom = config.model_copy(update={"sla": contract})
     assert routing_rules_csv(custom) == (

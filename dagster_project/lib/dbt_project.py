@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
@@ -32,19 +31,28 @@ TARGET_DIR = "dbt_target"
 TEST_GLOBS = ("tests/**/*", "analyses/**/*")
 
 
-def dbt_vars() -> dict[str, Any]:
-    """The dbt vars the shared lead definition sets (SMARKETING_CONFIG, else ./smarketing.yml):
-    ``custom_fields``, the export columns passed through to the marts (macros/custom_fields.sql),
-    ``field_bindings``, the columns holding the org's own fields (macros/field_bindings.sql),
-    and ``mappings``, the export shapes of the mapping files (macros/mapped_staging.sql)."""
+def dbt_vars(config_path: Path | None = None) -> dict[str, Any]:
+    """The dbt vars the shared lead definition sets (CONFIG_PATH, else SMARKETING_CONFIG, else
+    ./smarketing.yml, with the mapping files beside it):
+    the time zones of the reports and the exports, the sales departments, the speed-to-lead
+    buckets, ``custom_fields``, the export columns passed through to the marts
+    (macros/custom_fields.sql), ``field_bindings``, the columns holding the org's own fields
+    (macros/field_bindings.sql), and ``mappings``, the export shapes of the mapping files
+    (macros/mapped_staging.sql)."""
     from smarketing.config import load_config
-    from smarketing.config.mappings import load_mappings
+    from smarketing.config.mappings import default_mappings_dir, load_mappings
 
-    config = load_config(None)
+    config = load_config(config_path)
     return {
+        "reporting_time_zone": config.calendar.reporting_time_zone,
+        "source_time_zone": config.calendar.source_time_zone,
+        "sales_departments": list(config.sla.sales_departments),
+        "speed_to_lead_bucket_bounds": list(config.sla.speed_to_lead_buckets),
         "custom_fields": [field.model_dump(exclude_none=True) for field in config.custom_fields],
         "field_bindings": config.fields.dbt_var(),
-        "mappings": [mapping.dbt_var() for mapping in load_mappings()],
+        "mappings": [
+            mapping.dbt_var() for mapping in load_mappings(default_mappings_dir(config_path))
+        ],
     }
 
 
@@ -123,18 +131,8 @@ def _is_fresh(manifest: Path) -> bool:
     return manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime()
 
 
-# The database name of the project's parse, whatever the warehouse file is called: the metric
-# layer's queries (MetricFlow reads this parse) name it, and its profile target attaches the
-# serving copy under it (profiles.yml, target `serving`).
-PARSED_DATABASE = "warehouse"
-
-
 def _parse() -> None:
     # with the vars a run passes: a run then starts from this parse (dagster-dbt copies it)
-    env = {
-        **os.environ,
-        "SMARKETING_WAREHOUSE": str(DBT_DIR / "target" / f"{PARSED_DATABASE}.duckdb"),
-    }
     subprocess.run(
         [
             dbt_executable(),
@@ -149,7 +147,6 @@ def _parse() -> None:
         ],
         check=True,
         cwd=DBT_DIR,
-        env=env,
     )
 
 

@@ -64,7 +64,7 @@ def business_days_csv(config: SmarketingConfig) -> str:
     ISO 8601 with the local UTC offset of that day (daylight saving time applied).
     """
     hours = config.sla.business_hours
-    zone = ZoneInfo(hours.time_zone)
+    zone = ZoneInfo(hours.time_zone or config.calendar.reporting_time_zone)
     rows = [
         [
             day.isoformat(),

@@ -23,6 +23,7 @@ from smarketing.config.committee import Committee
 from smarketing.config.currency import Currency
 from smarketing.config.custom_fields import CustomField
 from smarketing.config.fields import FieldBindings
+from smarketing.config.reporting import Calendar, Schedule
 from smarketing.config.retention import Retention
 from smarketing.config.sla import Sla
 
@@ -263,8 +264,11 @@ class SmarketingConfig(_Strict):
         description="Company segments by number of employees, smallest first, no gap or overlap.",
     )
     offers: list[Offer] = Field(min_length=1, description="What the company sells.")
+    calendar: Calendar = Field(
+        description="The reports' time zone and the exports' (smarketing/config/reporting.py)."
+    )
+    schedule: Schedule = Field(default_factory=Schedule, description="When the daily run starts.")
     sla: Sla = Field(
-        default_factory=Sla,
         description="The SLA contract between Marketing and Sales (smarketing/config/sla.py).",
     )
     committee: Committee = Field(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import time
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 from pydantic import (
@@ -19,6 +18,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from smarketing.config.reporting import known_zone
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -65,8 +66,9 @@ class PublicHolidays(_Strict):
 
 
 class BusinessHours(_Strict):
-    time_zone: str = Field(
-        default="Europe/Paris", description="IANA time zone of the working hours."
+    time_zone: str | None = Field(
+        default=None,
+        description="IANA time zone of the working hours (default: calendar.reporting_time_zone).",
     )
     working_days: list[Weekday] = Field(
         default=["monday", "tuesday", "wednesday", "thursday", "friday"],
@@ -87,12 +89,8 @@ class BusinessHours(_Strict):
 
     @field_validator("time_zone")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not an IANA time zone (e.g. Europe/Paris)") from None
-        return value
+    def _known_zone(cls, value: str | None) -> str | None:
+        return None if value is None else known_zone(value)
 
     @field_validator("working_days")
     @classmethod
@@ -224,6 +222,17 @@ class VolumeTarget(_Strict):
 
 
 class Sla(_Strict):
+    sales_departments: list[str] = Field(
+        min_length=1,
+        description="Salesforce User.Department values of the sales team: a lead created by "
+        "anyone else (the marketing-automation sync) was handed over to Sales.",
+    )
+    # int | float: a whole bound reads `4 h`, not `4.0 h`, in the buckets' labels
+    speed_to_lead_buckets: list[int | float] = Field(
+        min_length=1,
+        description="Upper bounds (business hours, exclusive) of the response-time buckets of "
+        "speed-to-lead, ascending; the last bucket has no bound.",
+    )
     business_hours: BusinessHours = Field(default_factory=BusinessHours)
     first_touch: FirstTouch = Field(default_factory=FirstTouch)
     feedback: Feedback = Field(default_factory=Feedback)
@@ -231,3 +240,10 @@ class Sla(_Strict):
     volume_targets: list[VolumeTarget] = Field(
         default_factory=list, description="MQLs per month Marketing commits to."
     )
+
+    @field_validator("speed_to_lead_buckets")
+    @classmethod
+    def _ascending_bounds(cls, value: list[int | float]) -> list[int | float]:
+        if any(bound <= 0 for bound in value) or value != sorted(set(value)):
+            raise ValueError("bounds must be positive and strictly ascending, e.g. [1, 4, 24, 48]")
+        return value

@@ -25,6 +25,7 @@ import yaml
 from smarketing.config.calendar import business_days_csv, sla_first_touch_limits_csv
 from smarketing.config.currency import currency_rates_csv_rows
 from smarketing.config.models import ChannelSources, SmarketingConfig
+from smarketing.config.reporting import reporting_settings_csv
 from smarketing.config.routing import (
     routing_rules_csv,
     sales_regions_csv,
@@ -160,6 +161,7 @@ DEFINITION_TABLES: dict[str, Callable[[SmarketingConfig], str]] = {
     "committee_kpis": committee_kpis_csv,
     "committee_settings": committee_settings_csv,
     "currency_rates": currency_rates_csv,
+    "reporting_settings": lambda config: reporting_settings_csv(config.calendar),
 }
 
 

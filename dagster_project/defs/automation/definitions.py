@@ -6,6 +6,7 @@ import dagster as dg
 
 from dagster_project.lib.publication import hold_back_publication
 from dagster_project.lib.warehouse import WarehouseResource
+from smarketing.config import load_config
 from smarketing.ingest.loading import inbox_files
 
 PIPELINE_JOB = "smarketing_pipeline"
@@ -21,12 +22,15 @@ pipeline_job = dg.define_asset_job(
     "checks, then publish the serving copy (or hold it back).",
 )
 
+# when, from the shared definition (smarketing.yml `schedule`, `calendar`)
+_definition = load_config(None)
 daily = dg.ScheduleDefinition(
     name="daily_pipeline",
     job=pipeline_job,
-    cron_schedule="0 6 * * *",
-    execution_timezone="Europe/Paris",
-    description="Every morning at 06:00 Paris time, before the teams start.",
+    cron_schedule=_definition.schedule.cron(),
+    execution_timezone=_definition.calendar.reporting_time_zone,
+    description=f"Every morning at {_definition.schedule.daily_at:%H:%M} "
+    f"({_definition.calendar.reporting_time_zone}), before the teams start.",
 )
 
 
