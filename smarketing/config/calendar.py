@@ -9,27 +9,17 @@ holidays are all settled here, with ``zoneinfo`` and the ``holidays`` library.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays
 
+from smarketing.config.csv_text import csv_text, number_text
 from smarketing.config.sla import WEEKDAYS
 
 if TYPE_CHECKING:
     from smarketing.config.models import SmarketingConfig
-
-
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    # the layout of the other definition tables: "\n" line endings, quotes only where needed
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def _instant(day: date, at: time, zone: ZoneInfo) -> str:
@@ -73,12 +63,7 @@ def business_days_csv(config: SmarketingConfig) -> str:
         ]
         for day in working_days(config)
     ]
-    return _csv(["day", "opens_at", "closes_at"], rows)
-
-
-def _number(value: float) -> str:
-    """VALUE as written in the YAML: 48.0 -> 48, 24.5 -> 24.5."""
-    return str(int(value)) if value == int(value) else repr(value)
+    return csv_text(["day", "opens_at", "closes_at"], rows)
 
 
 def sla_first_touch_limits_csv(config: SmarketingConfig) -> str:
@@ -88,8 +73,8 @@ def sla_first_touch_limits_csv(config: SmarketingConfig) -> str:
     first_touch = config.sla.first_touch
     default = first_touch.limit_business_hours
     rows = [
-        [segment, _number(first_touch.by_segment.get(segment, default))]
+        [segment, number_text(first_touch.by_segment.get(segment, default))]
         for segment in config.segments
     ]
-    rows.append(["", _number(default)])
-    return _csv(["segment", "limit_business_hours"], rows)
+    rows.append(["", number_text(default)])
+    return csv_text(["segment", "limit_business_hours"], rows)

@@ -8,29 +8,15 @@ decision on a handed-over lead (``sla.feedback``). SQL reads these, never the va
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import TYPE_CHECKING
+
+from smarketing.config.csv_text import csv_text, number_text
 
 if TYPE_CHECKING:
     from smarketing.config.models import SmarketingConfig
 
 # joins the values of a list condition in one cell: ISO codes and segment codes never hold it
 LIST_SEPARATOR = "|"
-
-
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    # the layout of the other definition tables: "\n" line endings, quotes only where needed
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
-def _number(value: float) -> str:
-    """VALUE as written in the YAML: 45.0 -> 45, 22.5 -> 22.5."""
-    return str(int(value)) if value == int(value) else repr(value)
 
 
 def sales_regions_csv(config: SmarketingConfig) -> str:
@@ -40,7 +26,7 @@ def sales_regions_csv(config: SmarketingConfig) -> str:
         for region, states in config.sla.routing.sales_regions.items()
         for state in states
     ]
-    return _csv(["state", "sales_region"], rows)
+    return csv_text(["state", "sales_region"], rows)
 
 
 def routing_rules_csv(config: SmarketingConfig) -> str:
@@ -71,12 +57,12 @@ def routing_rules_csv(config: SmarketingConfig) -> str:
         "min_score",
         "max_score",
     ]
-    return _csv(header, rows)
+    return csv_text(header, rows)
 
 
 def sla_feedback_deadlines_csv(config: SmarketingConfig) -> str:
     """deadline_business_hours: one row, the feedback deadline from hand-off."""
-    return _csv(
+    return csv_text(
         ["deadline_business_hours"],
-        [[_number(config.sla.feedback.deadline_business_hours)]],
+        [[number_text(config.sla.feedback.deadline_business_hours)]],
     )

@@ -23,6 +23,7 @@ import duckdb
 import yaml
 
 from smarketing.config.calendar import business_days_csv, sla_first_touch_limits_csv
+from smarketing.config.csv_text import csv_text
 from smarketing.config.currency import currency_rates_csv_rows
 from smarketing.config.models import ChannelSources, SmarketingConfig
 from smarketing.config.reporting import reporting_settings_csv
@@ -43,14 +44,6 @@ VERSION_TABLE = f"{SCHEMA}.definition"
 # the other table of the source: the KPIs' queries, written from the metric layer
 # (smarketing/metrics/queries.py)
 QUERIES_TABLE = "committee_kpi_queries"
-
-
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def _quoted(value: str) -> str:
@@ -85,7 +78,8 @@ def lead_source_channels_csv(config: SmarketingConfig) -> str:
         for value in sources.salesforce_lead_sources:
             salesforce.append(["salesforce", "lead_source", value, "*", channel])
     rows = [row for code_rows in hubspot.values() for row in code_rows] + salesforce
-    return _csv(["source_system", "source_field", "source_value", "drill_down_1", "channel"], rows)
+    header = ["source_system", "source_field", "source_value", "drill_down_1", "channel"]
+    return csv_text(header, rows)
 
 
 def disqualification_reasons_csv(config: SmarketingConfig) -> str:
@@ -95,7 +89,7 @@ def disqualification_reasons_csv(config: SmarketingConfig) -> str:
         for category, values in config.disqualification_reasons.items()
         for value in values
     ]
-    return _csv(["category", "rejection_reason"], rows)
+    return csv_text(["category", "rejection_reason"], rows)
 
 
 def lead_status_stages_csv(config: SmarketingConfig) -> str:
@@ -120,7 +114,7 @@ def lead_status_stages_csv(config: SmarketingConfig) -> str:
         ["opportunity", value, "customer", "false"]
         for value in stages.customer.salesforce_opportunity_stages
     ]
-    return _csv(["salesforce_object", "status", "stage", "is_nurturing"], rows)
+    return csv_text(["salesforce_object", "status", "stage", "is_nurturing"], rows)
 
 
 def mql_criteria_csv(config: SmarketingConfig) -> str:
@@ -136,12 +130,12 @@ def mql_criteria_csv(config: SmarketingConfig) -> str:
     ]
     rows += [["fit_country", country] for country in mql.fit.countries]
     rows += [["hubspot_lifecycle_stage", stage] for stage in mql.hubspot_lifecycle_stages]
-    return _csv(["criterion", "value"], rows)
+    return csv_text(["criterion", "value"], rows)
 
 
 def currency_rates_csv(config: SmarketingConfig) -> str:
     """iso_code, conversion_rate, is_corporate: the rates of smarketing.yml (``currency``)."""
-    return _csv(
+    return csv_text(
         ["iso_code", "conversion_rate", "is_corporate"], currency_rates_csv_rows(config.currency)
     )
 

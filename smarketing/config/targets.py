@@ -3,22 +3,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
+from smarketing.config.csv_text import csv_text, number_text
 from smarketing.config.models import SmarketingConfig
-
-
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def mql_volume_targets_csv(config: SmarketingConfig) -> str:
@@ -35,7 +21,7 @@ def mql_volume_targets_csv(config: SmarketingConfig) -> str:
         ]
         for target in config.sla.volume_targets
     ]
-    return _csv(
+    return csv_text(
         ["segment", "channel", "campaign", "mqls_per_month", "from_month", "until_month"], rows
     )
 
@@ -52,19 +38,19 @@ def committee_kpis_csv(config: SmarketingConfig) -> str:
             kpi.unit,
             config.committee.metric_of(name),
             str(order),
-            _number(kpi.target),
+            number_text(kpi.target),
             kpi.better,
-            _number(kpi.at_risk_margin),
+            number_text(kpi.at_risk_margin),
         ]
         for order, (name, kpi) in enumerate(config.committee.kpis.items(), start=1)
     ]
     header = ["kpi", "label_fr", "label_en", "description", "unit", "metric", "display_order"]
-    return _csv([*header, "target", "better", "at_risk_margin"], rows)
+    return csv_text([*header, "target", "better", "at_risk_margin"], rows)
 
 
 def committee_settings_csv(config: SmarketingConfig) -> str:
     """setting, value: when a month is closed (``closes_on_working_day``)."""
-    return _csv(
+    return csv_text(
         ["setting", "value"],
         [["closes_on_working_day", str(config.committee.closes_on_working_day)]],
     )
