@@ -1,27 +1,7 @@
 {#-
-    The committee's scorecard, from the registry (config.committee_kpis) and the metric layer:
-    each KPI's value is its metric by month, the query MetricFlow wrote for it when the run
-    wrote the definition (config.committee_kpi_queries, smarketing/metrics/queries.py). A KPI
-    added to smarketing.yml with its metric appears here with no change to this model.
+    The committee's scorecard: every KPI of the registry (config.committee_kpis), every month,
+    with its value (int_committee_kpi_values: its metric), target, last month and status.
 -#}
--- the marts the metric layer reads (models/semantic/): built before this model
--- depends_on: {{ ref('dim_days') }}
--- depends_on: {{ ref('dim_leads') }}
--- depends_on: {{ ref('fct_crm_completeness') }}
--- depends_on: {{ ref('fct_lead_funnel') }}
--- depends_on: {{ ref('fct_lead_stage_events') }}
--- depends_on: {{ ref('fct_nurturing_share') }}
--- depends_on: {{ ref('fct_opportunities') }}
--- depends_on: {{ ref('fct_sla_compliance') }}
--- depends_on: {{ ref('fct_sla_volume') }}
-{%- set kpi_queries = [] -%}
-{%- set queries_relation = source('config', 'committee_kpi_queries') -%}
-{%- if execute -%}
-    {%- set kpi_queries = run_query(
-        'select kpi, metric, value_sql from ' ~ queries_relation ~ ' order by kpi'
-    ).rows -%}
-{%- endif %}
-
 with
 
 kpis as (
@@ -33,6 +13,12 @@ kpis as (
 volume as (
 
     select * from {{ ref('fct_sla_volume') }}
+
+),
+
+kpi_values as (
+
+    select * from {{ ref('int_committee_kpi_values') }}
 
 ),
 
@@ -50,30 +36,6 @@ bounds as (
 months as (
 
     {{ month_series('bounds') }}
-
-),
-
--- each KPI's value per month: its metric, by the query MetricFlow wrote
-
-kpi_values as (
-
-    {%- for kpi, metric, value_sql in kpi_queries %}
-    select
-        cast(metric_time__month as date) as period_month,
-        '{{ kpi }}' as kpi,
-        -- 4 decimals, as every share of the marts: the change is the difference shown
-        round(cast({{ metric }} as double precision), 4) as kpi_value
-    from ({{ value_sql }}) as values_{{ kpi }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- else %}
-    select
-        cast(null as date) as period_month,
-        cast(null as {{ dbt.type_string() }}) as kpi,
-        cast(null as double precision) as kpi_value
-    where 1 = 0
-    {%- endfor %}
 
 ),
 
