@@ -324,7 +324,7 @@ def _check_kpis(cfg: SmarketingConfig) -> None:
     errors = kpi_metric_errors(cfg)
     if errors:
         raise click.ClickException("\n".join(errors))
-    shown = ", ".join(f"{name} ({cfg.committee.metric_of(name)})" for name in cfg.committee.kpis)
+    shown = ", ".join(f"{name} ({metric})" for name, metric in cfg.committee.metrics().items())
     click.echo(f"  committee KPIs (metric): {shown}")
 
 

@@ -193,7 +193,7 @@ def test_a_kpi_added_to_the_registry_is_in_the_kpi_mart_with_no_model_change(
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(small["root"] / "warehouse.duckdb", warehouse)
     config = load_config(config_path)
-    metrics = {name: config.committee.metric_of(name) for name in config.committee.kpis}
+    metrics = config.committee.metrics()
     queries = monthly_queries(REPO / "dbt" / "target" / "semantic_manifest.json", metrics)
     con = duckdb.connect(str(warehouse))
     try:

@@ -100,7 +100,7 @@ def raised(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         config = load_config(config_path)
         write_tables(con, config, config_path)
-        metrics = {name: config.committee.metric_of(name) for name in config.committee.kpis}
+        metrics = config.committee.metrics()
         write_queries(con, metrics, monthly_queries(SEMANTIC_MANIFEST, metrics))
     finally:
         con.close()

@@ -67,6 +67,6 @@ class Committee(_Strict):
         "scorecard's order.",
     )
 
-    def metric_of(self, name: str) -> str:
-        """The metric giving the value of the KPI NAME."""
-        return self.kpis[name].metric or name
+    def metrics(self) -> dict[str, str]:
+        """KPI -> the metric giving its value (its own name unless ``metric`` says)."""
+        return {name: kpi.metric or name for name, kpi in self.kpis.items()}

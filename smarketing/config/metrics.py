@@ -25,8 +25,8 @@ def kpi_metric_errors(config: SmarketingConfig, folder: Path = SEMANTIC_DIR) -> 
     """One message per committee KPI whose metric the metric layer does not define."""
     known = metric_names(folder)
     return [
-        f"committee.kpis.{name}.metric: no metric {config.committee.metric_of(name)!r} in "
-        f"{folder} (define it there, or name an existing one)"
-        for name in config.committee.kpis
-        if config.committee.metric_of(name) not in known
+        f"committee.kpis.{name}.metric: no metric {metric!r} in {folder} (define it there, or "
+        "name an existing one)"
+        for name, metric in config.committee.metrics().items()
+        if metric not in known
     ]

@@ -29,6 +29,7 @@ def mql_volume_targets_csv(config: SmarketingConfig) -> str:
 def committee_kpis_csv(config: SmarketingConfig) -> str:
     """kpi, label_fr, label_en, description, unit, metric, display_order, target, better,
     at_risk_margin: one row per KPI of the committee's registry, in the YAML's order."""
+    metrics = config.committee.metrics()
     rows = [
         [
             name,
@@ -36,7 +37,7 @@ def committee_kpis_csv(config: SmarketingConfig) -> str:
             kpi.label.en,
             kpi.description,
             kpi.unit,
-            config.committee.metric_of(name),
+            metrics[name],
             str(order),
             number_text(kpi.target),
             kpi.better,

@@ -42,7 +42,7 @@ def write_definition(
     errors = kpi_metric_errors(config)
     if errors:
         raise dg.Failure(description="\n".join(errors))
-    metrics = {name: config.committee.metric_of(name) for name in config.committee.kpis}
+    metrics = config.committee.metrics()
     semantic_manifest = ensure_manifest(dbt_project).with_name("semantic_manifest.json")
     queries = monthly_queries(semantic_manifest, metrics)
     with warehouse.connect() as con:
