@@ -59,12 +59,17 @@ def mf_query(small: dict, metrics: list[str], group_by: list[str], out: Path) ->
         return list(csv.DictReader(handle))
 
 
-def mart(small: dict, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(small["root"] / "serving.duckdb"), read_only=True)
+def rows(database: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(database), read_only=True)
     try:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def mart(small: dict, sql: str) -> list[tuple]:
+    """SQL's rows in the small run's shared copy."""
+    return rows(small["root"] / "serving.duckdb", sql)
 
 
 def month(value: str) -> date:
@@ -223,21 +228,19 @@ def test_a_kpi_added_to_the_registry_is_in_the_kpi_mart_with_no_model_change(
         check=False,
     )
     assert result.returncode == 0, result.stdout[-4000:]
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        added = con.execute(
-            "select period_month, kpi_value, label_en, display_order from marts.fct_committee_kpis"
-            " where kpi = 'routing_accuracy_kpi' and kpi_value is not null"
-        ).fetchall()
-        expected = dict(
-            con.execute(
-                "select handoff_month, routing_accuracy from marts.fct_sla_compliance"
-                " where segment = '(all)' and channel = '(all)' and team = '(all)'"
-                " and owner_id = '(all)'"
-            ).fetchall()
+    added = rows(
+        warehouse,
+        "select period_month, kpi_value, label_en, display_order from marts.fct_committee_kpis"
+        " where kpi = 'routing_accuracy_kpi' and kpi_value is not null",
+    )
+    expected = dict(
+        rows(
+            warehouse,
+            "select handoff_month, routing_accuracy from marts.fct_sla_compliance"
+            " where segment = '(all)' and channel = '(all)' and team = '(all)'"
+            " and owner_id = '(all)'",
         )
-    finally:
-        con.close()
+    )
     assert added and {row[2:] for row in added} == {("Routing accuracy", len(metrics))}
     for period, value, _, _ in added:
         assert same_share(value, expected[period]), (period, value, expected[period])

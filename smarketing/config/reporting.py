@@ -5,9 +5,15 @@ warehouse's ``config.reporting_settings``), the schedule and the command line.""
 from __future__ import annotations
 
 from datetime import time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from smarketing.config.csv_text import csv_text
+
+if TYPE_CHECKING:
+    from smarketing.config.models import SmarketingConfig
 
 
 class _Strict(BaseModel):
@@ -49,11 +55,14 @@ class Schedule(_Strict):
         return f"{self.daily_at.minute} {self.daily_at.hour} * * *"
 
 
-def reporting_settings_csv(calendar: Calendar) -> str:
+def reporting_settings_csv(config: SmarketingConfig) -> str:
     """setting, value: the reports' and the exports' time zones, for readers of the warehouse
     (the dashboard shows instants in the reporting time zone)."""
-    return (
-        "setting,value\n"
-        f"reporting_time_zone,{calendar.reporting_time_zone}\n"
-        f"source_time_zone,{calendar.source_time_zone}\n"
+    calendar = config.calendar
+    return csv_text(
+        ["setting", "value"],
+        [
+            ["reporting_time_zone", calendar.reporting_time_zone],
+            ["source_time_zone", calendar.source_time_zone],
+        ],
     )

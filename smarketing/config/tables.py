@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import yaml
 
 from smarketing.config.calendar import business_days_csv, sla_first_touch_limits_csv
@@ -155,7 +155,7 @@ DEFINITION_TABLES: dict[str, Callable[[SmarketingConfig], str]] = {
     "committee_kpis": committee_kpis_csv,
     "committee_settings": committee_settings_csv,
     "currency_rates": currency_rates_csv,
-    "reporting_settings": lambda config: reporting_settings_csv(config.calendar),
+    "reporting_settings": reporting_settings_csv,
 }
 
 
@@ -203,39 +203,44 @@ def write_tables(
     definition = Definition(
         path=path.resolve(), version=definition_version(path), written_at=datetime.now(UTC)
     )
-    with tempfile.TemporaryDirectory(prefix="smarketing-definition-") as folder:
-        con.execute("begin transaction")
-        try:
-            con.execute(f"create schema if not exists {SCHEMA}")
-            for name, text in rendered.items():
-                _write_table(con, Path(folder) / f"{name}.csv", name, text, types[name])
-            con.execute(
-                f"create or replace table {VERSION_TABLE} as select ?::varchar as version,"
-                " ?::varchar as path, ?::timestamptz as written_at",
-                [definition.version, str(definition.path), definition.written_at],
-            )
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+    con.execute("begin transaction")
+    try:
+        con.execute(f"create schema if not exists {SCHEMA}")
+        for name, text in rendered.items():
+            _write_table(con, name, text, types[name])
+        con.execute(
+            f"create or replace table {VERSION_TABLE} as select ?::varchar as version,"
+            " ?::varchar as path, ?::timestamptz as written_at",
+            [definition.version, str(definition.path), definition.written_at],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
     return definition
 
 
 def _write_table(
-    con: duckdb.DuckDBPyConnection, file: Path, name: str, text: str, types: dict[str, str]
+    con: duckdb.DuckDBPyConnection, name: str, text: str, types: dict[str, str]
 ) -> None:
-    header = next(csv.reader(io.StringIO(text)))
+    header, *rows = csv.reader(io.StringIO(text))
     if header != list(types):
         raise RuntimeError(f"{SOURCES_FILE}: columns of {name} are {list(types)}, not {header}")
-    file.write_text(text, encoding="utf-8")
-    columns = "{" + ", ".join(f"'{column}': '{kind}'" for column, kind in types.items()) + "}"
-    # empty cells are NULL, as in dbt seeds; every value is typed, none guessed
-    con.execute(
-        f'create or replace table {SCHEMA}."{name}" as select * from read_csv('
-        f"?, header = true, auto_detect = false, columns = {columns}, quote = '\"', "
-        f"escape = '\"', delim = ',')",
-        [str(file)],
+    # the text as read, empty cells NULL (as in dbt seeds), then each column cast to its type
+    cells = pa.table(
+        {
+            column: pa.array([row[i] or None for row in rows], type=pa.string())
+            for i, column in enumerate(types)
+        }
     )
+    casts = ", ".join(f'cast("{column}" as {kind}) as "{column}"' for column, kind in types.items())
+    con.register("definition_cells", cells)
+    try:
+        con.execute(
+            f'create or replace table {SCHEMA}."{name}" as select {casts} from definition_cells'
+        )
+    finally:
+        con.unregister("definition_cells")
 
 
 def written_definition(con: duckdb.DuckDBPyConnection) -> Definition | None:
