@@ -14,10 +14,9 @@ import streamlit as st
 from dashboards import publication, warehouse
 from dashboards.i18n import format_datetime, t
 
-# Columns holding a share between 0 and 1, by the marts' naming (`*_rate`, `*_share`, …).
-SHARE_COLUMN = re.compile(
-    r"(rate(_\w+)?|share|completeness|compliance|coverage|attainment|_per_\w+)$"
-)
+# Columns shown as percentages, by the marts' naming convention (dbt/models/marts/README.md):
+# rates, shares and ratios.
+SHARE_COLUMN = re.compile(r"_(rate|share|ratio)$")
 STATUS_COLOURS = {"on_track": "green", "at_risk": "orange", "off_track": "red"}
 
 

@@ -295,6 +295,9 @@ def config_check(config_path: Path | None) -> None:
     ]
     click.echo(f"  segments: {', '.join(segments)}")
     click.echo(f"  offers: {', '.join(offer.name for offer in cfg.offers)}")
+    click.echo(f"  key fields: {', '.join(cfg.key_fields)}")
+    outbound = ", ".join(cfg.inbound.outbound_channels) or "none"
+    click.echo(f"  inbound: every channel but {outbound}")
     click.echo(f"  disqualification reasons: {', '.join(cfg.disqualification_reasons)}")
     _check_severities(cfg)
     days = cfg.retention.raw_deliveries_days
@@ -311,7 +314,7 @@ def _check_severities(cfg: SmarketingConfig) -> None:
     from smarketing.quality.suites import SuiteError, load_suites
 
     try:
-        load_suites(severities=cfg.checks.severities)
+        load_suites(severities=cfg.checks.severities, key_fields=cfg.key_fields)
     except SuiteError as exc:
         raise click.ClickException(str(exc)) from exc
     decided = ", ".join(f"{k} {v}" for k, v in cfg.checks.severities.items())

@@ -133,6 +133,33 @@ def run_cli(
     )
 
 
+def dbt_build(
+    warehouse: Path, selection: list[str], variables: dict, work: Path
+) -> subprocess.CompletedProcess[str]:
+    """``dbt build --select SELECTION`` with VARIABLES on WAREHOUSE (a copy of a built one),
+    its target and logs under WORK: a model rebuilt from another definition."""
+    return subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "build",
+            "--select",
+            *selection,
+            "--vars",
+            json.dumps(variables),
+            "--target-path",
+            str(work / "target"),
+            "--log-path",
+            str(work / "logs"),
+        ],
+        cwd=REPO / "dbt",
+        env={**os.environ, "SMARKETING_WAREHOUSE": str(warehouse)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
 SMALL_RUN = "small-run.json"
 
 
@@ -248,10 +275,12 @@ def redelivery(small: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
 def handmade(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The hand-made deliveries of ``tests/handmade.py`` (the real samples, placeholder
     contact data, an anonymised delivery) run through `smarketing run` once, together."""
-    from tests.handmade import AS_OF, write_inbox, write_mappings
+    from tests.handmade import AS_OF, write_config, write_inbox, write_mappings
 
     root = tmp_path_factory.mktemp("handmade")
     write_inbox(root / "inbox")
     write_mappings(root / "mappings")
-    run = run_cli(root, as_of=AS_OF, env={"SMARKETING_MAPPINGS": str(root / "mappings")})
+    config = write_config(root / "smarketing.yml")
+    env = {"SMARKETING_MAPPINGS": str(root / "mappings"), "SMARKETING_CONFIG": str(config)}
+    run = run_cli(root, as_of=AS_OF, env=env)
     return {"root": root, "run": run}

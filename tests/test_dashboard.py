@@ -334,7 +334,7 @@ def test_funnel_filters_select_the_cube_row(warehouse_file: Path) -> None:
     )
     assert not cohorts.empty
     shown = frame_with(at, list(at.dataframe[2].value.columns))
-    assert "sql_rate_90d" in shown.columns
+    assert "sql_within_90d_rate" in shown.columns
     same(shown, cohorts[shown.columns])
 
 
@@ -347,7 +347,7 @@ OUTCOMES = [
     "breached_count",
     "breached_open_count",
     "pending_count",
-    "sla_compliance",
+    "sla_compliance_rate",
 ]
 FEEDBACK = [
     "handoff_count",
@@ -356,7 +356,7 @@ FEEDBACK = [
     "feedback_on_time_count",
     "feedback_late_count",
     "feedback_missing_count",
-    "feedback_coverage",
+    "feedback_coverage_rate",
 ]
 REASONS = [
     "disqualification_reason",
@@ -442,8 +442,8 @@ def test_sla_speed_volume_and_reasons_are_the_marts(warehouse_file: Path) -> Non
     volume = mart(
         warehouse_file,
         """
-        select period_month, segment, channel, mql_count, mql_target, attainment,
-            gap_to_target, is_month_in_progress
+        select period_month, segment, channel, mql_count, mql_target_count, attainment_ratio,
+            gap_to_target_count, is_month_in_progress
         from marts.fct_sla_volume
         where campaign_name = '(all)' and period_month between ? and ?
         order by period_month, segment, channel
@@ -580,12 +580,9 @@ def test_governance_completeness_duplicates_and_audit(warehouse_file: Path) -> N
     completeness = mart(
         warehouse_file,
         """
-        select field, record_sources, lead_count, filled_count, completeness
+        select field, record_sources, lead_count, filled_count, completeness_rate
         from marts.fct_key_field_completeness
-        order by list_position(
-                ['name', 'email', 'phone', 'company', 'country', 'employee_count',
-                    'key_fields'],
-                field),
+        order by field_order,
             list_position(['(all)', 'both', 'hubspot_only', 'salesforce_only'], record_sources)
         """,
     )
@@ -596,7 +593,7 @@ def test_governance_completeness_duplicates_and_audit(warehouse_file: Path) -> N
     assert (overall["lead_count"] == len(leads)).all()
     metrics = {metric.label: metric.value for metric in at.metric}
     assert metrics["Leads with every key field"] == format_percent(
-        overall.loc["key_fields", "completeness"]
+        overall.loc["key_fields", "completeness_rate"]
     )
     records = int(bridge["n"][0])
     assert records == leads["source_record_count"].sum()

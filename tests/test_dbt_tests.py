@@ -79,7 +79,7 @@ def test_not_null_columns_names_each_column_holding_a_null(warehouse: Path) -> N
     con = duckdb.connect(str(warehouse))
     try:
         con.execute(
-            "update marts.fct_crm_completeness set team = null, accepted_leads = null "
+            "update marts.fct_crm_completeness set team = null, accepted_count = null "
             "where owner_id = (select min(owner_id) from marts.fct_crm_completeness)"
         )
     finally:
@@ -94,5 +94,5 @@ def test_not_null_columns_names_each_column_holding_a_null(warehouse: Path) -> N
         rows = con.execute(result["compiled_code"]).fetchall()
     finally:
         con.close()
-    assert sorted(column for column, _ in rows) == ["accepted_leads", "team"]
+    assert sorted(column for column, _ in rows) == ["accepted_count", "team"]
     assert len({nulls for _, nulls in rows}) == 1 and rows[0][1] >= 1

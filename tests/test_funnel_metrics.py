@@ -52,8 +52,8 @@ def within(stage: str, days: int) -> str:
 
 COHORT_STAGES = ["sal", "sql", "opportunity", "won"]
 COHORT_COLUMNS = [
-    *(f"{stage}_within_{days}d" for stage in COHORT_STAGES for days in (30, 90, 180)),
-    *(f"{stage}_to_date" for stage in COHORT_STAGES),
+    *(f"{stage}_within_{days}d_count" for stage in COHORT_STAGES for days in (30, 90, 180)),
+    *(f"{stage}_to_date_count" for stage in COHORT_STAGES),
 ]
 
 
@@ -79,11 +79,12 @@ def test_cohort_rates_and_maturity(con) -> None:
     bad = con.execute(
         """
         select * from marts.fct_funnel_cohorts
-        where sal_rate_30d <> round(sal_within_30d / mql_count, 4)
-            or won_rate_180d <> round(won_within_180d / mql_count, 4)
-            or mql_to_sql_rate <> round(sql_to_date / mql_count, 4)
-            or sal_within_30d > sal_within_90d or sal_within_90d > sal_within_180d
-            or sal_within_180d > sal_to_date
+        where sal_within_30d_rate <> round(sal_within_30d_count / mql_count, 4)
+            or won_within_180d_rate <> round(won_within_180d_count / mql_count, 4)
+            or mql_to_sql_rate <> round(sql_to_date_count / mql_count, 4)
+            or sal_within_30d_count > sal_within_90d_count
+            or sal_within_90d_count > sal_within_180d_count
+            or sal_within_180d_count > sal_to_date_count
         """
     ).fetchall()
     assert bad == []
@@ -176,7 +177,7 @@ def test_nurturing_share_equals_the_truth(con) -> None:
     was written with (LeadHistory) being Nurturing."""
     got = rows(
         con,
-        "select period_month, handed_over_leads, nurturing_leads from marts.fct_nurturing_share "
+        "select period_month, handed_over_count, nurturing_count from marts.fct_nurturing_share "
         "where segment = '(all)' and channel = '(all)' and campaign_name = '(all)' "
         "and offer = '(all)' and team = '(all)'",
     )

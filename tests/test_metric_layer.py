@@ -20,7 +20,7 @@ from dagster_project.lib.dbt_project import dbt_vars
 from smarketing.config import load_config
 from smarketing.config.tables import write_tables
 from smarketing.metrics.queries import monthly_queries, write_queries
-from tests.conftest import REPO
+from tests.conftest import REPO, dbt_build
 
 # the marts round shares to 4 decimals
 ROUNDING = 5e-5
@@ -206,26 +206,8 @@ def test_a_kpi_added_to_the_registry_is_in_the_kpi_mart_with_no_model_change(
         write_queries(con, metrics, queries)
     finally:
         con.close()
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "build",
-            "--select",
-            "int_committee_kpi_values",
-            "fct_committee_kpis",
-            "--vars",
-            json.dumps(dbt_vars()),
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
-        ],
-        cwd=REPO / "dbt",
-        env={**os.environ, "SMARKETING_WAREHOUSE": str(warehouse)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    result = dbt_build(
+        warehouse, ["int_committee_kpi_values", "fct_committee_kpis"], dbt_vars(), tmp_path
     )
     assert result.returncode == 0, result.stdout[-4000:]
     added = rows(
@@ -236,7 +218,7 @@ def test_a_kpi_added_to_the_registry_is_in_the_kpi_mart_with_no_model_change(
     expected = dict(
         rows(
             warehouse,
-            "select handoff_month, routing_accuracy from marts.fct_sla_compliance"
+            "select handoff_month, routing_accuracy_rate from marts.fct_sla_compliance"
             " where segment = '(all)' and channel = '(all)' and team = '(all)'"
             " and owner_id = '(all)'",
         )

@@ -116,8 +116,13 @@ def test_completeness_target_is_read_from_the_yaml_not_repeated() -> None:
     inbound = next(s for s in SUITES if s.name == "inbound_leads")
     for expectation in inbound.expectations:
         assert expectation.kwargs["mostly"] == {"$PARAMETER": "key_field_completeness_target"}
+    # one check per key field of smarketing.yml; checks.severities makes three warnings
+    config = load_config()
+    assert [e.columns[0] for e in inbound.expectations] == [
+        f"has_{field}" for field in config.key_fields
+    ]
     blocking = {e.columns[0] for e in inbound.expectations if e.severity == "blocking"}
-    assert blocking == {"last_name", "email", "company"}
+    assert blocking == {"has_name", "has_email", "has_company"}
     target = load_config().committee.kpis["key_field_completeness"].target
     for path in DEFAULT_EXPECTATIONS_DIR.rglob("*.json"):
         assert f'"mostly": {target}' not in path.read_text(encoding="utf-8"), path
@@ -156,9 +161,14 @@ def test_every_expectation_is_a_blocking_ordered_asset_check_before_publication(
             assert spec.blocking, key
 
 
+# the demo org's inbound leads have 94.6 % of their phones (a key field), below the committee's
+# 95 %: a warning, as smarketing.yml decides for phones
+DEMO_WARNINGS = {"gx_inbound_phone_complete"}
+
+
 def test_the_small_run_checked_everything_and_everything_passed(small: dict) -> None:
-    """On the demo exports every expectation holds, warnings included, and each was reported
-    to Dagster as a check with its severity."""
+    """On the demo exports every expectation holds but the phones' warning, and each was
+    reported to Dagster as a check with its severity."""
     os.environ["DAGSTER_HOME"] = str(small["root"] / "dagster_home")
     with dg.DagsterInstance.get() as instance:
         first = instance.get_runs()[-1]
@@ -180,27 +190,34 @@ def test_the_small_run_checked_everything_and_everything_passed(small: dict) -> 
         con.close()
     expected = sum(len(u.suite.expectations) for u in UNITS)
     assert len(rows) == expected
-    assert {(status, success) for *_, status, success in rows} == {("passed", True)}
+    failed = {(check, level) for _, check, level, status, _ in rows if status != "passed"}
+    assert failed == {(check, "warning") for check in DEMO_WARNINGS}
+    assert {(status, success) for *_, status, success in rows} == {
+        ("passed", True),
+        ("failed", False),
+    }
     severity = {"blocking": dg.AssetCheckSeverity.ERROR, "warning": dg.AssetCheckSeverity.WARN}
     for asset, check_name, level, _, _ in rows:
         evaluation = evaluations[(asset.replace(".", "/"), check_name)]
-        assert evaluation.passed
+        assert evaluation.passed == (check_name not in DEMO_WARNINGS)
         assert evaluation.severity == severity[level]
 
 
 def test_a_planted_defect_fails_the_blocking_completeness_check(warehouse: Path) -> None:
     """10 % of the inbound leads lose their e-mail in the latest delivery (planted in the
-    staging table, as the build of that delivery leaves it)."""
+    table the check reads, as the build of that delivery leaves it)."""
     con = duckdb.connect(str(warehouse))
     con.execute(
-        "update staging.stg_salesforce__lead set email = null "
-        "where coalesce(lead_source, '') <> 'Outbound Prospecting' and hash(lead_id) % 10 = 0"
+        "update intermediate.int_lead_key_fields set has_email = false "
+        "where is_inbound and hash(lead_id) % 10 = 0"
     )
     con.close()
     results = run_checks(warehouse, units_of("inbound_leads"), "defect")
     status = {o.expectation.name: o.status for r in results for o in r.outcomes}
     assert status.pop("inbound_email_complete") == "failed"
-    assert set(status.values()) == {"passed"}
+    assert {name for name, outcome in status.items() if outcome != "passed"} == {
+        check.removeprefix("gx_") for check in DEMO_WARNINGS
+    }
     con = duckdb.connect(str(warehouse), read_only=True)
     quality = history.run_quality(con, "defect")
     con.close()

@@ -64,7 +64,8 @@ def test_mql_volume_targets_come_from_the_definition(con) -> None:
     for target in config.sla.volume_targets:
         assert target.campaign is None and target.until_month is None
         rows = con.execute(
-            "select period_month, mql_target, mql_count, attainment, gap_to_target "
+            "select period_month, mql_target_count, mql_count, attainment_ratio, "
+            "gap_to_target_count "
             "from marts.fct_sla_volume where segment = ? and channel = ? "
             "and campaign_name = '(all)' order by period_month",
             [target.segment, target.channel],
@@ -72,14 +73,14 @@ def test_mql_volume_targets_come_from_the_definition(con) -> None:
         start = date.fromisoformat(f"{target.from_month}-01")
         months = [month for month, *_ in rows]
         assert months[-1] == date(2026, 11, 1)  # through the as-of month
-        for month, mql_target, mqls, attainment, gap in rows:
+        for month, mql_target_count, mqls, attainment_ratio, gap in rows:
             if month < start:
-                assert mql_target is None
+                assert mql_target_count is None
                 continue
             # a month in force has its target even without a single MQL
-            assert mql_target == target.mqls_per_month
-            assert attainment == round(mqls / mql_target, 4)
-            assert gap == mqls - mql_target
+            assert mql_target_count == target.mqls_per_month
+            assert attainment_ratio == round(mqls / mql_target_count, 4)
+            assert gap == mqls - mql_target_count
 
 
 BUCKETS = [(1, "< 1 h"), (4, "1-4 h"), (24, "4-24 h"), (48, "24-48 h")]
@@ -160,7 +161,7 @@ def test_crm_completeness_equals_the_exports(con) -> None:
     )
     got = set(
         con.execute(
-            "select sal_month, owner_id, accepted_leads, complete_leads "
+            "select sal_month, owner_id, accepted_count, complete_count "
             "from marts.fct_crm_completeness where owner_id <> '(all)'"
         ).fetchall()
     )
@@ -171,8 +172,8 @@ def test_crm_completeness_equals_the_exports(con) -> None:
     totals = con.execute(
         """
         select count(*) from marts.fct_crm_completeness as whole
-        where team = '(all)' and accepted_leads <> (
-            select sum(accepted_leads) from marts.fct_crm_completeness as per_owner
+        where team = '(all)' and accepted_count <> (
+            select sum(accepted_count) from marts.fct_crm_completeness as per_owner
             where per_owner.sal_month = whole.sal_month and per_owner.owner_id <> '(all)'
         )
         """

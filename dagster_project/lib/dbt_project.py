@@ -35,7 +35,8 @@ def dbt_vars(config_path: Path | None = None) -> dict[str, Any]:
     """The dbt vars the shared lead definition sets (CONFIG_PATH, else SMARKETING_CONFIG, else
     ./smarketing.yml, with the mapping files beside it):
     the time zones of the reports and the exports, the sales departments, the speed-to-lead
-    buckets, ``custom_fields``, the export columns passed through to the marts
+    buckets, the key fields and the outbound channels (macros/key_fields.sql),
+    ``custom_fields``, the export columns passed through to the marts
     (macros/custom_fields.sql), ``field_bindings``, the columns holding the org's own fields
     (macros/field_bindings.sql), and ``mappings``, the export shapes of the mapping files
     (macros/mapped_staging.sql)."""
@@ -48,6 +49,8 @@ def dbt_vars(config_path: Path | None = None) -> dict[str, Any]:
         "source_time_zone": config.calendar.source_time_zone,
         "sales_departments": list(config.sla.sales_departments),
         "speed_to_lead_bucket_bounds": list(config.sla.speed_to_lead_buckets),
+        "key_fields": list(config.key_fields),
+        "outbound_channels": list(config.inbound.outbound_channels),
         "custom_fields": [field.model_dump(exclude_none=True) for field in config.custom_fields],
         "field_bindings": config.fields.dbt_var(),
         "mappings": [

@@ -13,7 +13,7 @@ from dashboards.i18n import t
 PERIODS = "marts.fct_funnel_periods"
 COHORTS = "marts.fct_funnel_cohorts"
 STAGES = ("created", "mql", "handoff", "sal", "sql", "opportunity", "won")
-RATIOS = ("mql_to_sql_rate", "sal_per_handoff", "opportunity_per_sql", "win_rate")
+RATIOS = ("mql_to_sql_rate", "handoff_to_sal_rate", "sql_to_opportunity_rate", "win_rate")
 COHORT_WINDOWS = ("30d", "90d", "180d")
 
 
@@ -59,7 +59,7 @@ def periods(chosen: filters.Filters, local: dict[str, str]) -> pd.DataFrame:
 def cohorts(chosen: filters.Filters, local: dict[str, str]) -> pd.DataFrame:
     where, params = filters.cube_where(chosen, local)
     rates = ", ".join(
-        f"{stage}_rate_{window}" for stage in ("sql", "won") for window in COHORT_WINDOWS
+        f"{stage}_within_{window}_rate" for stage in ("sql", "won") for window in COHORT_WINDOWS
     )
     complete = ", ".join(f"is_complete_{window}" for window in COHORT_WINDOWS)
     return warehouse.query(
@@ -95,7 +95,10 @@ def render() -> None:
     with ui.guarded():
         cohort = cohorts(chosen, local)
         charts.lines(
-            cohort, "mql_month", [f"sql_rate_{window}" for window in COHORT_WINDOWS], percent=True
+            cohort,
+            "mql_month",
+            [f"sql_within_{window}_rate" for window in COHORT_WINDOWS],
+            percent=True,
         )
         ui.table(cohort, "funnel_cohorts")
 

@@ -23,7 +23,7 @@ LOAD_AUDIT = "audit.load_audit"
 REJECTED = "audit.rejected_rows"
 QUALITY_HISTORY = "audit.quality_history"
 KPIS_TABLE = "config.committee_kpis"
-FIELDS = ("name", "email", "phone", "company", "country", "employee_count", "key_fields")
+KEY_FIELDS_TABLE = "config.key_fields"
 # Where a lead's records come from (the mart's record_sources), every lead first.
 RECORD_SOURCES = (filters.ALL, "both", "hubspot_only", "salesforce_only")
 REJECTED_ROWS_SHOWN = 1000
@@ -35,17 +35,25 @@ def leads_where(chosen: filters.Filters) -> tuple[str, list]:
 
 
 def completeness() -> pd.DataFrame:
-    """The mart's rows: each key field's completeness per record sources, fields in FIELDS'
-    order, every lead ('(all)') first. The mart has no segment or channel breakdown."""
+    """The mart's rows: each key field's completeness per record sources, fields in
+    smarketing.yml's order, every lead ('(all)') first. The mart has no segment or channel
+    breakdown."""
     return warehouse.query(
         f"""
-        select field, record_sources, lead_count, filled_count, completeness
+        select field, record_sources, lead_count, filled_count, completeness_rate
         from {COMPLETENESS}
-        order by coalesce(list_position(?, field), 99),
-            coalesce(list_position(?, record_sources), 99), field, record_sources
+        order by field_order, coalesce(list_position(?, record_sources), 99), record_sources
         """,
-        [list(FIELDS), list(RECORD_SOURCES)],
+        [list(RECORD_SOURCES)],
     )
+
+
+def key_fields() -> list[str]:
+    """The key fields of smarketing.yml, in its order (the published config.key_fields)."""
+    if not warehouse.has_relation(KEY_FIELDS_TABLE):
+        return []
+    rows = warehouse.query(f"select field from {KEY_FIELDS_TABLE} order by display_order")
+    return [str(field) for field in rows["field"]]
 
 
 def key_field_target() -> float | None:
@@ -59,11 +67,11 @@ def key_field_target() -> float | None:
 
 
 def crm_completeness(chosen: filters.Filters) -> pd.DataFrame:
+    """The team's months: leads accepted, each key field's completeness and all of them."""
+    rates = "".join(f"{field}_completeness_rate, " for field in key_fields())
     return warehouse.query(
         f"""
-        select sal_month, team, accepted_leads, name_completeness, email_completeness,
-            phone_completeness, company_completeness, country_completeness,
-            employee_count_completeness, key_field_completeness
+        select sal_month, team, accepted_count, {rates}key_field_completeness_rate
         from {CRM}
         where team = ? and owner_id = ? and sal_month between ? and ?
         order by sal_month
@@ -114,7 +122,7 @@ def render_key_fields() -> None:
     overall = shares[(shares["field"] == "key_fields") & (shares["record_sources"] == filters.ALL)]
     target = key_field_target()
     if not overall.empty:
-        value = overall.iloc[0]["completeness"]
+        value = overall.iloc[0]["completeness_rate"]
         st.metric(
             t("governance.key_fields"),
             format_percent(value),
@@ -123,7 +131,12 @@ def render_key_fields() -> None:
         if target is not None and value < target:
             st.caption(t("governance.below_target", target=format_percent(target)))
     charts.grouped_bars(
-        shares, "field", "completeness", "record_sources", order=FIELDS, percent=True
+        shares,
+        "field",
+        "completeness_rate",
+        "record_sources",
+        order=list(dict.fromkeys(shares["field"])),
+        percent=True,
     )
     ui.table(shares, "key_field_completeness")
 

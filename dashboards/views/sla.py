@@ -33,7 +33,7 @@ OUTCOME_COLUMNS = (
     "breached_count",
     "breached_open_count",
     "pending_count",
-    "sla_compliance",
+    "sla_compliance_rate",
 )
 FEEDBACK_COLUMNS = (
     "handoff_count",
@@ -42,7 +42,7 @@ FEEDBACK_COLUMNS = (
     "feedback_on_time_count",
     "feedback_late_count",
     "feedback_missing_count",
-    "feedback_coverage",
+    "feedback_coverage_rate",
 )
 # Width of the response-time histogram's bins, and the last bin's start, in business hours.
 BIN_HOURS = 4
@@ -181,8 +181,8 @@ def volume(chosen: filters.Filters) -> pd.DataFrame:
     clauses, params = filters.row_where(chosen, {"segment": "segment", "channel": "channel"})
     return warehouse.query(
         f"""
-        select period_month, segment, channel, mql_count, mql_target, attainment,
-            gap_to_target, is_month_in_progress
+        select period_month, segment, channel, mql_count, mql_target_count, attainment_ratio,
+            gap_to_target_count, is_month_in_progress
         from {VOLUME}
         where campaign_name = ? and {clauses} and period_month between ? and ?
         order by period_month, segment, channel
@@ -266,9 +266,9 @@ def render() -> None:
         with ui.guarded():
             cells = volume(chosen)
             monthly_totals = cells.groupby("period_month", as_index=False)[
-                ["mql_count", "mql_target"]
+                ["mql_count", "mql_target_count"]
             ].sum(min_count=1)
-            charts.target_lines(monthly_totals, "period_month", "mql_count", "mql_target")
+            charts.target_lines(monthly_totals, "period_month", "mql_count", "mql_target_count")
             ui.table(cells, "sla_volume")
 
 

@@ -23,6 +23,7 @@ from smarketing.config.committee import Committee
 from smarketing.config.currency import Currency
 from smarketing.config.custom_fields import CustomField
 from smarketing.config.fields import FieldBindings
+from smarketing.config.leads import Inbound, KeyField
 from smarketing.config.reporting import Calendar, Schedule
 from smarketing.config.retention import Retention
 from smarketing.config.sla import Sla
@@ -264,6 +265,16 @@ class SmarketingConfig(_Strict):
         description="Company segments by number of employees, smallest first, no gap or overlap.",
     )
     offers: list[Offer] = Field(min_length=1, description="What the company sells.")
+    key_fields: list[KeyField] = Field(
+        min_length=1,
+        description="What a lead must hold for Sales to work it (smarketing/config/leads.py): "
+        "the lead table's has_key_fields, the CRM completeness of accepted leads, the checks "
+        "on inbound leads and the dashboard read this one list.",
+    )
+    inbound: Inbound = Field(
+        default_factory=Inbound,
+        description="Which leads Marketing brings in (smarketing/config/leads.py).",
+    )
     calendar: Calendar = Field(
         description="The reports' time zone and the exports' (smarketing/config/reporting.py)."
     )
@@ -371,6 +382,21 @@ class SmarketingConfig(_Strict):
                         f"{hubspot[pair]}; a source value maps to one channel only"
                     )
                 hubspot[pair] = key
+        return self
+
+    @field_validator("key_fields")
+    @classmethod
+    def _unique_key_fields(cls, fields: list[str]) -> list[str]:
+        return _no_repeats(fields, "key field")
+
+    @model_validator(mode="after")
+    def _outbound_channels_exist(self) -> SmarketingConfig:
+        for channel in self.inbound.outbound_channels:
+            if channel not in self.channels:
+                raise ValueError(
+                    f"inbound.outbound_channels: {channel!r} is not a channel "
+                    f"({', '.join(self.channels)})"
+                )
         return self
 
     @field_validator("custom_fields")

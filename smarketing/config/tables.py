@@ -25,6 +25,7 @@ import yaml
 from smarketing.config.calendar import business_days_csv, sla_first_touch_limits_csv
 from smarketing.config.csv_text import csv_text
 from smarketing.config.currency import currency_rates_csv_rows
+from smarketing.config.leads import key_fields_csv
 from smarketing.config.models import ChannelSources, SmarketingConfig
 from smarketing.config.reporting import reporting_settings_csv
 from smarketing.config.routing import (
@@ -156,6 +157,7 @@ DEFINITION_TABLES: dict[str, Callable[[SmarketingConfig], str]] = {
     "committee_settings": committee_settings_csv,
     "currency_rates": currency_rates_csv,
     "reporting_settings": reporting_settings_csv,
+    "key_fields": key_fields_csv,
 }
 
 

@@ -44,16 +44,26 @@ class Outcome:
             return None
         return json.dumps(self.observed_value, default=str, ensure_ascii=False)
 
+    @property
+    def reads_as_filled(self) -> bool:
+        """A completeness check: a column not null, or a flag (``has_<field>``) true."""
+        kind = self.expectation.type
+        return kind == "expect_column_values_to_not_be_null" or (
+            kind == "expect_column_values_to_be_in_set"
+            and list(self.kwargs.get("value_set") or []) == [True]
+        )
+
     def details(self) -> str:
         """One line a RevOps reader understands: what was expected and what was found."""
         if self.status == "error":
             return f"check engine error: {self.error}"
         parts: list[str] = []
         counted = self.unexpected_count is not None and self.element_count is not None
-        if counted and self.expectation.type == "expect_column_values_to_not_be_null":
+        if counted and self.reads_as_filled:
             filled = 100 - (self.unexpected_percent or 0.0)
             parts.append(
-                f"{filled:.2f} % filled ({self.unexpected_count:,} of {self.element_count:,} empty)"
+                f"{filled:.2f} % filled ({self.unexpected_count:,} of {self.element_count:,} "
+                "not filled)"
             )
         elif counted:
             share = f" ({self.unexpected_percent:.2f} %)" if self.unexpected_percent else ""
@@ -65,7 +75,9 @@ class Outcome:
         mostly = self.kwargs.get("mostly")
         if isinstance(mostly, int | float):
             parts.append(f"required: at least {mostly * 100:g} % of rows")
-        sample = [v for v in self.partial_unexpected if v is not None][:5]
+        # a flag's unexpected values (false) say nothing the share does not
+        sample = [v for v in self.partial_unexpected if v is not None and not isinstance(v, bool)]
+        sample = sample[:5]
         if sample and self.status == "failed":
             parts.append(f"e.g. {json.dumps(sample, default=str, ensure_ascii=False)}")
         if self.unexpected_rows and self.status == "failed":

@@ -10,7 +10,10 @@ is too slow; GX itself only reads them when the checks run (``engine.py``). A su
 - suite ``meta.for_each: "export_kind"``: one validation per export kind, ``{table}`` and the
   other placeholders below filled in the asset, the reads and the query;
 - expectation ``meta.name`` (the check is ``gx_<name>``) and ``meta.severity``: ``blocking``
-  (a failure holds the publication back) or ``warning`` (recorded only).
+  (a failure holds the publication back) or ``warning`` (recorded only);
+- expectation ``meta.for_each: "key_field"``: one expectation per key field of smarketing.yml
+  (``key_fields``), ``{field}`` replaced by the field in its strings (name, kwargs,
+  description).
 
 An unknown expectation type is not caught here but when GX builds the suite: it is then an
 engine error of that check, never a pass.
@@ -21,8 +24,9 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,6 +41,8 @@ ASSET = re.compile(r"^[a-z_{}]+\.[a-z0-9_{}]+$")
 PARAMETER_KEY = "$PARAMETER"
 COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
 CHECK_PREFIX = "gx_"
+KEY_FIELD = "key_field"
+FIELD_PLACEHOLDER = "{field}"
 
 
 class SuiteError(Exception):
@@ -155,18 +161,30 @@ def load_suites(
     folder: Path | None = None,
     parameters: set[str] | None = None,
     severities: Mapping[str, str] | None = None,
+    key_fields: Sequence[str] | None = None,
 ) -> list[Suite]:
     """Every ``*.json`` suite under FOLDER (default: ``expectations_dir()``), checked.
 
     PARAMETERS: the ``$PARAMETER`` names the run supplies; another name is an error.
     SEVERITIES: ``check`` or ``suite.check`` -> severity, over the suites' own (default: the
     ``checks.severities`` of smarketing.yml for the project's own suites, none for others).
+    KEY_FIELDS: what ``for_each: key_field`` expands to (default: smarketing.yml's, read only
+    when a suite has such an expectation).
     """
     root = folder or expectations_dir()
     paths = sorted(root.rglob("*.json"))
     if not paths:
         raise SuiteError(f"{root}: no expectation suite (*.json) found")
-    suites = [_load_suite(path, root, parameters) for path in paths]
+
+    @cache
+    def fields() -> tuple[str, ...]:
+        if key_fields is not None:
+            return tuple(key_fields)
+        from smarketing.config import load_config
+
+        return tuple(load_config().key_fields)
+
+    suites = [_load_suite(path, root, parameters, fields) for path in paths]
     _check_unique(suites)
     if severities is None and folder is None:
         from smarketing.config import load_config
@@ -204,7 +222,9 @@ def _with_severities(suites: list[Suite], severities: Mapping[str, str]) -> list
     return changed
 
 
-def _load_suite(path: Path, root: Path, parameters: set[str] | None) -> Suite:
+def _load_suite(
+    path: Path, root: Path, parameters: set[str] | None, key_fields: Callable[[], Sequence[str]]
+) -> Suite:
     where = str(path)
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -242,8 +262,9 @@ def _load_suite(path: Path, root: Path, parameters: set[str] | None) -> Suite:
     if not items:
         raise SuiteError(f"{where}: the suite has no expectation")
     expectations = tuple(
-        _load_expectation(item, f"{where}: expectations[{i}]", parameters)
+        _load_expectation(each, f"{where}: expectations[{i}]{label}", parameters)
         for i, item in enumerate(items)
+        for each, label in _expanded(item, f"{where}: expectations[{i}]", key_fields)
     )
     suite = Suite(
         name=name,
@@ -265,6 +286,33 @@ def _load_suite(path: Path, root: Path, parameters: set[str] | None) -> Suite:
             f"suites with meta.for_each use placeholders: {names}"
         ) from exc
     return suite
+
+
+def _expanded(
+    item: Any, where: str, key_fields: Callable[[], Sequence[str]]
+) -> list[tuple[Any, str]]:
+    """ITEM, or with ``meta.for_each: key_field`` one copy per key field, each with a label."""
+    meta = item.get("meta") if isinstance(item, dict) else None
+    for_each = meta.get("for_each") if isinstance(meta, dict) else None
+    if for_each is None:
+        return [(item, "")]
+    if for_each != KEY_FIELD:
+        raise SuiteError(f"{where}: meta.for_each must be {KEY_FIELD!r} when set, got {for_each!r}")
+    if FIELD_PLACEHOLDER not in str(meta.get("name")):
+        raise SuiteError(f"{where}: meta.name of a for_each expectation needs {FIELD_PLACEHOLDER}")
+    template = {**item, "meta": {k: v for k, v in meta.items() if k != "for_each"}}
+    return [(_filled(template, field), f" ({KEY_FIELD} {field})") for field in key_fields()]
+
+
+def _filled(value: Any, field: str) -> Any:
+    """VALUE with ``{field}`` replaced by FIELD in every string it holds."""
+    if isinstance(value, str):
+        return value.replace(FIELD_PLACEHOLDER, field)
+    if isinstance(value, dict):
+        return {key: _filled(item, field) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_filled(item, field) for item in value]
+    return value
 
 
 def _load_expectation(item: Any, where: str, parameters: set[str] | None) -> ExpectationDef:

@@ -22,7 +22,7 @@ employee_segments as (
 
 ),
 
-final as (
+leads as (
 
     select
 
@@ -87,24 +87,6 @@ final as (
         attributes.hubspot_contact_count,
         attributes.has_probabilistic_match,
 
-        ----------  key-field completeness
-        contacts.first_name is not null and contacts.last_name is not null as has_name,
-        -- a placeholder (`a@a.com`) is not an e-mail filled in
-        coalesce(contacts.email_is_valid and not contacts.email_is_placeholder, false) as has_email,
-        contacts.phone is not null as has_phone,
-        contacts.company is not null as has_company,
-        attributes.country_code is not null as has_country,
-        attributes.employee_count is not null as has_employee_count,
-        (
-            contacts.first_name is not null
-            and contacts.last_name is not null
-            and coalesce(contacts.email_is_valid and not contacts.email_is_placeholder, false)
-            and contacts.phone is not null
-            and contacts.company is not null
-            and attributes.country_code is not null
-            and attributes.employee_count is not null
-        ) as has_key_fields,
-
         ----------  timestamps
         attributes.first_created_at,
         attributes.last_modified_at
@@ -117,6 +99,22 @@ final as (
             employee_segments.max_employees is null
             or attributes.employee_count <= employee_segments.max_employees
         )
+
+),
+
+-- whether Marketing brought the lead in (smarketing.yml `inbound`) and its key fields
+-- (`key_fields`), each filled or not: both as macros/key_fields.sql says
+
+final as (
+
+    select
+        leads.*,
+        {{ is_inbound('leads.channel') }} as is_inbound,
+        {%- for field in key_fields() %}
+        {{ key_field_filled(field, 'leads') }} as has_{{ field }},
+        {%- endfor %}
+        {{ key_fields_filled('leads') }} as has_key_fields
+    from leads
 
 )
 

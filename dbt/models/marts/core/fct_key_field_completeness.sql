@@ -1,5 +1,5 @@
-{%- set fields = ['name', 'email', 'phone', 'company', 'country', 'employee_count',
-    'key_fields'] -%}
+{#- each key field (smarketing.yml `key_fields`, in the file's order), then all of them -#}
+{%- set fields = key_fields() + ['key_fields'] -%}
 
 with
 
@@ -49,10 +49,11 @@ final as (
     {%- for field in fields %}
     select
         '{{ field }}' as field,
+        {{ loop.index }} as field_order,
         record_sources,
         lead_count,
         with_{{ field }} as filled_count,
-        {{ share('with_' ~ field, 'lead_count') }} as completeness
+        {{ share('with_' ~ field, 'lead_count') }} as completeness_rate
     from grouped
     {{- '\n\n    union all\n' if not loop.last }}
     {%- endfor %}

@@ -239,6 +239,7 @@ final as (
         cycles.next_cycle_start_at is not null as is_recycled,
         cycles.next_cycle_start_at as cycle_end_at,
         dim_leads.channel,
+        dim_leads.is_inbound,
         dim_leads.segment,
         person_campaigns.campaign_id,
         person_campaigns.campaign_name,

@@ -41,9 +41,9 @@ cohorts as (
         count(*) as mql_count,
         {%- for stage in stages %}
         {%- for days in windows %}
-        {{ count_flag(stage ~ '_within_' ~ days ~ 'd') }} as {{ stage }}_within_{{ days }}d,
+        {{ count_flag(stage ~ '_within_' ~ days ~ 'd') }} as {{ stage }}_within_{{ days }}d_count,
         {%- endfor %}
-        {{ count_flag(stage ~ '_to_date') }} as {{ stage }}_to_date
+        {{ count_flag(stage ~ '_to_date') }} as {{ stage }}_to_date_count
         {{- ',' if not loop.last }}
         {%- endfor %}
     from mql_cycles
@@ -57,11 +57,12 @@ final as (
         cohorts.*,
         {%- for stage in stages %}
         {%- for days in windows %}
-        {{ share(stage ~ '_within_' ~ days ~ 'd', 'mql_count') }} as {{ stage }}_rate_{{ days }}d,
+        {{ share(stage ~ '_within_' ~ days ~ 'd_count', 'mql_count') }}
+            as {{ stage }}_within_{{ days }}d_rate,
         {%- endfor %}
-        {{ share(stage ~ '_to_date', 'mql_count') }} as {{ stage }}_rate_to_date,
+        {{ share(stage ~ '_to_date_count', 'mql_count') }} as {{ stage }}_to_date_rate,
         {%- endfor %}
-        {{ share('sql_to_date', 'mql_count') }} as mql_to_sql_rate,
+        {{ share('sql_to_date_count', 'mql_count') }} as mql_to_sql_rate,
         {%- for days in windows %}
         -- every MQL of the month has had {{ days }} days by the as-of date
         {{ dbt.dateadd('day', days, dbt.dateadd('month', 1, 'mql_month')) }}

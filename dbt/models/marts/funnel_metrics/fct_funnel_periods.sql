@@ -75,11 +75,11 @@ final as (
         periods.*,
         -- period conversion: entries into a stage over entries into the stage before it in
         -- the same month (not the same leads: see fct_funnel_cohorts for that)
-        {{ share('mql_count', 'created_count') }} as mql_per_created,
-        {{ share('sal_count', 'handoff_count') }} as sal_per_handoff,
+        {{ share('mql_count', 'created_count') }} as created_to_mql_rate,
+        {{ share('sal_count', 'handoff_count') }} as handoff_to_sal_rate,
         {{ share('sql_count', 'mql_count') }} as mql_to_sql_rate,
-        {{ share('opportunity_count', 'sql_count') }} as opportunity_per_sql,
-        {{ share('won_count', 'opportunity_count') }} as won_per_opportunity,
+        {{ share('opportunity_count', 'sql_count') }} as sql_to_opportunity_rate,
+        {{ share('won_count', 'opportunity_count') }} as opportunity_to_won_rate,
         {{ share('won_count', 'won_count + lost_count') }} as win_rate
     from periods
 

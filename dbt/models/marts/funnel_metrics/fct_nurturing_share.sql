@@ -56,8 +56,8 @@ snapshots as (
     select
         period_month,
         {{ breakdown_labels() }},
-        count(*) as handed_over_leads,
-        {{ count_flag('nurturing_flag') }} as nurturing_leads
+        count(*) as handed_over_count,
+        {{ count_flag('nurturing_flag') }} as nurturing_count
     from month_end_cycles
     group by period_month, {{ breakdown_cube() }}
 
@@ -67,7 +67,7 @@ final as (
 
     select
         snapshots.*,
-        {{ share('nurturing_leads', 'handed_over_leads') }} as nurturing_share,
+        {{ share('nurturing_count', 'handed_over_count') }} as nurturing_share,
         -- the as-of month is not over: its figures are as of the as-of date
         period_month = (select last_month from bounds) as is_month_in_progress
     from snapshots

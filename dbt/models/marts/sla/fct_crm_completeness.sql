@@ -1,13 +1,3 @@
-{#- the key fields of a lead a rep keeps filled: column -> name in this model -#}
-{%- set key_fields = {
-    'last_name': 'name',
-    'email': 'email',
-    'phone': 'phone',
-    'company': 'company',
-    'country': 'country',
-    'number_of_employees': 'employee_count',
-} -%}
-
 with
 
 funnel as (
@@ -28,8 +18,7 @@ leads as (
 
 ),
 
--- every cycle accepted by Sales, with which key fields its primary lead holds (as last
--- delivered), in whichever CRM
+-- every cycle accepted by Sales, with its primary lead (as last delivered), in whichever CRM
 
 accepted as (
 
@@ -38,21 +27,37 @@ accepted as (
         coalesce(funnel.team, '(unknown)') as team,
         coalesce(funnel.owner_id, '(unknown)') as owner_id,
         coalesce(funnel.owner_name, '(unknown)') as owner_name,
-        {%- for column, name in key_fields.items() %}
-        case when leads.{{ column }} is not null then 1 else 0 end as has_{{ name }},
-        {%- endfor %}
-        case
-            when {% for column in key_fields %}leads.{{ column }} is not null
-                {%- if not loop.last %} and {% endif %}{% endfor %}
-                then 1
-            else 0
-        end as has_key_fields
+        leads.last_name,
+        leads.email_is_valid,
+        leads.email_is_placeholder,
+        leads.phone,
+        leads.company,
+        leads.country_code,
+        leads.number_of_employees as employee_count
     from funnel
     inner join primary_leads
         on funnel.unified_lead_id = primary_leads.unified_lead_id
     inner join leads
         on primary_leads.record_key = leads.record_key
     where funnel.sal_at is not null
+
+),
+
+-- which key fields (smarketing.yml `key_fields`) the primary lead holds, as
+-- macros/key_fields.sql says
+
+flagged as (
+
+    select
+        sal_month,
+        team,
+        owner_id,
+        owner_name,
+        {%- for field in key_fields() %}
+        case when {{ key_field_filled(field, 'accepted') }} then 1 else 0 end as has_{{ field }},
+        {%- endfor %}
+        case when {{ key_fields_filled('accepted') }} then 1 else 0 end as has_key_fields
+    from accepted
 
 ),
 
@@ -65,12 +70,12 @@ grouped as (
         coalesce(team, '(all)') as team,
         coalesce(owner_id, '(all)') as owner_id,
         coalesce(owner_name, '(all)') as owner_name,
-        count(*) as accepted_leads,
-        {%- for name in key_fields.values() %}
-        {{ count_flag('has_' ~ name) }} as with_{{ name }},
+        count(*) as accepted_count,
+        {%- for field in key_fields() %}
+        {{ count_flag('has_' ~ field) }} as with_{{ field }}_count,
         {%- endfor %}
-        {{ count_flag('has_key_fields') }} as complete_leads
-    from accepted
+        {{ count_flag('has_key_fields') }} as complete_count
+    from flagged
     group by grouping sets (
         (sal_month, team, owner_id, owner_name),
         (sal_month, team),
@@ -83,10 +88,10 @@ final as (
 
     select
         grouped.*,
-        {%- for name in key_fields.values() %}
-        {{ share('with_' ~ name, 'accepted_leads') }} as {{ name }}_completeness,
+        {%- for field in key_fields() %}
+        {{ share('with_' ~ field ~ '_count', 'accepted_count') }} as {{ field }}_completeness_rate,
         {%- endfor %}
-        {{ share('complete_leads', 'accepted_leads') }} as key_field_completeness
+        {{ share('complete_count', 'accepted_count') }} as key_field_completeness_rate
     from grouped
 
 )

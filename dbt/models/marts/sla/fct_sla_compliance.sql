@@ -78,9 +78,9 @@ final as (
         grouped.*,
         -- the committee's definitions (fct_committee_kpis): decided hand-offs only
         {{ share('met_count', 'met_count + breached_count + breached_open_count') }}
-            as sla_compliance,
-        {{ share('feedback_complete_count', 'feedback_due_count') }} as feedback_coverage,
-        {{ share('routed_correctly_count', 'handoff_count') }} as routing_accuracy
+            as sla_compliance_rate,
+        {{ share('feedback_complete_count', 'feedback_due_count') }} as feedback_coverage_rate,
+        {{ share('routed_correctly_count', 'handoff_count') }} as routing_accuracy_rate
     from grouped
 
 )

@@ -70,7 +70,7 @@ month_targets as (
         targets.segment,
         targets.channel,
         coalesce(targets.campaign, '(all)') as campaign_name,
-        cast(sum(targets.mqls_per_month) as {{ dbt.type_bigint() }}) as mql_target
+        cast(sum(targets.mqls_per_month) as {{ dbt.type_bigint() }}) as mql_target_count
     from months
     inner join targets
         on (targets.from_month is null
@@ -100,10 +100,10 @@ final as (
         cells.channel,
         cells.campaign_name,
         coalesce(mql_counts.mql_count, 0) as mql_count,
-        month_targets.mql_target,
-        {{ share('coalesce(mql_counts.mql_count, 0)', 'month_targets.mql_target') }}
-            as attainment,
-        coalesce(mql_counts.mql_count, 0) - month_targets.mql_target as gap_to_target,
+        month_targets.mql_target_count,
+        {{ share('coalesce(mql_counts.mql_count, 0)', 'month_targets.mql_target_count') }}
+            as attainment_ratio,
+        coalesce(mql_counts.mql_count, 0) - month_targets.mql_target_count as gap_to_target_count,
         cells.period_month = bounds.last_month as is_month_in_progress
     from cells
     cross join bounds
