@@ -33,7 +33,9 @@ os.environ.setdefault("SMARKETING_SETTLE_SECONDS", "0")
 # one: a run writes and syncs hundreds of files. Pass --basetemp to choose.
 RAM_DISK = Path("/dev/shm")
 RAM_DISK_FREE = 8 * 2**30
-RAM_BASETEMP = RAM_DISK / f"smarketing-tests-{os.getuid()}"
+# one folder per test session: two checkouts tested at once must not empty each other's
+RAM_PREFIX = f"smarketing-tests-{os.getuid()}-"
+RAM_BASETEMP = RAM_DISK / f"{RAM_PREFIX}{os.getpid()}"
 
 
 def _use_ram_disk(config: pytest.Config) -> bool:
@@ -49,8 +51,17 @@ def _use_ram_disk(config: pytest.Config) -> bool:
 @pytest.hookimpl(tryfirst=True)  # before pytest's tmp_path factory reads the setting
 def pytest_configure(config: pytest.Config) -> None:
     if _use_ram_disk(config):
+        _remove_stale_sessions()
         config.option.basetemp = str(RAM_BASETEMP)
         config.stash[_ON_RAM_DISK] = True
+
+
+def _remove_stale_sessions() -> None:
+    """The folders of sessions whose process is gone (killed before it could clean up)."""
+    for folder in RAM_DISK.glob(f"{RAM_PREFIX}*"):
+        pid = folder.name.removeprefix(RAM_PREFIX)
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
