@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from smarketing.config import SmarketingConfig
 
 SCALES = ("small", "demo", "large")
-# the generator's delivery modes (smarketing.generator.deliveries.DELIVERIES), listed here so
-# that the command line starts without importing the generator
+# the generator's delivery modes (smarketing_tools.generator.deliveries.DELIVERIES), listed here
+# so that the command line starts without importing the generator
 DELIVERIES = ("api", "report-en", "report-fr", "data-export", "hubspot-associations", "pipedrive")
 # the entities of a mapping (smarketing.config.mappings.Entity), listed here for the same reason
 ENTITIES = (
@@ -111,7 +111,7 @@ def generate(
     if days_after is not None:
         _generate_days(out_dir, days_after)
         return
-    from smarketing.generator import generate as run_generator
+    from smarketing_tools.generator import generate as run_generator
 
     as_of_date = as_of.date() if as_of else None
     summary = run_generator(
@@ -139,7 +139,7 @@ def _generate_days(out_dir: Path, days: int) -> None:
             f"--days-after reads the scale, seed and as-of from {manifest}: "
             f"leave out {', '.join(given)}"
         )
-    from smarketing.generator.daily import generate_days
+    from smarketing_tools.generator.daily import generate_days
 
     try:
         summary = generate_days(out_dir, days, progress=ProgressPrinter("generate"))
