@@ -87,7 +87,7 @@ class Day:
             owner = row["OwnerId"]
             at = office_minute(r, self.day, 9 * 60, 17 * 60 + 30)
             self.tasks.append(self._task(lead_id, owner, at))
-            moved = at + r.randint(0, 25)  # the status follows the touch (journey.py)
+            moved = at + r.randint(0, 25)  # the status follows the touch (journey/qualification.py)
             old, new = row["Status"], state.next_status[row["Status"]]
             self.history.append(
                 {

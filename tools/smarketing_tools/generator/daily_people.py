@@ -1,5 +1,5 @@
 """New people of a daily delivery, drawn from the generator's own pools (reference.py) and
-written like day 0's records (journey.py, hubspot.py): a Salesforce lead with its
+written like day 0's records (journey/, hubspot.py): a Salesforce lead with its
 ``created`` history row and, for inbound people, the HubSpot contact their form created."""
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def draw_person(r: random.Random, taken: set[str]) -> Person:
 
 
 def route(r: random.Random, staff: Staff, person: Person, t: int) -> int:
-    """The rep the routing rule gives the person's lead (journey.py)."""
+    """The rep the routing rule gives the person's lead (journey/state.py)."""
     team = rules.expected_team(person.country, person.employees, person.state)
     return r.choice(staff.active_in(team, t))
 
@@ -142,7 +142,7 @@ def lead_row(
     email: str,
     record_id: str,
 ) -> dict[str, str]:
-    """The Lead as the sync (inbound) or the rep (outbound) filled it (journey.finish)."""
+    """The Lead as the sync (inbound) or the rep (outbound) filled it (journey/export.py)."""
     users = staff.users
     first, last = mess.name(person.first, person.last, r)
     inbound = channel != "outbound"
