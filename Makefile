@@ -69,12 +69,12 @@ lint: setup
 # The large scale for the pipeline, then the demo scale, whose report holds each dashboard
 # page's render time at the size the committee uses.
 bench: setup
-	@$(UV) run python -m smarketing.bench --out bench/out
-	@$(UV) run python -m smarketing.bench --scale demo --out bench/out/demo
+	@$(UV) run python -m smarketing_tools.bench --out bench/out
+	@$(UV) run python -m smarketing_tools.bench --scale demo --out bench/out/demo
 
 KILLS ?= 20
 soak: setup
-	@$(UV) run python -m smarketing.bench.soak --kills $(KILLS) --out bench/out/soak
+	@$(UV) run python -m smarketing_tools.bench.soak --kills $(KILLS) --out bench/out/soak
 
 clean:
 	rm -rf "$(DATA)" dbt/target dbt/logs

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,8 +20,8 @@ if TYPE_CHECKING:
     from smarketing.config import SmarketingConfig
 
 SCALES = ("small", "demo", "large")
-# the generator's delivery modes (smarketing.generator.deliveries.DELIVERIES), listed here so
-# that the command line starts without importing the generator
+# the generator's delivery modes (smarketing_tools.generator.deliveries.DELIVERIES), listed here
+# so that the command line starts without importing the generator, and lists them without it
 DELIVERIES = ("api", "report-en", "report-fr", "data-export", "hubspot-associations", "pipedrive")
 # the entities of a mapping (smarketing.config.mappings.Entity), listed here for the same reason
 ENTITIES = (
@@ -111,7 +113,8 @@ def generate(
     if days_after is not None:
         _generate_days(out_dir, days_after)
         return
-    from smarketing.generator import generate as run_generator
+    with _demo_extra():
+        from smarketing_tools.generator import generate as run_generator
 
     as_of_date = as_of.date() if as_of else None
     summary = run_generator(
@@ -124,6 +127,22 @@ def generate(
     )
     click.echo(f"Exports written to {out_dir / 'inbox'}, ground truth to {out_dir / 'truth'}")
     click.echo(str(summary))
+
+
+@contextmanager
+def _demo_extra() -> Iterator[None]:
+    """The generator is its own package (smarketing-tools), installed with the `demo` extra:
+    without it, say how to install it rather than show a traceback."""
+    try:
+        yield
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.partition(".")[0] != "smarketing_tools":
+            raise  # the generator is there but broken: its own error says more
+        raise click.ClickException(
+            "the demo exports generator is not installed: it comes with the `demo` extra, "
+            "pip install 'smarketing-warehouse[demo]' (in a clone of the repository: "
+            "uv sync --extra demo)"
+        ) from exc
 
 
 def _generate_days(out_dir: Path, days: int) -> None:
@@ -139,7 +158,8 @@ def _generate_days(out_dir: Path, days: int) -> None:
             f"--days-after reads the scale, seed and as-of from {manifest}: "
             f"leave out {', '.join(given)}"
         )
-    from smarketing.generator.daily import generate_days
+    with _demo_extra():
+        from smarketing_tools.generator.daily import generate_days
 
     try:
         summary = generate_days(out_dir, days, progress=ProgressPrinter("generate"))

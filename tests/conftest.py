@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from smarketing.generator import generate
 from smarketing.ingest.registry import export_kinds
+from smarketing_tools.generator import generate
 
 REPO = Path(__file__).resolve().parents[1]
 # Real export samples live in shared/fixtures beside the checkout (CI lays a copy there too).

@@ -9,24 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from smarketing.bench.floor import load_floor
-from smarketing.bench.history import (
+from smarketing_tools.bench.floor import load_floor
+from smarketing_tools.bench.history import (
     append_history,
     change_lines,
     figures,
     previous_run,
     read_history,
 )
-from smarketing.bench.measure import MIB, StageResult, SubRow, run_measured
-from smarketing.bench.output import dagster_lines, dbt_lines
-from smarketing.bench.report import (
+from smarketing_tools.bench.measure import MIB, StageResult, SubRow, run_measured
+from smarketing_tools.bench.output import dagster_lines, dbt_lines
+from smarketing_tools.bench.report import (
     BenchReport,
     machine_facts,
     read_report,
     render_markdown,
     write_report,
 )
-from smarketing.bench.rows import dbt_nodes
+from smarketing_tools.bench.rows import dbt_nodes
 from tests.conftest import FIXTURES
 
 ALLOCATE = (
@@ -301,7 +301,7 @@ def test_the_marts_stage_scores_the_identity_against_the_truth(tmp_path: Path) -
     person's: precision 1, recall 1/2."""
     import duckdb
 
-    from smarketing.bench.stages import BenchContext, with_identity_accuracy
+    from smarketing_tools.bench.stages import BenchContext, with_identity_accuracy
 
     data = tmp_path / "data"
     (data / "truth").mkdir(parents=True)

@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from dagster_project.lib.dbt_project import dbt_build_args, dbt_vars
-from smarketing.generator.hubspot import COLUMNS, CUSTOM_EN, CUSTOM_FR
 from smarketing.ingest.loading import load_inbox
+from smarketing_tools.generator.hubspot import COLUMNS, CUSTOM_EN, CUSTOM_FR
 from tests import dbt_in_process
 from tests.truth import truth_connection
 

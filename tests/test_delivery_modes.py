@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from smarketing.generator import generate
+from smarketing_tools.generator import generate
 from tests.conftest import run_cli
 
 # Columns that say when a build ran, not what it found.

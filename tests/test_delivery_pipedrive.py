@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from smarketing.generator import generate
+from smarketing_tools.generator import generate
 from tests.conftest import run_cli
 from tests.truth import STAGES, truth_connection
 

@@ -1,5 +1,6 @@
 """The demo-data generator: determinism, export shapes, and a truth that follows from the
-exports by the rules of smarketing/generator/README.md (re-derived here independently)."""
+exports by the rules of tools/smarketing_tools/generator/README.md (re-derived here
+independently)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from smarketing.generator import generate
-from smarketing.generator.business_hours import add_business_hours, business_hours_between
-from smarketing.generator.hubspot import COLUMNS as HUBSPOT_COLUMNS
-from smarketing.generator.rules import (
+from smarketing_tools.generator import generate
+from smarketing_tools.generator.business_hours import add_business_hours, business_hours_between
+from smarketing_tools.generator.hubspot import COLUMNS as HUBSPOT_COLUMNS
+from smarketing_tools.generator.rules import (
     COUNTRY_SPELLINGS,
     HUBSPOT_SOURCE_CHANNEL,
     LEADSOURCE_CHANNEL,
@@ -616,11 +617,11 @@ def test_business_hours_match_the_definition_on_random_spans() -> None:
 def test_namesakes_get_their_own_mailboxes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Everyone named alike (one first name, one last name): still one owner per address, work
     and personal. Two people sharing a personal mailbox would be one person to any matcher."""
-    from smarketing.generator import population, rules
-    from smarketing.generator.campaigns import build_campaigns
-    from smarketing.generator.clock import Window
-    from smarketing.generator.ids import IdSequence
-    from smarketing.generator.scales import SCALES
+    from smarketing_tools.generator import population, rules
+    from smarketing_tools.generator.campaigns import build_campaigns
+    from smarketing_tools.generator.clock import Window
+    from smarketing_tools.generator.ids import IdSequence
+    from smarketing_tools.generator.scales import SCALES
 
     monkeypatch.setattr(population, "FIRST_NAMES_FEMALE", ("Camille",))
     monkeypatch.setattr(population, "FIRST_NAMES_MALE", ("Camille",))

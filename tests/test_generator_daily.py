@@ -21,9 +21,9 @@ import pytest
 from click.testing import CliRunner
 
 from smarketing.cli import main as cli
-from smarketing.generator import generate
-from smarketing.generator.daily import generate_days
 from smarketing.ingest.loading import load_inbox
+from smarketing_tools.generator import generate
+from smarketing_tools.generator.daily import generate_days
 
 PARIS = ZoneInfo("Europe/Paris")
 SEED = 7
@@ -460,13 +460,13 @@ def test_lifecycle_moves_only_for_people_sales_does_not_know(base: Path) -> None
     """The HubSpot contacts a day may move a marketing stage: only those whose person has no
     Salesforce record at all (truth), sync id on the contact or not: otherwise Salesforce's
     stages lead."""
-    from smarketing.generator import rules
-    from smarketing.generator.campaigns import build_campaigns
-    from smarketing.generator.clock import Window
-    from smarketing.generator.daily_base import LABEL, State, read_base
-    from smarketing.generator.ids import IdSequence
-    from smarketing.generator.scales import SCALES
-    from smarketing.generator.users import build_staff
+    from smarketing_tools.generator import rules
+    from smarketing_tools.generator.campaigns import build_campaigns
+    from smarketing_tools.generator.clock import Window
+    from smarketing_tools.generator.daily_base import LABEL, State, read_base
+    from smarketing_tools.generator.ids import IdSequence
+    from smarketing_tools.generator.scales import SCALES
+    from smarketing_tools.generator.users import build_staff
 
     day0 = read_base(base)
     window = Window.ending(day0.as_of, rules.HISTORY_DAYS)

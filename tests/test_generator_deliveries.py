@@ -25,8 +25,8 @@ from click.testing import CliRunner
 from smarketing.cli import DELIVERIES as CLI_DELIVERIES
 from smarketing.cli import main as cli
 from smarketing.config.mappings import load_mappings
-from smarketing.generator import DELIVERIES, generate
 from smarketing.ingest.loading import FileLoad, load_inbox
+from smarketing_tools.generator import DELIVERIES, generate
 from tests.conftest import REPO
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -9,7 +9,6 @@ from pathlib import Path
 import phonenumbers
 import pytest
 
-from smarketing.generator.rules import COUNTRY_SPELLINGS
 from smarketing.identity.country_spellings import SEED, render, seed_rows
 from smarketing.identity.keys import match_key
 from smarketing.identity.phones import (
@@ -19,6 +18,7 @@ from smarketing.identity.phones import (
     placeholder_patterns,
     to_e164,
 )
+from smarketing_tools.generator.rules import COUNTRY_SPELLINGS
 
 PLACEHOLDER_SEED = Path(__file__).resolve().parents[1] / "dbt/seeds/placeholder_contact_values.csv"
 

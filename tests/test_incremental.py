@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from smarketing.generator.daily import generate_days
+from smarketing_tools.generator.daily import generate_days
 from tests.conftest import run_cli
 
 # It reads the small run: with the redelivery scenario, whose worker makes one too (the worker of

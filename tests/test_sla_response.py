@@ -3,7 +3,7 @@
 hand-off of ``truth/sla_outcomes.csv`` with the same owner, team, first touch, business and
 calendar hours and outcome. Also the business calendar the SQL counts with: the seed generated
 from ``smarketing.yml`` and the macro ``business_hours_between`` against the generator's
-Python implementation (``smarketing.generator.business_hours``) on random spans."""
+Python implementation (``smarketing_tools.generator.business_hours``) on random spans."""
 
 from __future__ import annotations
 
@@ -29,7 +29,11 @@ from smarketing.config.calendar import (
     working_days,
 )
 from smarketing.config.sla import BusinessHours, FirstTouch, PublicHolidays
-from smarketing.generator.business_hours import DEFAULT_CALENDAR, PARIS, business_hours_between
+from smarketing_tools.generator.business_hours import (
+    DEFAULT_CALENDAR,
+    PARIS,
+    business_hours_between,
+)
 from tests.truth import truth_connection
 
 REPO = Path(__file__).resolve().parents[1]

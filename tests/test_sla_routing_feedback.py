@@ -25,8 +25,8 @@ from smarketing.config.routing import (
     sla_feedback_deadlines_csv,
 )
 from smarketing.config.sla import Feedback, Routing, RoutingRule
-from smarketing.generator import rules
-from smarketing.generator.business_hours import business_hours_between
+from smarketing_tools.generator import rules
+from smarketing_tools.generator.business_hours import business_hours_between
 from tests.truth import truth_connection
 
 DECISIONS = ("accepted", "rejected", "recycled", "none")

@@ -1,4 +1,0 @@
-"""Benchmark of the pipeline, stage by stage: wall seconds, rows/s and peak memory.
-
-Run ``python -m smarketing.bench --help``; the stages are listed in ``stages.STAGES``.
-"""
