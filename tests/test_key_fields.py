@@ -43,7 +43,7 @@ def product_files() -> list[Path]:
             parts = path.relative_to(REPO).parts
             if not path.is_file() or path.suffix not in {".py", ".sql", ".json"}:
                 continue
-            if "target" in parts or "generator" in parts or path in DEFINING:
+            if "target" in parts or path in DEFINING:
                 continue
             files.append(path)
     return files
