@@ -172,6 +172,9 @@ def dbt_build(
 
 
 SMALL_RUN = "small-run.json"
+# the checks the small run's exports fail, warnings all: its inbound leads have 94.6 % of their
+# phones (a key field), below the committee's 95 %, a warning as smarketing.yml decides
+DEMO_WARNINGS = frozenset({"gx_inbound_phone_complete"})
 
 
 def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build) -> Path:

@@ -1,0 +1,67 @@
+"""Figures no mart row holds (a sum over the months of the period, a breakdown) asked of the
+metric layer (dbt/models/semantic/), as an analyst's ``mf query``: MetricFlow writes the SQL from
+the semantic manifest the published copy carries (``config.semantic_manifest``, so the
+definitions are those of the build shown), the warehouse runs it. The dashboard adds nothing
+up itself."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import pandas as pd
+
+from dashboards import filters, warehouse
+from smarketing.metrics.queries import MANIFEST_TABLE
+from smarketing.metrics.sql import MetricSql
+
+
+@functools.cache
+def _writer(path: str, stamp: int) -> MetricSql:
+    """The SQL writer of PATH's semantic manifest as of its version STAMP."""
+    manifest = warehouse.scalar(f"select manifest from {MANIFEST_TABLE}")
+    if manifest is None:
+        raise warehouse.WarehouseUnavailable(f"{MANIFEST_TABLE} is empty")
+    return MetricSql(str(manifest))
+
+
+def available() -> bool:
+    """Whether the data shown carries its metric layer (a build before it did not)."""
+    return warehouse.has_relation(MANIFEST_TABLE)
+
+
+def query(
+    metrics: Sequence[str],
+    group_by: Sequence[str] = (),
+    where: Mapping[str, str] | None = None,
+    months: tuple[date | None, date | None] | None = None,
+    order_by: Sequence[str] = (),
+) -> pd.DataFrame:
+    """METRICS by GROUP_BY over MONTHS (the period's first and last month), WHERE each
+    dimension equals its value (a filter at '(all)' is left out, '(unknown)' is an empty value).
+    Counts come back as integers."""
+    if not available():
+        raise warehouse.WarehouseUnavailable(f"no {MANIFEST_TABLE} in the data shown")
+    source = warehouse.source()
+    writer = _writer(str(source.path), source.stamp()[2])
+    chosen = {
+        name: None if value == filters.UNKNOWN else value
+        for name, value in (where or {}).items()
+        if value != filters.ALL
+    }
+    period = None
+    if months is not None and months[0] is not None and months[1] is not None:
+        period = (months[0], months[1])
+    sql = writer.sql(metrics, group_by, chosen, period, order_by)
+    frame = warehouse.query(sql)
+    for metric in metrics:
+        if metric.endswith("_count") and metric in frame:
+            frame[metric] = frame[metric].fillna(0).astype("int64")
+    return frame
+
+
+def filter_dimensions(chosen: filters.Filters, names: Mapping[str, str]) -> dict[str, str]:
+    """The shared filters (segment, channel, team…) as metric-layer dimensions: NAMES maps a
+    filter to the dimension holding it (``{"segment": "lead__segment"}``)."""
+    return {dimension: chosen.value(name) for name, dimension in names.items()}
