@@ -71,15 +71,6 @@ def row_where(
     return (" and ".join(clauses) or "true"), params
 
 
-def in_period(filters: Filters, expression: str) -> tuple[str, list[Any]]:
-    """EXPRESSION (an instant) falls in a month of the period, months being calendar months in
-    the reporting time zone, as the marts count them."""
-    return (
-        f"cast(date_trunc('month', timezone(?, {expression})) as date) between ? and ?",
-        [warehouse.reporting_time_zone(), filters.start, filters.end],
-    )
-
-
 def months() -> list[date]:
     """Every month the funnel has, oldest first."""
     if not warehouse.has_relation(OPTIONS_TABLE):

@@ -82,7 +82,12 @@ def status() -> Publication:
     if not warehouse.has_relation(LOAD_AUDIT):
         return Publication(None, None)
     return Publication(
-        _instant(warehouse.scalar(f"select max(finished_at) from {LOAD_AUDIT}")), None
+        _instant(
+            warehouse.scalar(
+                f"select finished_at from {LOAD_AUDIT} order by finished_at desc nulls last limit 1"
+            )
+        ),
+        None,
     )
 
 

@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboards import i18n, sql_console, warehouse
-from dashboards.filters import ALL
+from dashboards.filters import ALL, Filters
 from dashboards.i18n import CATALOGUE, format_kpi, format_percent
 from smarketing.config import load_config
 from smarketing.config.tables import definition_version
@@ -425,6 +425,87 @@ def test_sla_open_breaches_are_every_breached_open_hand_off(warehouse_file: Path
     same(got, expected)
 
 
+def test_the_periods_figures_are_the_metric_layers_equal_to_the_marts(
+    warehouse_file: Path,
+) -> None:
+    """The response-time histogram, the speed-to-lead totals and the monthly MQL volume come
+    from metric queries (the dashboard adds nothing up): they equal the marts' rows added up
+    here, for a segment."""
+    from dashboards.views import sla
+
+    start, end = period(warehouse_file)
+    segment = "smb"
+    chosen = Filters(start, end, segment=segment)
+    histogram = sla.response_histogram(chosen)
+    expected = mart(
+        warehouse_file,
+        """
+        select least(floor(business_hours_to_first_touch / 4) * 4, 96) as bin, count(*) as n
+        from marts.fct_sla_lead_response
+        where business_hours_to_first_touch is not null and segment = ?
+            and handoff_month between ? and ?
+        group by 1 order by 1
+        """,
+        [segment, start, end],
+    )
+    assert histogram[sla.RESPONSE_BIN].tolist() == expected["bin"].tolist()
+    assert histogram["touched_handoff_count"].tolist() == expected["n"].tolist()
+    assert histogram[sla.RESPONSE_BIN_LABEL].iloc[0] == "0-4"
+    assert histogram[sla.RESPONSE_BIN_LABEL].iloc[-1] in ("96+", "92-96")
+    speed = sla.speed_totals(chosen).pivot(
+        index="response_bucket", columns="measure", values="count"
+    )
+    expected = mart(
+        warehouse_file,
+        f"""
+        select response_bucket, sum(handoff_count) as handoff_count, sum(sql_count) as sql_count,
+            sum(won_count) as won_count
+        from marts.fct_speed_to_lead
+        where {cube(segment)} and handoff_month between ? and ?
+        group by 1
+        """,
+        [start, end],
+    ).set_index("response_bucket")
+    assert len(expected) > 2
+    for measure in ("handoff_count", "sql_count", "won_count"):
+        assert speed[measure].to_dict() == expected[measure].astype(int).to_dict(), measure
+    volume = sla.volume_totals(chosen)
+    expected = mart(
+        warehouse_file,
+        """
+        select period_month, sum(mql_count) as mql_count, sum(mql_target_count) as target
+        from marts.fct_sla_volume
+        where campaign_name = '(all)' and segment = ? and period_month between ? and ?
+        group by 1 order by 1
+        """,
+        [segment, start, end],
+    )
+    assert volume["mql_count"].tolist() == expected["mql_count"].astype(int).tolist()
+    pd.testing.assert_series_equal(
+        volume["mql_target_count"].astype(float),
+        expected["target"].astype(float),
+        check_names=False,
+    )
+
+
+def test_the_dashboard_only_selects() -> None:
+    """No aggregation, ratio or bucketing in dashboards/: figures come from a mart or a metric
+    query (the SQL console's example is the analyst's own query)."""
+    computing = re.compile(
+        r"group by|\b(sum|count|avg|median)\(|select (min|max)\(|date_trunc|\.groupby\(|\.sum\(|"
+        r"\.mean\(|\.agg\(|/ nullif|\.value_counts\(",
+        re.IGNORECASE,
+    )
+    found = []
+    for path in sorted((REPO / "dashboards").rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if path.name == "sql.py" and path.parent.name == "views":
+                continue
+            if computing.search(line):
+                found.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
+    assert not found, found
+
+
 def test_sla_speed_volume_and_reasons_are_the_marts(warehouse_file: Path) -> None:
     start, end = period(warehouse_file)
     at = open_page("sla")
@@ -613,13 +694,13 @@ def test_governance_completeness_duplicates_and_audit(warehouse_file: Path) -> N
             [
                 "run_id",
                 "checked_at",
-                "checks",
-                "passed",
-                "blocking_failed",
-                "warnings_failed",
-                "errors",
+                "check_count",
+                "passed_count",
+                "blocking_failed_count",
+                "warning_failed_count",
+                "error_count",
             ],
-        ).set_index("run_id")["checks"]
+        ).set_index("run_id")["check_count"]
         assert shown.sort_index().to_dict() == runs.sort_index().to_dict()
     else:
         assert "check history is not available yet" in infos

@@ -203,7 +203,7 @@ def test_a_kpi_added_to_the_registry_is_in_the_kpi_mart_with_no_model_change(
     con = duckdb.connect(str(warehouse))
     try:
         write_tables(con, config, config_path)
-        write_queries(con, metrics, queries)
+        write_queries(con, metrics, queries, REPO / "dbt" / "target" / "semantic_manifest.json")
     finally:
         con.close()
     result = dbt_build(

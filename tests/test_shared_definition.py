@@ -101,7 +101,7 @@ def raised(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
         config = load_config(config_path)
         write_tables(con, config, config_path)
         metrics = config.committee.metrics()
-        write_queries(con, metrics, monthly_queries(SEMANTIC_MANIFEST, metrics))
+        write_queries(con, metrics, monthly_queries(SEMANTIC_MANIFEST, metrics), SEMANTIC_MANIFEST)
     finally:
         con.close()
     manifest = json.loads((small["root"] / "truth" / "manifest.json").read_text())

@@ -9,7 +9,7 @@ import json
 import dagster as dg
 
 from dagster_project.lib.dbt_project import SmarketingTranslator, dbt_project, ensure_manifest
-from smarketing.config.tables import DEFINITION_TABLES, QUERIES_TABLE, SCHEMA, VERSION_TABLE
+from smarketing.config.tables import DEFINITION_TABLES, METRIC_LAYER_TABLES, SCHEMA, VERSION_TABLE
 from smarketing.identity.tables import PERSON_LINKS, PERSON_MATCHES, PERSON_PHONES, REGISTRY
 from smarketing.ingest.registry import export_kinds
 from smarketing.ingest.schema import AUDIT_SCHEMA, AUDIT_TABLES, RAW_SCHEMA
@@ -35,7 +35,7 @@ def built_asset_keys() -> list[dg.AssetKey]:
     keys |= {dg.AssetKey([AUDIT_SCHEMA, table]) for table in AUDIT_TABLES}
     keys |= {dg.AssetKey([SCHEMA, table]) for table in DEFINITION_TABLES}
     keys.add(dg.AssetKey(VERSION_TABLE.split(".")))
-    keys.add(dg.AssetKey([SCHEMA, QUERIES_TABLE]))
+    keys |= {dg.AssetKey([SCHEMA, table]) for table in METRIC_LAYER_TABLES}
     keys |= {dg.AssetKey(table.split(".")) for table in (PERSON_LINKS, PERSON_MATCHES)}
     keys |= {dg.AssetKey(table.split(".")) for table in (PERSON_PHONES, REGISTRY)}
     keys |= _dbt_keys()

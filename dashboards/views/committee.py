@@ -27,7 +27,7 @@ def scorecard_month(end: date | None) -> date | None:
     """The period's last month, or the latest month of the scorecard without a period."""
     if end is not None:
         return end
-    latest = warehouse.scalar(f"select max(period_month) from {TABLE}")
+    latest = warehouse.scalar(f"select period_month from {TABLE} order by 1 desc limit 1")
     return None if pd.isna(latest) else pd.Timestamp(latest).date()
 
 
@@ -125,4 +125,6 @@ def render_revisions(month: date) -> None:
             ui.table(revised, f"committee_revisions_{month:%Y-%m}")
 
 
-render()
+# Streamlit runs a page as __main__; imported (its queries tested), it draws nothing
+if __name__ == "__main__":
+    render()

@@ -1,4 +1,5 @@
-"""2 Funnel: entries into each stage over the period (marts.fct_funnel_periods) and cohort
+"""2 Funnel: entries into each stage over the period (the metric layer's stage counts), month
+by month (marts.fct_funnel_periods), and cohort
 conversion within 30 / 90 / 180 days of the MQL (marts.fct_funnel_cohorts), by segment,
 channel, campaign, offer and team."""
 
@@ -7,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, filters, ui, warehouse
+from dashboards import charts, filters, metrics, ui, warehouse
 from dashboards.i18n import t
 
 PERIODS = "marts.fct_funnel_periods"
@@ -15,6 +16,14 @@ COHORTS = "marts.fct_funnel_cohorts"
 STAGES = ("created", "mql", "handoff", "sal", "sql", "opportunity", "won")
 RATIOS = ("mql_to_sql_rate", "handoff_to_sal_rate", "sql_to_opportunity_rate", "win_rate")
 COHORT_WINDOWS = ("30d", "90d", "180d")
+# the filters as the metric layer's dimensions (dbt/models/semantic/)
+DIMENSIONS = {
+    "segment": "lead__segment",
+    "channel": "lead__channel",
+    "campaign_name": "lead_cycle__campaign_name",
+    "offer": "lead_cycle__offer",
+    "team": "lead_cycle__team",
+}
 
 
 def local_filters() -> dict[str, str]:
@@ -30,16 +39,19 @@ def local_filters() -> dict[str, str]:
 
 
 def stage_entries(chosen: filters.Filters, local: dict[str, str]) -> pd.DataFrame:
-    """Entries into each stage over the period: the months' counts added up (counts of
-    cycles entering a stage in a month add up over months; ratios are never added)."""
-    where, params = filters.cube_where(chosen, local)
-    sums = ", ".join(f"coalesce(sum({stage}_count), 0) as {stage}" for stage in STAGES)
-    totals = warehouse.query(
-        f"select {sums} from {PERIODS} where {where} and period_month between ? and ?",
-        [*params, chosen.start, chosen.end],
+    """Entries into each stage over the period, from the metric layer: each stage's count
+    over the months of the period, for the filters."""
+    where = {
+        dimension: local.get(name, chosen.value(name)) for name, dimension in DIMENSIONS.items()
+    }
+    totals = metrics.query(
+        [f"{stage}_count" for stage in STAGES], where=where, months=(chosen.start, chosen.end)
     )
     return pd.DataFrame(
-        {"stage": list(STAGES), "entries": [int(totals.iloc[0][stage]) for stage in STAGES]}
+        {
+            "stage": list(STAGES),
+            "entries": [int(totals.iloc[0][f"{stage}_count"]) for stage in STAGES],
+        }
     )
 
 
@@ -103,4 +115,6 @@ def render() -> None:
         ui.table(cohort, "funnel_cohorts")
 
 
-render()
+# Streamlit runs a page as __main__; imported (its queries tested), it draws nothing
+if __name__ == "__main__":
+    render()

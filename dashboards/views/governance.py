@@ -1,7 +1,8 @@
 """5 Data governance: key-field completeness per field and source
-(marts.fct_key_field_completeness, marts.fct_crm_completeness), duplicates merged (source
-records per lead), the check history and Data Docs (once the pipeline records them), the load
-audit and rejected rows."""
+(marts.fct_key_field_completeness, marts.fct_crm_completeness), duplicates merged
+(marts.fct_lead_merges, fct_lead_record_counts, fct_match_rules), the checks of each run
+(audit.quality_runs) and Data Docs (once the pipeline records them), the load audit and
+rejected rows."""
 
 from __future__ import annotations
 
@@ -15,23 +16,22 @@ from dashboards import charts, filters, ui, warehouse
 from dashboards.i18n import format_int, format_percent, t
 from smarketing.settings import Settings
 
-LEADS = "marts.dim_leads"
 COMPLETENESS = "marts.fct_key_field_completeness"
-BRIDGE = "marts.bridge_lead_source_records"
+MERGES = "marts.fct_lead_merges"
+RECORD_COUNTS = "marts.fct_lead_record_counts"
+MATCH_RULES = "marts.fct_match_rules"
 CRM = "marts.fct_crm_completeness"
 LOAD_AUDIT = "audit.load_audit"
 REJECTED = "audit.rejected_rows"
 QUALITY_HISTORY = "audit.quality_history"
+QUALITY_RUNS = "audit.quality_runs"
+REJECTED_SUMMARY = "audit.rejected_row_summary"
 KPIS_TABLE = "config.committee_kpis"
 KEY_FIELDS_TABLE = "config.key_fields"
 # Where a lead's records come from (the mart's record_sources), every lead first.
 RECORD_SOURCES = (filters.ALL, "both", "hubspot_only", "salesforce_only")
 REJECTED_ROWS_SHOWN = 1000
 DATA_DOCS_ENV = "SMARKETING_DATA_DOCS"
-
-
-def leads_where(chosen: filters.Filters) -> tuple[str, list]:
-    return filters.row_where(chosen, {"segment": "segment", "channel": "channel"})
 
 
 def completeness() -> pd.DataFrame:
@@ -80,22 +80,29 @@ def crm_completeness(chosen: filters.Filters) -> pd.DataFrame:
     )
 
 
-def duplicates(chosen: filters.Filters) -> pd.DataFrame:
-    """Leads by number of source records merged into them."""
-    where, params = leads_where(chosen)
+def merges(chosen: filters.Filters) -> pd.DataFrame:
+    """The leads, their source records and the records merged, for the segment and channel
+    filters (one row of marts.fct_lead_merges)."""
+    where, params = filters.cube_where(chosen, columns=("segment", "channel"))
     return warehouse.query(
-        f"""
-        select source_record_count, count(*) as leads
-        from {LEADS} where {where}
-        group by 1 order by 1
-        """,
+        f"select lead_count, source_record_count, merged_record_count from {MERGES} where {where}",
+        params,
+    )
+
+
+def records_per_lead(chosen: filters.Filters) -> pd.DataFrame:
+    """Leads by the number of source records merged into them."""
+    where, params = filters.cube_where(chosen, columns=("segment", "channel"))
+    return warehouse.query(
+        f"select record_count, lead_count from {RECORD_COUNTS} where {where} order by record_count",
         params,
     )
 
 
 def match_rules() -> pd.DataFrame:
     return warehouse.query(
-        f"select match_rule, count(*) as source_records from {BRIDGE} group by 1 order by 2 desc"
+        f"select match_rule, source_record_count from {MATCH_RULES} "
+        "order by source_record_count desc, match_rule"
     )
 
 
@@ -155,35 +162,27 @@ def render_completeness(chosen: filters.Filters) -> None:
 
 def render_duplicates(chosen: filters.Filters) -> None:
     st.subheader(t("governance.duplicates"))
-    counts = duplicates(chosen)
-    leads = int(counts["leads"].sum())
-    records = int((counts["source_record_count"] * counts["leads"]).sum())
+    totals = merges(chosen)
+    if totals.empty:
+        return
     left, middle, right = st.columns(3)
-    left.metric(t("governance.leads"), format_int(leads))
-    middle.metric(t("governance.source_records"), format_int(records))
-    right.metric(t("governance.merged"), format_int(records - leads))
-    ui.table(counts, "records_per_lead")
-    if warehouse.has_relation(BRIDGE):
+    left.metric(t("governance.leads"), format_int(int(totals.iloc[0]["lead_count"])))
+    middle.metric(
+        t("governance.source_records"), format_int(int(totals.iloc[0]["source_record_count"]))
+    )
+    right.metric(t("governance.merged"), format_int(int(totals.iloc[0]["merged_record_count"])))
+    ui.table(records_per_lead(chosen), "records_per_lead")
+    if warehouse.has_relation(MATCH_RULES):
         ui.table(match_rules(), "match_rules")
 
 
 def check_runs() -> pd.DataFrame:
-    """The check results of each run, latest first (audit.quality_history: one row per run
-    and expectation)."""
+    """The check results of each run, latest first (audit.quality_runs)."""
     return warehouse.query(
         f"""
-        select
-            run_id,
-            max(checked_at) as checked_at,
-            count(*) as checks,
-            count(*) filter (where status = 'passed') as passed,
-            count(*) filter (where status = 'failed' and severity = 'blocking')
-                as blocking_failed,
-            count(*) filter (where status = 'failed' and severity <> 'blocking')
-                as warnings_failed,
-            count(*) filter (where status = 'error') as errors
-        from {QUALITY_HISTORY}
-        group by run_id
+        select run_id, checked_at, check_count, passed_count, blocking_failed_count,
+            warning_failed_count, error_count
+        from {QUALITY_RUNS}
         order by checked_at desc
         """
     )
@@ -203,7 +202,7 @@ def unpassed_checks(run_id: str) -> pd.DataFrame:
 
 def render_checks() -> None:
     st.subheader(t("governance.checks"))
-    if warehouse.has_relation(QUALITY_HISTORY):
+    if warehouse.has_relation(QUALITY_RUNS):
         with ui.guarded():
             runs = check_runs()
             ui.table(runs, "quality_history")
@@ -240,7 +239,7 @@ def render_loads() -> None:
     if not ui.require(REJECTED):
         return
     with ui.guarded():
-        total = int(warehouse.scalar(f"select count(*) from {REJECTED}") or 0)
+        total = int(warehouse.scalar(f"select rejected_row_count from {REJECTED_SUMMARY}") or 0)
         st.caption(t("governance.rejected_count", total=total, shown=REJECTED_ROWS_SHOWN))
         restricted = warehouse.is_restricted()
         if not restricted:
@@ -260,11 +259,13 @@ def render() -> None:
     st.title(t("page.governance"))
     chosen = filters.current()
     render_completeness(chosen)
-    if ui.require(LEADS):
+    if ui.require(MERGES, RECORD_COUNTS):
         with ui.guarded():
             render_duplicates(chosen)
     render_checks()
     render_loads()
 
 
-render()
+# Streamlit runs a page as __main__; imported (its queries tested), it draws nothing
+if __name__ == "__main__":
+    render()

@@ -138,4 +138,6 @@ def render() -> None:
             ui.table(timeline(chosen), f"lead_{chosen}_timeline")
 
 
-render()
+# Streamlit runs a page as __main__; imported (its queries tested), it draws nothing
+if __name__ == "__main__":
+    render()

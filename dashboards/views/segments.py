@@ -102,4 +102,6 @@ def render() -> None:
         ui.table(cycle, "sales_cycle_length")
 
 
-render()
+# Streamlit runs a page as __main__; imported (its queries tested), it draws nothing
+if __name__ == "__main__":
+    render()

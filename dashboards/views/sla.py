@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, filters, ui, warehouse
+from dashboards import charts, filters, metrics, ui, warehouse
 from dashboards.i18n import month_label, t
 
 RESPONSES = "marts.fct_sla_lead_response"
@@ -44,37 +44,41 @@ FEEDBACK_COLUMNS = (
     "feedback_missing_count",
     "feedback_coverage_rate",
 )
-# Width of the response-time histogram's bins, and the last bin's start, in business hours.
-BIN_HOURS = 4
-LAST_BIN = 96
+# the metric layer's names (dbt/models/semantic/sem_sla_responses.yml, sem_committee_groups.yml)
+MONTH = "metric_time__month"
+RESPONSE_BIN = "sla_response__response_time_bin"
+RESPONSE_BIN_LABEL = "sla_response__response_time_bin_label"
+RESPONSE_DIMENSIONS = {
+    "segment": "sla_response__segment",
+    "team": "sla_response__team",
+    "channel": "lead__channel",
+}
+SPEED_CELL = "speed_to_lead_cell"
+SPEED_MEASURES = {
+    "speed_to_lead_handoff_count": "handoff_count",
+    "speed_to_lead_sql_count": "sql_count",
+    "speed_to_lead_won_count": "won_count",
+}
+VOLUME_CELL = "mql_volume_cell"
 
 
-def responses_where(chosen: filters.Filters, *, in_period: bool = True) -> tuple[str, list]:
+def responses_where(chosen: filters.Filters) -> tuple[str, list]:
     """Hand-offs matching the filters; the channel is the lead's (dim_leads.channel), as in
     every other SLA mart."""
-    clauses, params = filters.row_where(
+    return filters.row_where(
         chosen, {"segment": "r.segment", "team": "r.team", "channel": "l.channel"}
     )
-    if in_period:
-        period, period_params = filters.in_period(chosen, "r.handoff_at")
-        return f"{clauses} and {period}", [*params, *period_params]
-    return clauses, params
 
 
 def response_histogram(chosen: filters.Filters) -> pd.DataFrame:
-    where, params = responses_where(chosen)
-    return warehouse.query(
-        f"""
-        select
-            least(floor(r.business_hours_to_first_touch / {BIN_HOURS}) * {BIN_HOURS},
-                {LAST_BIN}) as business_hours_from,
-            count(*) as handoffs
-        from {RESPONSES} as r
-        left join {LEADS} as l using (unified_lead_id)
-        where {where} and r.business_hours_to_first_touch is not null
-        group by 1 order by 1
-        """,
-        params,
+    """Hand-offs touched over the period by response time (the metric layer's 4-hour bins)."""
+    where = {dimension: chosen.value(name) for name, dimension in RESPONSE_DIMENSIONS.items()}
+    return metrics.query(
+        ["touched_handoff_count"],
+        group_by=[RESPONSE_BIN, RESPONSE_BIN_LABEL],
+        where=where,
+        months=(chosen.start, chosen.end),
+        order_by=[RESPONSE_BIN],
     )
 
 
@@ -109,7 +113,7 @@ def sla_rows(
 
 def open_breaches(chosen: filters.Filters) -> pd.DataFrame:
     """Every hand-off still untouched past its limit, whatever the period: they are open now."""
-    where, params = responses_where(chosen, in_period=False)
+    where, params = responses_where(chosen)
     return warehouse.query(
         f"""
         select
@@ -138,16 +142,25 @@ def speed_to_lead(chosen: filters.Filters) -> pd.DataFrame:
     )
 
 
-def speed_totals(monthly: pd.DataFrame) -> pd.DataFrame:
-    """Hand-offs, SQLs and wins per bucket over the period (counts add up over months)."""
-    totals = (
-        monthly.groupby(["bucket_order", "response_bucket"], as_index=False)[
-            ["handoff_count", "sql_count", "won_count"]
-        ]
-        .sum()
-        .sort_values("bucket_order")
+def speed_totals(chosen: filters.Filters) -> pd.DataFrame:
+    """Hand-offs, SQLs and wins per bucket over the period (the metric layer's counts over
+    the months of the period), one row per bucket and measure."""
+    where = {f"{SPEED_CELL}__{name}": chosen.value(name) for name in filters.CUBE_COLUMNS}
+    totals = metrics.query(
+        list(SPEED_MEASURES),
+        group_by=[f"{SPEED_CELL}__bucket_order", f"{SPEED_CELL}__response_bucket"],
+        where=where,
+        months=(chosen.start, chosen.end),
+        order_by=[f"{SPEED_CELL}__bucket_order"],
     )
-    return totals.melt(
+    totals = totals.rename(
+        columns={
+            f"{SPEED_CELL}__bucket_order": "bucket_order",
+            f"{SPEED_CELL}__response_bucket": "response_bucket",
+            **SPEED_MEASURES,
+        }
+    )
+    return totals[["bucket_order", "response_bucket", *SPEED_MEASURES.values()]].melt(
         id_vars=["bucket_order", "response_bucket"], var_name="measure", value_name="count"
     )
 
@@ -191,13 +204,30 @@ def volume(chosen: filters.Filters) -> pd.DataFrame:
     )
 
 
+def volume_totals(chosen: filters.Filters) -> pd.DataFrame:
+    """MQLs and their target month by month for the segment and channel filters (the metric
+    layer's sums of the mart's cells)."""
+    where = {f"{VOLUME_CELL}__{name}": chosen.value(name) for name in ("segment", "channel")}
+    totals = metrics.query(
+        ["volume_mql_count", "mql_volume_target"],
+        group_by=[MONTH],
+        where=where,
+        months=(chosen.start, chosen.end),
+        order_by=[MONTH],
+    )
+    return totals.rename(
+        columns={
+            MONTH: "period_month",
+            "volume_mql_count": "mql_count",
+            "mql_volume_target": "mql_target_count",
+        }
+    )[["period_month", "mql_count", "mql_target_count"]]
+
+
 def render_distribution(chosen: filters.Filters) -> None:
     histogram = response_histogram(chosen)
-    histogram["bin"] = [
-        f"{start:g}+" if start >= LAST_BIN else f"{start:g}-{start + BIN_HOURS:g}"
-        for start in histogram["business_hours_from"]
-    ]
-    charts.bars(histogram, "bin", "handoffs", order=histogram["bin"].tolist())
+    labels = histogram[RESPONSE_BIN_LABEL].tolist()
+    charts.bars(histogram, RESPONSE_BIN_LABEL, "touched_handoff_count", order=labels)
 
 
 def render_compliance(chosen: filters.Filters) -> None:
@@ -247,8 +277,8 @@ def render() -> None:
     if ui.require(SPEED):
         with ui.guarded():
             monthly = speed_to_lead(chosen)
-            totals = speed_totals(monthly)
-            order = totals.sort_values("bucket_order")["response_bucket"].unique().tolist()
+            totals = speed_totals(chosen)
+            order = list(dict.fromkeys(totals["response_bucket"]))
             charts.grouped_bars(totals, "response_bucket", "count", "measure", order=order)
             ui.table(monthly.drop(columns="bucket_order"), "sla_speed_to_lead")
     st.subheader(t("sla.feedback"))
@@ -265,11 +295,11 @@ def render() -> None:
     if ui.require(VOLUME):
         with ui.guarded():
             cells = volume(chosen)
-            monthly_totals = cells.groupby("period_month", as_index=False)[
-                ["mql_count", "mql_target_count"]
-            ].sum(min_count=1)
+            monthly_totals = volume_totals(chosen)
             charts.target_lines(monthly_totals, "period_month", "mql_count", "mql_target_count")
             ui.table(cells, "sla_volume")
 
 
-render()
+# Streamlit runs a page as __main__; imported (its queries tested), it draws nothing
+if __name__ == "__main__":
+    render()

@@ -55,4 +55,6 @@ def render() -> None:
         st.dataframe(sql_console.tables(src.path), hide_index=True)
 
 
-render()
+# Streamlit runs a page as __main__; imported (its queries tested), it draws nothing
+if __name__ == "__main__":
+    render()

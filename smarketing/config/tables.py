@@ -43,8 +43,10 @@ SOURCES_FILE = Path(__file__).resolve().parents[2] / "dbt" / "models" / "config"
 SCHEMA = "config"
 VERSION_TABLE = f"{SCHEMA}.definition"
 # the other table of the source: the KPIs' queries, written from the metric layer
-# (smarketing/metrics/queries.py)
+# (smarketing/metrics/queries.py), and beside it the metric layer's semantic manifest
 QUERIES_TABLE = "committee_kpi_queries"
+MANIFEST_TABLE = "semantic_manifest"
+METRIC_LAYER_TABLES = (QUERIES_TABLE, MANIFEST_TABLE)
 
 
 def _quoted(value: str) -> str:

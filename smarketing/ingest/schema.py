@@ -21,6 +21,7 @@ METADATA_COLUMNS = (
     ("_date_order", "varchar"),
 )
 
+REJECTED_SUMMARY = "rejected_row_summary"
 AUDIT_DDL = f"""
 create table if not exists {AUDIT_SCHEMA}.load_audit (
     run_id varchar not null,
@@ -77,6 +78,10 @@ create table if not exists {AUDIT_SCHEMA}.file_columns (
     column_name varchar not null,
     is_known boolean not null
 );
+-- the rows set aside, counted (the dashboard lists the latest ones only)
+create or replace view {AUDIT_SCHEMA}.{REJECTED_SUMMARY} as
+select count(*) as rejected_row_count, count(distinct source_file) as file_count
+from {AUDIT_SCHEMA}.rejected_rows;
 """
 
 

@@ -85,4 +85,3 @@ class MetricSql:
         for table in tree.find_all(exp.Table):
             table.set("catalog", None)
         return tree.sql(dialect="duckdb")
-

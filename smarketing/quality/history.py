@@ -22,6 +22,7 @@ from smarketing.quality.results import UnitResult
 
 HISTORY = "audit.quality_history"
 VALIDATIONS = "audit.quality_validations"
+RUNS = "audit.quality_runs"
 
 DDL = f"""
 create schema if not exists audit;
@@ -52,6 +53,18 @@ create table if not exists {VALIDATIONS} (
     success boolean,
     result_json varchar not null      -- ExpectationSuiteValidationResult.to_json_dict()
 );
+-- one row per run: its checks by outcome, as the dashboard lists the runs
+create or replace view {RUNS} as
+select
+    run_id,
+    max(checked_at) as checked_at,
+    count(*) as check_count,
+    count(*) filter (where status = 'passed') as passed_count,
+    count(*) filter (where status = 'failed' and severity = 'blocking') as blocking_failed_count,
+    count(*) filter (where status = 'failed' and severity <> 'blocking') as warning_failed_count,
+    count(*) filter (where status = 'error') as error_count
+from {HISTORY}
+group by run_id;
 """
 
 

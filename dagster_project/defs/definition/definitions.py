@@ -13,7 +13,7 @@ from smarketing.config import default_config_path, load_config
 from smarketing.config.metrics import kpi_metric_errors
 from smarketing.config.tables import (
     DEFINITION_TABLES,
-    QUERIES_TABLE,
+    METRIC_LAYER_TABLES,
     SCHEMA,
     VERSION_TABLE,
     write_tables,
@@ -27,7 +27,7 @@ specs = [
         group_name="definition",
         kinds={"duckdb", "yaml"},
     )
-    for table in [*DEFINITION_TABLES, VERSION_TABLE.split(".")[1], QUERIES_TABLE]
+    for table in [*DEFINITION_TABLES, VERSION_TABLE.split(".")[1], *METRIC_LAYER_TABLES]
 ]
 
 
@@ -36,7 +36,8 @@ def write_definition(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
     """Validate smarketing.yml and replace the ``config`` tables by what it says, with the
-    query of each committee KPI's metric by month (smarketing/metrics/queries.py)."""
+    query of each committee KPI's metric by month and the metric layer's semantic manifest
+    (smarketing/metrics/queries.py)."""
     path = default_config_path()
     config = load_config(path)
     errors = kpi_metric_errors(config)
@@ -47,7 +48,7 @@ def write_definition(
     queries = monthly_queries(semantic_manifest, metrics)
     with warehouse.connect() as con:
         definition = write_tables(con, config, path)
-        write_queries(con, metrics, queries)
+        write_queries(con, metrics, queries, semantic_manifest)
     context.log.info(f"{path}: definition version {definition.version}")
     for spec in specs:
         yield dg.MaterializeResult(

@@ -12,7 +12,9 @@
 -- depends_on: {{ ref('fct_nurturing_share') }}
 -- depends_on: {{ ref('fct_opportunities') }}
 -- depends_on: {{ ref('fct_sla_compliance') }}
+-- depends_on: {{ ref('fct_sla_lead_response') }}
 -- depends_on: {{ ref('fct_sla_volume') }}
+-- depends_on: {{ ref('fct_speed_to_lead') }}
 {%- set kpi_queries = [] -%}
 {%- set queries_relation = source('config', 'committee_kpi_queries') -%}
 {%- if execute -%}

@@ -120,6 +120,8 @@ final as (
         responses.unified_lead_id,
         responses.cycle,
         responses.handoff_at,
+        cast({{ dbt.date_trunc('month', local_time('responses.handoff_at')) }} as date)
+            as handoff_month,
         responses.owner_id,
         owners.full_name as owner_name,
         owners.team,
