@@ -81,6 +81,9 @@ def run_pipeline(settings: Settings) -> bool:
     try:
         from dagster import DagsterInstance
 
+        from dagster_project.lib.dbt_project import prepare_manifest
+
+        prepare_manifest()  # dbt parse when the project changed, before the definitions load
         from dagster_project.definitions import defs
         from dagster_project.defs.automation.definitions import PIPELINE_JOB
         from smarketing.run_display import step_lines_logger

@@ -79,6 +79,11 @@ def pytest_sessionstart(session) -> None:
             f"real export samples not found at {FIXTURES}: set SMARKETING_FIXTURES to the "
             "shared/fixtures folder"
         )
+    # the definitions load from a prepared dbt project (as `smarketing run` prepares it); workers
+    # preparing at once parse once
+    from dagster_project.lib.dbt_project import prepare_manifest
+
+    prepare_manifest()
 
 
 # Under pytest-xdist (`make test` runs one worker per core, `--dist loadgroup`), the tests that

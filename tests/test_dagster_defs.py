@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
 
 from dagster_project.definitions import defs
-from dagster_project.defs.automation.definitions import PIPELINE_JOB, daily, inbox_sensor
+from dagster_project.defs.automation.definitions import DAILY, PIPELINE_JOB, inbox_sensor
 from dagster_project.lib.catalog import built_asset_keys
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.config import load_config
 from smarketing.ingest.registry import export_kinds
 
-DBT_MODELS = Path(__file__).resolve().parents[1] / "dbt" / "models"
+REPO = Path(__file__).resolve().parents[1]
+DBT_MODELS = REPO / "dbt" / "models"
 
 
 def key(*parts: str) -> dg.AssetKey:
@@ -46,6 +49,7 @@ def test_job_schedule_and_sensor_exist() -> None:
     assert defs.resolve_job_def(PIPELINE_JOB) is not None
     # when and where, from the shared definition
     config = load_config(None)
+    daily = defs.resolve_schedule_def(DAILY)
     assert daily.cron_schedule == "0 6 * * *" == config.schedule.cron()
     assert daily.execution_timezone == config.calendar.reporting_time_zone
     assert defs.resolve_sensor_def("inbox_sensor") is not None
@@ -104,3 +108,37 @@ def test_the_publication_comes_after_every_asset_the_pipeline_builds() -> None:
     built = set(graph.get_all_asset_keys()) - {key("serving_copy"), key("inbox")}
     assert set(built_asset_keys()) == built
     assert graph.get(key("serving_copy")).parent_keys == built
+
+
+def test_importing_the_definitions_modules_does_no_work() -> None:
+    """No dbt parse, no file read, no process started when a module of dagster_project is
+    imported: the work happens when Dagster loads the definitions (@dg.definitions), the dbt
+    manifest being prepared before (smarketing run, dagster dev, prepare-and-package)."""
+    modules = [
+        ".".join(path.relative_to(DEFS.parents[1]).with_suffix("").parts)
+        for path in sorted((DEFS.parent).rglob("*.py"))
+        if path.name != "definitions.py" or path.parent != DEFS.parent
+    ]
+    script = f"""
+import builtins, io, subprocess
+# the libraries first: what they do when imported is theirs
+import dagster, dagster_dbt, duckdb, pyarrow, pydantic, yaml
+def refuse(*args, **kwargs):
+    raise AssertionError(f"work at import: {{args[:1]}}")
+subprocess.run = subprocess.Popen = refuse
+opened = builtins.open
+def no_yaml(file, *args, **kwargs):
+    if str(file).endswith(("smarketing.yml", "manifest.json", ".json")):
+        raise AssertionError(f"work at import: read {{file}}")
+    return opened(file, *args, **kwargs)
+builtins.open = io.open = no_yaml
+import importlib
+for name in {modules!r}:
+    importlib.import_module(name)
+print("imported", len({modules!r}))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=REPO
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"imported {len(modules)}" in result.stdout

@@ -17,7 +17,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.defs.publish.definitions import serving_copy
+from dagster_project.defs.publish.definitions import serving_copy_asset
 from dagster_project.lib.resources import PublicationResource
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.publish import CheckCounts, begin_run, hold_back, publish, read_status
@@ -156,7 +156,7 @@ def test_a_run_that_did_not_run_every_check_is_not_published(tmp_path: Path) -> 
     settings = settings_in(tmp_path)
     tiny_warehouse(settings.warehouse, 3)
     result = dg.materialize(
-        [serving_copy],
+        [serving_copy_asset()],
         resources={
             "warehouse": WarehouseResource(inbox=str(tmp_path), warehouse=str(settings.warehouse)),
             "publication": PublicationResource.from_settings(settings),

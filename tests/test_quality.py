@@ -278,7 +278,7 @@ def test_a_broken_engine_is_an_error_not_a_pass_nor_bad_data(
 
 def test_a_broken_engine_fails_its_dagster_check_step(warehouse: Path, tmp_path: Path) -> None:
     suites = load_suites(write_suites(tmp_path / "suites", BROKEN_SUITE))
-    checks = build_checks("staging", [u for s in suites for u in s.units()])
+    checks = build_checks("staging", [u for s in suites for u in s.units()], suites)
     job = dg.define_asset_job("gx_only", selection=dg.AssetSelection.checks(checks))
     local = dg.Definitions(
         assets=[dg.AssetSpec(["staging", "stg_salesforce__lead"])],

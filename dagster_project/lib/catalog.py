@@ -8,7 +8,7 @@ import json
 
 import dagster as dg
 
-from dagster_project.lib.dbt_project import SmarketingTranslator, dbt_project, ensure_manifest
+from dagster_project.lib.dbt_project import SmarketingTranslator, prepared_manifest
 from smarketing.config.tables import DEFINITION_TABLES, METRIC_LAYER_TABLES, SCHEMA, VERSION_TABLE
 from smarketing.identity.tables import PERSON_LINKS, PERSON_MATCHES, PERSON_PHONES, REGISTRY
 from smarketing.ingest.registry import export_kinds
@@ -19,7 +19,7 @@ DBT_BUILT = ("model", "seed", "snapshot")
 
 
 def _dbt_keys() -> set[dg.AssetKey]:
-    manifest = json.loads(ensure_manifest(dbt_project).read_text(encoding="utf-8"))
+    manifest = json.loads(prepared_manifest().read_text(encoding="utf-8"))
     translator = SmarketingTranslator()
     return {
         translator.get_asset_key(node)

@@ -1,4 +1,9 @@
-"""The dbt project, and a manifest that is never stale."""
+"""The dbt project, and its manifest prepared before the definitions load, as dagster-dbt
+prepares a project: ``dbt parse`` with the shared definition's vars when the manifest is missing
+or older than a project file, run by ``smarketing run`` before it loads the definitions and by
+``dagster dev`` when it loads them (dagster-dbt's ``prepare_if_dev`` rule). Importing a module
+never parses. (dagster-dbt's own preparer parses without vars, which this project's models
+need: the shipped definition writes none into dbt_project.yml.)"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtProject
+from dagster_dbt.dbt_project import using_dagster_dev
 
 DBT_DIR = Path(__file__).resolve().parents[2] / "dbt"
 SOURCE_GLOBS = (
@@ -115,11 +121,11 @@ def _newest_source_mtime() -> float:
     return max((path.stat().st_mtime for path in _source_files()), default=0.0)
 
 
-def ensure_manifest(project: DbtProject) -> Path:
-    """Run ``dbt parse`` when the manifest is missing or older than a project file. Processes
-    that load the definitions at the same time (a run, the UI, a test worker) parse once: the
-    others wait on a lock, then find the manifest fresh."""
-    manifest = project.manifest_path
+def prepare_manifest() -> Path:
+    """Prepare the project: ``dbt parse`` when the manifest is missing or older than a project
+    file; its path. Processes preparing at the same time (a run, the UI, test workers) parse
+    once: the others wait on a lock, then find the manifest fresh."""
+    manifest = dbt_project.manifest_path
     if _is_fresh(manifest):
         return manifest
     manifest.parent.mkdir(parents=True, exist_ok=True)
@@ -127,6 +133,24 @@ def ensure_manifest(project: DbtProject) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not _is_fresh(manifest):
             _parse()
+    return manifest
+
+
+def prepare_if_dev() -> None:
+    """Under ``dagster dev``, prepare the project when the definitions load: an edited model
+    shows at the next reload."""
+    if using_dagster_dev():
+        prepare_manifest()
+
+
+def prepared_manifest() -> Path:
+    """The manifest as prepared, never parsing: an error naming the command when missing."""
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        raise FileNotFoundError(
+            f"{manifest}: the dbt project is not prepared; `smarketing run` and `dagster dev` "
+            "prepare it, or `uv run python -m dagster_project.lib.dbt_project`"
+        )
     return manifest
 
 
@@ -170,3 +194,7 @@ class SmarketingTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "seed":
             return "seeds"
         return fqn[1] if len(fqn) > 2 else None
+
+
+if __name__ == "__main__":  # a deployment's build step: the manifest, prepared
+    print(prepare_manifest())

@@ -6,7 +6,7 @@ import dagster as dg
 
 from dagster_project.lib.publication import hold_back_publication
 from dagster_project.lib.warehouse import WarehouseResource
-from smarketing.config import load_config
+from smarketing.config import SmarketingConfig, load_config
 from smarketing.ingest.loading import inbox_files
 
 PIPELINE_JOB = "smarketing_pipeline"
@@ -22,16 +22,19 @@ pipeline_job = dg.define_asset_job(
     "checks, then publish the serving copy (or hold it back).",
 )
 
-# when, from the shared definition (smarketing.yml `schedule`, `calendar`)
-_definition = load_config(None)
-daily = dg.ScheduleDefinition(
-    name="daily_pipeline",
-    job=pipeline_job,
-    cron_schedule=_definition.schedule.cron(),
-    execution_timezone=_definition.calendar.reporting_time_zone,
-    description=f"Every morning at {_definition.schedule.daily_at:%H:%M} "
-    f"({_definition.calendar.reporting_time_zone}), before the teams start.",
-)
+DAILY = "daily_pipeline"
+
+
+def daily_schedule(config: SmarketingConfig) -> dg.ScheduleDefinition:
+    """When, from the shared definition (smarketing.yml `schedule`, `calendar`)."""
+    return dg.ScheduleDefinition(
+        name=DAILY,
+        job=pipeline_job,
+        cron_schedule=config.schedule.cron(),
+        execution_timezone=config.calendar.reporting_time_zone,
+        description=f"Every morning at {config.schedule.daily_at:%H:%M} "
+        f"({config.calendar.reporting_time_zone}), before the teams start.",
+    )
 
 
 def inbox_fingerprint(warehouse: WarehouseResource) -> str:
@@ -58,4 +61,9 @@ def inbox_sensor(
     return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)
 
 
-defs = dg.Definitions(jobs=[pipeline_job], schedules=[daily], sensors=[inbox_sensor])
+@dg.definitions
+def defs() -> dg.Definitions:
+    """The job, the sensor, and the schedule as smarketing.yml says when the definitions load."""
+    return dg.Definitions(
+        jobs=[pipeline_job], schedules=[daily_schedule(load_config(None))], sensors=[inbox_sensor]
+    )

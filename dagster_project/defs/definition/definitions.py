@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from dagster_project.lib.dbt_project import dbt_project, ensure_manifest
+from dagster_project.lib.dbt_project import prepared_manifest
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.config import default_config_path, load_config
 from smarketing.config.metrics import kpi_metric_errors
@@ -44,7 +44,7 @@ def write_definition(
     if errors:
         raise dg.Failure(description="\n".join(errors))
     metrics = config.committee.metrics()
-    semantic_manifest = ensure_manifest(dbt_project).with_name("semantic_manifest.json")
+    semantic_manifest = prepared_manifest().with_name("semantic_manifest.json")
     queries = monthly_queries(semantic_manifest, metrics)
     with warehouse.connect() as con:
         definition = write_tables(con, config, path)

@@ -21,17 +21,7 @@ from smarketing.publish.checks import expected_validations
 SERVING_KEY = dg.AssetKey(["serving_copy"])
 
 
-@dg.asset(
-    key=SERVING_KEY,
-    deps=built_asset_keys(),
-    group_name="publish",
-    kinds={"duckdb"},
-    pool="warehouse",
-    description="The read-only copy of the warehouse the dashboard and analysts read "
-    "(SMARKETING_SERVING), replaced atomically once every check of the run passed; status "
-    "in publication.json beside it.",
-)
-def serving_copy(
+def publish_serving_copy(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
     publication: PublicationResource,
@@ -65,4 +55,21 @@ def serving_copy(
     )
 
 
-defs = dg.Definitions(assets=[serving_copy])
+def serving_copy_asset() -> dg.AssetsDefinition:
+    """The serving copy, downstream of every asset the pipeline builds (the prepared dbt
+    manifest names the dbt ones)."""
+    return dg.asset(
+        key=SERVING_KEY,
+        deps=built_asset_keys(),
+        group_name="publish",
+        kinds={"duckdb"},
+        pool="warehouse",
+        description="The read-only copy of the warehouse the dashboard and analysts read "
+        "(SMARKETING_SERVING), replaced atomically once every check of the run passed; status "
+        "in publication.json beside it.",
+    )(publish_serving_copy)
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(assets=[serving_copy_asset()])

@@ -21,9 +21,8 @@ from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.quality.checks import QualityEngineError, run_checks
 from smarketing.quality.parameters import PARAMETER_NAMES
 from smarketing.quality.results import Outcome
-from smarketing.quality.suites import ExpectationDef, SuiteUnit, load_suites
+from smarketing.quality.suites import ExpectationDef, Suite, SuiteUnit, load_suites
 
-SUITES = load_suites(parameters=set(PARAMETER_NAMES))
 SEVERITY = {"blocking": dg.AssetCheckSeverity.ERROR, "warning": dg.AssetCheckSeverity.WARN}
 POLICY = {
     "blocking": "Blocking: a failure holds the publication back.",
@@ -80,7 +79,11 @@ def check_result(outcome: Outcome) -> dg.AssetCheckResult:
     )
 
 
-def build_checks(schema: str, units: Sequence[SuiteUnit]) -> dg.AssetChecksDefinition:
+def build_checks(
+    schema: str, units: Sequence[SuiteUnit], suites: Sequence[Suite]
+) -> dg.AssetChecksDefinition:
+    """The checks of UNITS (of SUITES) on the SCHEMA tables, run in one op."""
+
     @dg.multi_asset_check(
         name=f"gx_{schema}",
         specs=[check_spec(unit, e) for unit in units for e in unit.suite.expectations],
@@ -97,7 +100,7 @@ def build_checks(schema: str, units: Sequence[SuiteUnit]) -> dg.AssetChecksDefin
             units,
             context.run.run_id,
             data_docs=Path(publication.data_docs),
-            suites=SUITES,
+            suites=list(suites),
             log=context.log.info,
         )
         errors: list[str] = []
@@ -125,10 +128,15 @@ def _by_schema(units: Sequence[SuiteUnit]) -> dict[str, list[SuiteUnit]]:
     return dict(sorted(grouped.items()))
 
 
-GX_CHECKS = [
-    build_checks(schema, units)
-    for schema, units in _by_schema([u for s in SUITES for u in s.units()]).items()
-]
-
-# the "warehouse" and "publication" resources are registered by defs/ingest and defs/publish
-defs = dg.Definitions(asset_checks=GX_CHECKS)
+@dg.definitions
+def defs() -> dg.Definitions:
+    """One op of checks per schema, from the suites as they are when the definitions load."""
+    suites = load_suites(parameters=set(PARAMETER_NAMES))
+    units = [unit for suite in suites for unit in suite.units()]
+    # the "warehouse" and "publication" resources are registered by defs/resources
+    return dg.Definitions(
+        asset_checks=[
+            build_checks(schema, schema_units, suites)
+            for schema, schema_units in _by_schema(units).items()
+        ]
+    )

@@ -4,4 +4,8 @@ import dagster as dg
 
 from dagster_project.lib.resources import resources
 
-defs = dg.Definitions(resources=resources())
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    # the paths come from the environment as it is when the definitions load
+    return dg.Definitions(resources=resources())

@@ -34,7 +34,8 @@ from dagster_project.lib.dbt_project import (
     dbt_project,
     dbt_vars,
     definition_fingerprint,
-    ensure_manifest,
+    prepare_if_dev,
+    prepared_manifest,
 )
 from smarketing import build_state, duckdb_limits
 from smarketing.identity import DBT_AFTER_IDENTITY
@@ -44,9 +45,6 @@ PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 # Set by `smarketing run`: the file dbt's own log lines go to (dagster-dbt writes them to
 # stdout, a thousand lines per run); unset (`dagster dev`), they stay in the step's stdout.
 RUN_LOG_ENV = "SMARKETING_RUN_LOG"
-# dbt reads the warehouse path from the environment (profiles.yml).
-Settings.from_env().export_env()
-
 
 IDENTITY_SOURCES = DBT_AFTER_IDENTITY
 # The tests of the definition's tables (source `config`) run in the first part; a failure fails
@@ -71,31 +69,38 @@ def target_path(part: str) -> Path:
     return path
 
 
-@dbt_assets(
-    manifest=ensure_manifest(dbt_project),
-    project=dbt_project,
-    dagster_dbt_translator=TRANSLATOR,
-    select="fqn:*",
-    exclude=IDENTITY_SOURCES,
-    name="dbt_before_identity",
-    pool="warehouse",
-)
-def dbt_before_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    """Seeds, staging and the intermediate models the identity resolution reads."""
-    yield from _build(context, dbt, "dbt_before_identity")
+def dbt_parts() -> list[dg.AssetsDefinition]:
+    """The project's two parts, from the prepared manifest."""
+    manifest = prepared_manifest()
 
+    @dbt_assets(
+        manifest=manifest,
+        project=dbt_project,
+        dagster_dbt_translator=TRANSLATOR,
+        select="fqn:*",
+        exclude=IDENTITY_SOURCES,
+        name="dbt_before_identity",
+        pool="warehouse",
+    )
+    def dbt_before_identity(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource
+    ) -> Iterator[Any]:
+        """Seeds, staging and the intermediate models the identity resolution reads."""
+        yield from _build(context, dbt, "dbt_before_identity")
 
-@dbt_assets(
-    manifest=ensure_manifest(dbt_project),
-    project=dbt_project,
-    dagster_dbt_translator=TRANSLATOR,
-    select=IDENTITY_SOURCES,
-    name="dbt_after_identity",
-    pool="warehouse",
-)
-def dbt_after_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    """The models built on the unified leads (marts), once the identity resolution ran."""
-    yield from _build(context, dbt, "dbt_after_identity")
+    @dbt_assets(
+        manifest=manifest,
+        project=dbt_project,
+        dagster_dbt_translator=TRANSLATOR,
+        select=IDENTITY_SOURCES,
+        name="dbt_after_identity",
+        pool="warehouse",
+    )
+    def dbt_after_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+        """The models built on the unified leads (marts), once the identity resolution ran."""
+        yield from _build(context, dbt, "dbt_after_identity")
+
+    return [dbt_before_identity, dbt_after_identity]
 
 
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, part: str) -> Iterator[Any]:
@@ -145,4 +150,11 @@ def _streamed(invocation: Any) -> Iterator[Any]:
         yield from invocation.stream()
 
 
-defs = dg.Definitions(assets=[dbt_before_identity, dbt_after_identity])
+@dg.definitions
+def defs() -> dg.Definitions:
+    # `dagster dev` parses an edited project; elsewhere the manifest was prepared before the
+    # definitions load (smarketing run, a deployment's build step)
+    prepare_if_dev()
+    # dbt reads the warehouse path from the environment (profiles.yml)
+    Settings.from_env().export_env()
+    return dg.Definitions(assets=dbt_parts())
