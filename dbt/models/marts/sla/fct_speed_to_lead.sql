@@ -1,4 +1,5 @@
 {%- set bounds = var('speed_to_lead_bucket_bounds') -%}
+{%- set labels = speed_to_lead_bucket_labels() -%}
 
 with
 
@@ -22,12 +23,11 @@ handoffs as (
         cast({{ dbt.date_trunc('month', local_time('responses.handoff_at')) }} as date)
             as handoff_month,
         case
-            when responses.first_touch_at is null then 'not touched'
+            when responses.first_touch_at is null then '{{ labels[-1] }}'
             {%- for bound in bounds %}
-            when responses.business_hours_to_first_touch < {{ bound }}
-                then '{{ "< " ~ bound if loop.first else loop.previtem ~ "-" ~ bound }} h'
+            when responses.business_hours_to_first_touch < {{ bound }} then '{{ labels[loop.index0] }}'
             {%- endfor %}
-            else '> {{ bounds[-1] }} h'
+            else '{{ labels[-2] }}'
         end as response_bucket,
         case
             when responses.first_touch_at is null then {{ bounds | length + 2 }}
