@@ -23,3 +23,9 @@
 {% macro local_time(ts) -%}
     ({{ ts }} at time zone '{{ var("reporting_time_zone") }}')
 {%- endmacro %}
+
+{#- DAY (a calendar date, as a tool's user wrote it) as the instant it starts in the reporting
+    time zone: a date alone is the org's wall-clock day, never the database session's -#}
+{% macro local_day_start(day) -%}
+    (cast({{ day }} as timestamp) at time zone '{{ var("reporting_time_zone") }}')
+{%- endmacro %}

@@ -26,7 +26,7 @@ won as (
     select
         cast(
             {{ dbt.date_trunc('month', local_time('coalesce(opportunities.closed_at, '
-                ~ 'cast(opportunities.close_date as timestamp with time zone))')) }}
+                ~ local_day_start('opportunities.close_date') ~ ')')) }}
             as date
         ) as won_month,
         coalesce(funnel.segment, opportunities.segment, '(unknown)') as segment,

@@ -25,7 +25,7 @@ closed as (
         opportunities.cycle_days,
         coalesce(
             opportunities.closed_at,
-            cast(opportunities.close_date as timestamp with time zone)
+            {{ local_day_start('opportunities.close_date') }}
         ) as closed_at
     from opportunities
     left join dim_leads
