@@ -149,6 +149,15 @@ def run_cli(
     )
 
 
+def rows(database: Path, sql: str) -> list[tuple]:
+    """SQL's rows in DATABASE, read-only."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 def dbt_build(
     warehouse: Path, selection: list[str], variables: dict, work: Path
 ) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,6 @@ import re
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
 
@@ -17,7 +16,7 @@ from dagster_project.lib.dbt_project import dbt_vars
 from smarketing.config import ConfigError, load_config
 from smarketing.quality.parameters import PARAMETER_NAMES
 from smarketing.quality.suites import SuiteError, load_suites
-from tests.conftest import REPO, dbt_build
+from tests.conftest import REPO, dbt_build, rows
 
 SHIPPED = REPO / "smarketing.yml"
 PRODUCT = ("dbt", "dashboards", "dagster_project", "smarketing", "expectations")
@@ -26,14 +25,6 @@ DEFINING = {
     REPO / "smarketing" / "config" / "leads.py",
     REPO / "dbt" / "macros" / "key_fields.sql",
 }
-
-
-def rows(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def product_files() -> list[Path]:

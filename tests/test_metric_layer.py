@@ -20,7 +20,7 @@ from dagster_project.lib.dbt_project import dbt_vars
 from smarketing.config import load_config
 from smarketing.config.tables import write_tables
 from smarketing.metrics.queries import monthly_queries, write_queries
-from tests.conftest import REPO, dbt_build
+from tests.conftest import REPO, dbt_build, rows
 
 # the marts round shares to 4 decimals
 ROUNDING = 5e-5
@@ -57,14 +57,6 @@ def mf_query(small: dict, metrics: list[str], group_by: list[str], out: Path) ->
     assert result.returncode == 0 and out.is_file(), result.stdout[-3000:] + result.stderr[-3000:]
     with out.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def rows(database: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def mart(small: dict, sql: str) -> list[tuple]:

@@ -1,34 +1,24 @@
 -- how many source records the identity resolution merged into the leads, per segment and
 -- channel ('(all)': every value; '(unknown)': leads without one), so that the dashboard's
--- filters select a row
+-- filters select a row: the distribution of fct_lead_record_counts added up
 
 with
 
-dim_leads as (
+record_counts as (
 
-    select * from {{ ref('dim_leads') }}
-
-),
-
-leads as (
-
-    select
-        coalesce(segment, '(unknown)') as segment,
-        coalesce(channel, '(unknown)') as channel,
-        source_record_count
-    from dim_leads
+    select * from {{ ref('fct_lead_record_counts') }}
 
 ),
 
 grouped as (
 
     select
-        coalesce(segment, '(all)') as segment,
-        coalesce(channel, '(all)') as channel,
-        count(*) as lead_count,
-        cast(sum(source_record_count) as {{ dbt.type_bigint() }}) as source_record_count
-    from leads
-    group by cube(segment, channel)
+        segment,
+        channel,
+        cast(sum(lead_count) as {{ dbt.type_bigint() }}) as lead_count,
+        cast(sum(record_count * lead_count) as {{ dbt.type_bigint() }}) as source_record_count
+    from record_counts
+    group by segment, channel
 
 ),
 
