@@ -39,16 +39,14 @@ def query(
     order_by: Sequence[str] = (),
 ) -> pd.DataFrame:
     """METRICS by GROUP_BY over MONTHS (the period's first and last month), WHERE each
-    dimension equals its value (a filter at '(all)' is left out, '(unknown)' is an empty value).
-    Counts come back as integers."""
+    dimension equals its value (a filter at '(all)' is left out; '(unknown)' is a value, as in
+    the marts). Counts come back as integers."""
     if not available():
         raise warehouse.WarehouseUnavailable(f"no {MANIFEST_TABLE} in the data shown")
     source = warehouse.source()
     writer = _writer(str(source.path), source.stamp()[2])
-    chosen = {
-        name: None if value == filters.UNKNOWN else value
-        for name, value in (where or {}).items()
-        if value != filters.ALL
+    chosen: dict[str, str | None] = {
+        name: value for name, value in (where or {}).items() if value != filters.ALL
     }
     period = None
     if months is not None and months[0] is not None and months[1] is not None:
@@ -61,7 +59,11 @@ def query(
     return frame
 
 
-def filter_dimensions(chosen: filters.Filters, names: Mapping[str, str]) -> dict[str, str]:
-    """The shared filters (segment, channel, team…) as metric-layer dimensions: NAMES maps a
-    filter to the dimension holding it (``{"segment": "lead__segment"}``)."""
-    return {dimension: chosen.value(name) for name, dimension in names.items()}
+def filter_dimensions(
+    chosen: filters.Filters, names: Mapping[str, str], local: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The filters as metric-layer dimensions: NAMES maps a filter (segment, channel, team,
+    campaign_name, offer) to the dimension holding it (``{"segment": "lead__segment"}``); a
+    page's own filters (LOCAL) over the shared ones."""
+    local = local or {}
+    return {dimension: local.get(name, chosen.value(name)) for name, dimension in names.items()}

@@ -431,7 +431,7 @@ def test_the_periods_figures_are_the_metric_layers_equal_to_the_marts(
     """The response-time histogram, the speed-to-lead totals and the monthly MQL volume come
     from metric queries (the dashboard adds nothing up): they equal the marts' rows added up
     here, for a segment."""
-    from dashboards.views import sla
+    from dashboards.views import funnel, sla
 
     start, end = period(warehouse_file)
     segment = "smb"
@@ -469,6 +469,19 @@ def test_the_periods_figures_are_the_metric_layers_equal_to_the_marts(
     assert len(expected) > 2
     for measure in ("handoff_count", "sql_count", "won_count"):
         assert speed[measure].to_dict() == expected[measure].astype(int).to_dict(), measure
+    # a filter at '(unknown)' selects the leads without a value, as the marts' rows do
+    unknown = Filters(start, end, segment="(unknown)")
+    entries = funnel.stage_entries(unknown, {})
+    expected = mart(
+        warehouse_file,
+        f"""
+        select sum(created_count) as created_count from marts.fct_funnel_periods
+        where {cube("(unknown)")} and period_month between ? and ?
+        """,
+        [start, end],
+    )
+    created = int(entries.set_index("stage").loc["created", "entries"])
+    assert created == int(expected["created_count"].iloc[0]) > 0
     volume = sla.volume_totals(chosen)
     expected = mart(
         warehouse_file,

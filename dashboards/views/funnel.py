@@ -41,9 +41,7 @@ def local_filters() -> dict[str, str]:
 def stage_entries(chosen: filters.Filters, local: dict[str, str]) -> pd.DataFrame:
     """Entries into each stage over the period, from the metric layer: each stage's count
     over the months of the period, for the filters."""
-    where = {
-        dimension: local.get(name, chosen.value(name)) for name, dimension in DIMENSIONS.items()
-    }
+    where = metrics.filter_dimensions(chosen, DIMENSIONS, local)
     totals = metrics.query(
         [f"{stage}_count" for stage in STAGES], where=where, months=(chosen.start, chosen.end)
     )

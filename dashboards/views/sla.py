@@ -72,7 +72,7 @@ def responses_where(chosen: filters.Filters) -> tuple[str, list]:
 
 def response_histogram(chosen: filters.Filters) -> pd.DataFrame:
     """Hand-offs touched over the period by response time (the metric layer's 4-hour bins)."""
-    where = {dimension: chosen.value(name) for name, dimension in RESPONSE_DIMENSIONS.items()}
+    where = metrics.filter_dimensions(chosen, RESPONSE_DIMENSIONS)
     return metrics.query(
         ["touched_handoff_count"],
         group_by=[RESPONSE_BIN, RESPONSE_BIN_LABEL],
@@ -145,7 +145,9 @@ def speed_to_lead(chosen: filters.Filters) -> pd.DataFrame:
 def speed_totals(chosen: filters.Filters) -> pd.DataFrame:
     """Hand-offs, SQLs and wins per bucket over the period (the metric layer's counts over
     the months of the period), one row per bucket and measure."""
-    where = {f"{SPEED_CELL}__{name}": chosen.value(name) for name in filters.CUBE_COLUMNS}
+    where = metrics.filter_dimensions(
+        chosen, {name: f"{SPEED_CELL}__{name}" for name in filters.CUBE_COLUMNS}
+    )
     totals = metrics.query(
         list(SPEED_MEASURES),
         group_by=[f"{SPEED_CELL}__bucket_order", f"{SPEED_CELL}__response_bucket"],
@@ -207,7 +209,9 @@ def volume(chosen: filters.Filters) -> pd.DataFrame:
 def volume_totals(chosen: filters.Filters) -> pd.DataFrame:
     """MQLs and their target month by month for the segment and channel filters (the metric
     layer's sums of the mart's cells)."""
-    where = {f"{VOLUME_CELL}__{name}": chosen.value(name) for name in ("segment", "channel")}
+    where = metrics.filter_dimensions(
+        chosen, {name: f"{VOLUME_CELL}__{name}" for name in ("segment", "channel")}
+    )
     totals = metrics.query(
         ["volume_mql_count", "mql_volume_target"],
         group_by=[MONTH],
