@@ -13,24 +13,22 @@ no more than ``at_risk_margin`` (in the KPI's own unit); ``off_track`` beyond th
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field
 
-# a KPI's name is a column value and a metric name: lowercase words joined by underscores
-KpiName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+from smarketing.config.types import Code, Strict
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+# a KPI's name is a column value and a metric name
+KpiName = Code
 
 
-class KpiLabels(_Strict):
+class KpiLabels(Strict):
     fr: str = Field(min_length=1, description="The KPI's name in French.")
     en: str = Field(min_length=1, description="The KPI's name in English.")
 
 
-class Kpi(_Strict):
+class Kpi(Strict):
     label: KpiLabels = Field(description="The KPI's name as the committee reads it.")
     description: str = Field(min_length=1, description="What the KPI measures.")
     unit: Literal["share", "days"] = Field(
@@ -51,7 +49,7 @@ class Kpi(_Strict):
     )
 
 
-class Committee(_Strict):
+class Committee(Strict):
     closes_on_working_day: int = Field(
         default=5,
         ge=1,

@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field
 
 from smarketing.config.csv_text import csv_text
+from smarketing.config.types import Code, Strict
 
 if TYPE_CHECKING:
     from smarketing.config.models import SmarketingConfig
@@ -16,12 +17,9 @@ if TYPE_CHECKING:
 # What "filled" means for each is dbt/macros/key_fields.sql's: the one place that reads columns.
 KEY_FIELDS = ("name", "email", "phone", "company", "country", "employee_count")
 KeyField = Literal["name", "email", "phone", "company", "country", "employee_count"]
-Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
-class Inbound(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Inbound(Strict):
     outbound_channels: list[Code] = Field(
         default_factory=list,
         description="Channels Sales prospects itself; a lead of any other channel, or of none, "

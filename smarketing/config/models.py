@@ -7,13 +7,10 @@ a misspelt key is an error rather than a silently ignored setting.
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
-    StringConstraints,
     field_validator,
     model_validator,
 )
@@ -27,19 +24,12 @@ from smarketing.config.leads import Inbound, KeyField
 from smarketing.config.reporting import Calendar, Schedule
 from smarketing.config.retention import Retention
 from smarketing.config.sla import Sla
+from smarketing.config.types import Code, CountryCode, Strict, Value
 
 REASON_CATEGORIES = ("out_of_target", "no_budget", "no_project", "bad_data", "duplicate", "other")
 ReasonCategory = Literal[
     "out_of_target", "no_budget", "no_project", "bad_data", "duplicate", "other"
 ]
-
-Value = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _no_repeats(values: list[str], what: str) -> list[str]:
@@ -54,7 +44,7 @@ def _no_repeats(values: list[str], what: str) -> list[str]:
 # --- stages ------------------------------------------------------------------------------------
 
 
-class Fit(_Strict):
+class Fit(Strict):
     countries: list[CountryCode] = Field(
         min_length=1,
         description="Countries in the target, as ISO 3166-1 alpha-2 codes (FR, BE…).",
@@ -82,7 +72,7 @@ HubSpotDatedLifecycleStage = Literal[
 ]
 
 
-class MqlStage(_Strict):
+class MqlStage(Strict):
     score_threshold: int = Field(
         ge=0,
         le=100,
@@ -106,7 +96,7 @@ class MqlStage(_Strict):
         return _no_repeats(value, "lifecycle stage")
 
 
-class SalesforceLeadStatusStage(_Strict):
+class SalesforceLeadStatusStage(Strict):
     salesforce_lead_statuses: list[Value] = Field(
         min_length=1,
         description="Salesforce Lead.Status values (API values) that mean the stage is reached.",
@@ -134,14 +124,14 @@ class DisqualifiedStage(SalesforceLeadStatusStage):
         return self
 
 
-class CustomerStage(_Strict):
+class CustomerStage(Strict):
     salesforce_opportunity_stages: list[Value] = Field(
         min_length=1,
         description="Salesforce Opportunity.StageName values that make the lead a customer.",
     )
 
 
-class Stages(_Strict):
+class Stages(Strict):
     mql: MqlStage = Field(description="Marketing Qualified Lead: Marketing hands over to Sales.")
     sal: SalesforceLeadStatusStage = Field(
         description="Sales Accepted Lead: a sales rep has taken the lead."
@@ -177,7 +167,7 @@ class Stages(_Strict):
 ANY_DRILL_DOWN = "*"
 
 
-class HubSpotSource(_Strict):
+class HubSpotSource(Strict):
     code: Value = Field(description="HubSpot Original Source code (PAID_SEARCH, OFFLINE…).")
     drill_down_1: Value | None = Field(
         default=None,
@@ -205,7 +195,7 @@ class HubSpotSource(_Strict):
         return self.code if self.drill_down_1 is None else f"{self.code}/{self.drill_down_1}"
 
 
-class ChannelSources(_Strict):
+class ChannelSources(Strict):
     salesforce_lead_sources: list[Value] = Field(
         default_factory=list,
         description="Salesforce LeadSource picklist values (legacy values included).",
@@ -222,7 +212,7 @@ class ChannelSources(_Strict):
 # --- segments, offers --------------------------------------------------------------------------
 
 
-class Segment(_Strict):
+class Segment(Strict):
     min_employees: int = Field(ge=1, description="Smallest number of employees in the segment.")
     max_employees: int | None = Field(
         default=None,
@@ -240,7 +230,7 @@ class Segment(_Strict):
         return self
 
 
-class Offer(_Strict):
+class Offer(Strict):
     name: Value = Field(description="The offer as Salesforce writes it in Offer__c.")
     description: Value = Field(description="What the offer is.")
 
@@ -248,7 +238,7 @@ class Offer(_Strict):
 # --- the file ----------------------------------------------------------------------------------
 
 
-class SmarketingConfig(_Strict):
+class SmarketingConfig(Strict):
     """The shared lead definition both teams own."""
 
     stages: Stages = Field(description="Rules of each funnel stage.")

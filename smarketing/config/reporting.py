@@ -8,16 +8,13 @@ from datetime import time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from smarketing.config.csv_text import csv_text
+from smarketing.config.types import Strict
 
 if TYPE_CHECKING:
     from smarketing.config.models import SmarketingConfig
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def known_zone(value: str) -> str:
@@ -29,7 +26,7 @@ def known_zone(value: str) -> str:
     return value
 
 
-class Calendar(_Strict):
+class Calendar(Strict):
     reporting_time_zone: str = Field(
         description="IANA time zone of the reports' calendar: months and days of every "
         "figure, the times the dashboard shows, the daily schedule, --as-of without an offset."
@@ -45,7 +42,7 @@ class Calendar(_Strict):
         return known_zone(value)
 
 
-class Schedule(_Strict):
+class Schedule(Strict):
     daily_at: time = Field(
         default=time(6, 0),
         description="When the daily run starts (HH:MM, reporting time zone): before the teams.",

@@ -11,8 +11,6 @@ from typing import Annotated, Literal
 
 import holidays
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     field_validator,
@@ -20,9 +18,8 @@ from pydantic import (
 )
 
 from smarketing.config.reporting import known_zone
+from smarketing.config.types import Code, CountryCode, Strict
 
-Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[str, ...] = (
     "monday",
@@ -35,11 +32,7 @@ WEEKDAYS: tuple[str, ...] = (
 )
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class PublicHolidays(_Strict):
+class PublicHolidays(Strict):
     country: str = Field(
         default="FR",
         description="Country whose public holidays are days off (ISO code known to `holidays`).",
@@ -65,7 +58,7 @@ class PublicHolidays(_Strict):
         return self
 
 
-class BusinessHours(_Strict):
+class BusinessHours(Strict):
     time_zone: str | None = Field(
         default=None,
         description="IANA time zone of the working hours (default: calendar.reporting_time_zone).",
@@ -110,7 +103,7 @@ class BusinessHours(_Strict):
         return self
 
 
-class FirstTouch(_Strict):
+class FirstTouch(Strict):
     limit_business_hours: float = Field(
         default=48,
         gt=0,
@@ -130,7 +123,7 @@ class FirstTouch(_Strict):
         return value
 
 
-class Feedback(_Strict):
+class Feedback(Strict):
     deadline_business_hours: float = Field(
         default=45,
         gt=0,
@@ -141,7 +134,7 @@ class Feedback(_Strict):
     )
 
 
-class RoutingRule(_Strict):
+class RoutingRule(Strict):
     team: str = Field(
         min_length=1,
         description=(
@@ -174,7 +167,7 @@ class RoutingRule(_Strict):
         return self
 
 
-class Routing(_Strict):
+class Routing(Strict):
     sales_regions: dict[str, list[str]] = Field(
         default_factory=dict,
         description=(
@@ -202,7 +195,7 @@ class Routing(_Strict):
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 
-class VolumeTarget(_Strict):
+class VolumeTarget(Strict):
     segment: Code = Field(description="Segment of the MQLs.")
     channel: Code = Field(description="Channel of the MQLs.")
     campaign: str | None = Field(
@@ -221,7 +214,7 @@ class VolumeTarget(_Strict):
         return self
 
 
-class Sla(_Strict):
+class Sla(Strict):
     sales_departments: list[str] = Field(
         min_length=1,
         description="Salesforce User.Department values of the sales team: a lead created by "
