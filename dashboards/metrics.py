@@ -17,9 +17,10 @@ from smarketing.metrics.queries import MANIFEST_TABLE
 from smarketing.metrics.sql import MetricSql
 
 
-@functools.cache
+@functools.lru_cache(maxsize=2)
 def _writer(path: str, stamp: int) -> MetricSql:
-    """The SQL writer of PATH's semantic manifest as of its version STAMP."""
+    """The SQL writer of PATH's semantic manifest as of its version STAMP (the copy shown and
+    the one before: a publication replaces the file)."""
     manifest = warehouse.scalar(f"select manifest from {MANIFEST_TABLE}")
     if manifest is None:
         raise warehouse.WarehouseUnavailable(f"{MANIFEST_TABLE} is empty")
@@ -45,9 +46,7 @@ def query(
         raise warehouse.WarehouseUnavailable(f"no {MANIFEST_TABLE} in the data shown")
     source = warehouse.source()
     writer = _writer(str(source.path), source.stamp()[2])
-    chosen: dict[str, str | None] = {
-        name: value for name, value in (where or {}).items() if value != filters.ALL
-    }
+    chosen = {name: value for name, value in (where or {}).items() if value != filters.ALL}
     period = None
     if months is not None and months[0] is not None and months[1] is not None:
         period = (months[0], months[1])

@@ -9,7 +9,7 @@ import json
 import dagster as dg
 
 from dagster_project.lib.dbt_project import SmarketingTranslator, prepared_manifest
-from smarketing.config.tables import DEFINITION_TABLES, METRIC_LAYER_TABLES, SCHEMA, VERSION_TABLE
+from smarketing.config.tables import SCHEMA, written_tables
 from smarketing.identity.tables import PERSON_LINKS, PERSON_MATCHES, PERSON_PHONES, REGISTRY
 from smarketing.ingest.registry import export_kinds
 from smarketing.ingest.schema import AUDIT_SCHEMA, AUDIT_TABLES, RAW_SCHEMA
@@ -33,9 +33,7 @@ def built_asset_keys() -> list[dg.AssetKey]:
     identity resolution's tables, sorted."""
     keys = {dg.AssetKey([RAW_SCHEMA, kind.table]) for kind in export_kinds()}
     keys |= {dg.AssetKey([AUDIT_SCHEMA, table]) for table in AUDIT_TABLES}
-    keys |= {dg.AssetKey([SCHEMA, table]) for table in DEFINITION_TABLES}
-    keys.add(dg.AssetKey(VERSION_TABLE.split(".")))
-    keys |= {dg.AssetKey([SCHEMA, table]) for table in METRIC_LAYER_TABLES}
+    keys |= {dg.AssetKey([SCHEMA, table]) for table in written_tables()}
     keys |= {dg.AssetKey(table.split(".")) for table in (PERSON_LINKS, PERSON_MATCHES)}
     keys |= {dg.AssetKey(table.split(".")) for table in (PERSON_PHONES, REGISTRY)}
     keys |= _dbt_keys()

@@ -163,6 +163,12 @@ DEFINITION_TABLES: dict[str, Callable[[SmarketingConfig], str]] = {
 }
 
 
+def written_tables() -> list[str]:
+    """Every table of the ``config`` schema a run writes (by name): the definition's, its
+    version, the metric layer's."""
+    return [*DEFINITION_TABLES, VERSION_TABLE.split(".")[1], *METRIC_LAYER_TABLES]
+
+
 def render_tables(config: SmarketingConfig) -> dict[str, str]:
     """Table name -> CSV text of every definition table given by CONFIG."""
     return {name: render(config) for name, render in DEFINITION_TABLES.items()}

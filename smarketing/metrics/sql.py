@@ -53,12 +53,12 @@ class MetricSql:
         self,
         metrics: Sequence[str],
         group_by: Sequence[str] = (),
-        where: Mapping[str, str | None] | None = None,
+        where: Mapping[str, str] | None = None,
         months: tuple[date, date] | None = None,
         order_by: Sequence[str] = (),
     ) -> str:
         """The SQL of METRICS by GROUP_BY (MetricFlow names: ``lead__segment``,
-        ``metric_time__month``), WHERE each dimension equals its value (None: is empty), within
+        ``metric_time__month``), WHERE each dimension equals its value, within
         MONTHS (first and last month, inclusive) of ``metric_time``; one column per metric and
         group."""
         import sqlglot
@@ -66,8 +66,7 @@ class MetricSql:
         from sqlglot import exp
 
         constraints = [
-            f"{{{{ Dimension({literal(name)}) }}}} "
-            + ("is null" if value is None else f"= {literal(value)}")
+            f"{{{{ Dimension({literal(name)}) }}}} = {literal(value)}"
             for name, value in (where or {}).items()
         ]
         if months is not None:

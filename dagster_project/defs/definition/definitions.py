@@ -11,13 +11,7 @@ from dagster_project.lib.dbt_project import prepared_manifest
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.config import default_config_path, load_config
 from smarketing.config.metrics import kpi_metric_errors
-from smarketing.config.tables import (
-    DEFINITION_TABLES,
-    METRIC_LAYER_TABLES,
-    SCHEMA,
-    VERSION_TABLE,
-    write_tables,
-)
+from smarketing.config.tables import SCHEMA, write_tables, written_tables
 from smarketing.metrics.queries import monthly_queries, write_queries
 
 specs = [
@@ -27,7 +21,7 @@ specs = [
         group_name="definition",
         kinds={"duckdb", "yaml"},
     )
-    for table in [*DEFINITION_TABLES, VERSION_TABLE.split(".")[1], *METRIC_LAYER_TABLES]
+    for table in written_tables()
 ]
 
 
