@@ -24,11 +24,11 @@ from pathlib import Path
 import duckdb
 import psutil
 
-from dagster_project.lib.dbt_project import dbt_executable
 from smarketing.publish import read_status
 
-# the program a run starts dbt with (smarketing-dbt, which starts dbt in its own process)
-DBT = Path(dbt_executable()).name
+# what dbt writes in the run's log when it starts building a model (it runs in the run's
+# process: the log is where a building dbt shows)
+DBT_BUILDING = " START sql "
 LATE_MQLS = 6
 # the HubSpot record id under which the erased person is delivered again
 RETURNING_ID = "990099"
@@ -106,17 +106,19 @@ def published_runs(serving: Path) -> list[str]:
 def run_killed_during_dbt(root: Path, cutoff: str) -> dict:
     """Start a run, and kill -9 its whole process group once dbt is building."""
     args, env = command(root, cutoff)
+    logs = root / "logs"
+    earlier = set(logs.glob("run-*.log"))
     process = subprocess.Popen(
         args,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: dbt dies with it
+        start_new_session=True,  # its own process group: its workers die with it
     )
     deadline = time.monotonic() + RUN_TIMEOUT
     descendants: list[psutil.Process] = []
     try:
-        while not dbt_is_building(process.pid):
+        while not dbt_is_building(logs, earlier):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError("the run ended before dbt could be caught building")
             time.sleep(0.2)
@@ -136,18 +138,12 @@ def run_killed_during_dbt(root: Path, cutoff: str) -> dict:
     }
 
 
-def dbt_is_building(pid: int) -> bool:
-    try:
-        children = psutil.Process(pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        return False
-    for child in children:
-        try:
-            cmdline = child.cmdline()
-        except psutil.Error:
-            continue
-        if "build" in cmdline and any(Path(part).name == DBT for part in cmdline):
-            return True
+def dbt_is_building(logs: Path, earlier: set[Path]) -> bool:
+    """Whether the run's log (the one not in EARLIER) says dbt started building a model."""
+    for log in set(logs.glob("run-*.log")) - earlier:
+        with log.open(encoding="utf-8", errors="replace") as handle:
+            if any(DBT_BUILDING in line for line in handle):
+                return True
     return False
 
 

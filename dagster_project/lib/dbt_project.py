@@ -35,6 +35,9 @@ SOURCE_GLOBS = (
 TARGET_DIR = "dbt_target"
 # they build nothing: a change there leaves the tables as they are
 TEST_GLOBS = ("tests/**/*", "analyses/**/*")
+# dbt's parse state, and the vars it was parsed with (written beside it)
+PARSE_STATE_FILE = "partial_parse.msgpack"
+PARSE_VARS_FILE = "parse_vars.json"
 
 
 def dbt_vars(config_path: Path | None = None) -> dict[str, Any]:
@@ -117,6 +120,33 @@ def dbt_executable() -> str:
     return "dbt"
 
 
+def vars_key(variables: Mapping[str, Any]) -> str:
+    """VARIABLES as the text recorded beside a parse: two parses with equal texts are alike."""
+    return json.dumps(variables, sort_keys=True)
+
+
+def parse_state(folder: Path, variables: Mapping[str, Any]) -> Path | None:
+    """The parse state dbt left in FOLDER when it was made with VARIABLES and after the
+    project's last change; None otherwise."""
+    state = folder / PARSE_STATE_FILE
+    recorded = folder / PARSE_VARS_FILE
+    try:
+        if recorded.read_text(encoding="utf-8") != vars_key(variables):
+            return None
+        # recorded once the parse ended (dbt leaves its state file as it was when nothing
+        # changed, so the state file's own time says nothing)
+        if recorded.stat().st_mtime < _newest_source_mtime() or not state.exists():
+            return None
+    except FileNotFoundError:
+        return None
+    return state
+
+
+def record_parse_vars(folder: Path, variables: Mapping[str, Any]) -> None:
+    """Say which VARIABLES the parse in FOLDER was made with (``parse_state``)."""
+    (folder / PARSE_VARS_FILE).write_text(vars_key(variables), encoding="utf-8")
+
+
 def _newest_source_mtime() -> float:
     return max((path.stat().st_mtime for path in _source_files()), default=0.0)
 
@@ -154,19 +184,38 @@ def prepared_manifest() -> Path:
     return manifest
 
 
+def prepared_parse_state(variables: Mapping[str, Any]) -> bytes | None:
+    """The prepared parse's state (dbt's ``Manifest`` as msgpack) when it was made with
+    VARIABLES and is fresh; read under the preparation's lock (a parse rewrites it)."""
+    folder = dbt_project.manifest_path.parent
+    if not folder.exists():
+        return None
+    with (folder / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        state = parse_state(folder, variables)
+        return state.read_bytes() if state is not None else None
+
+
 def _is_fresh(manifest: Path) -> bool:
-    return manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime()
+    # a parse from before the vars were recorded is made again, once
+    return (
+        manifest.exists()
+        and (manifest.parent / PARSE_VARS_FILE).exists()
+        and manifest.stat().st_mtime >= _newest_source_mtime()
+    )
 
 
 def _parse() -> None:
-    # with the vars a run passes: a run then starts from this parse (dagster-dbt copies it)
+    # with the vars a run passes: a run then starts from this parse
+    variables = dbt_vars()
+    (dbt_project.manifest_path.parent / PARSE_VARS_FILE).unlink(missing_ok=True)
     subprocess.run(
         [
             dbt_executable(),
             "parse",
             "--quiet",
             "--vars",
-            json.dumps(dbt_vars()),
+            json.dumps(variables),
             "--project-dir",
             str(DBT_DIR),
             "--profiles-dir",
@@ -175,6 +224,7 @@ def _parse() -> None:
         check=True,
         cwd=DBT_DIR,
     )
+    record_parse_vars(dbt_project.manifest_path.parent, variables)
 
 
 dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)

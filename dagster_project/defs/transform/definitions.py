@@ -12,21 +12,22 @@ applies at the next run.
 dbt's unit tests check the models' code, not the data: they run in the test suite
 (``tests/test_dbt_tests.py``), not in every run.
 
-Staging is incremental: a run merges the files loaded since the last build. Each part records
-the fingerprint of the models and the definition it was built with; when it changed, or when
-``smarketing run --full-refresh`` asks, the part rebuilds from raw (``smarketing.build_state``).
+dbt runs in the run's own process (``dagster_project.lib.dbt_runner``: no process start, the
+prepared parse reused). Staging is incremental: a run merges the files loaded since the last
+build. Each part records the fingerprint of the models and the definition it was built with;
+when it changed, or when ``smarketing run --full-refresh`` asks, the part rebuilds from raw
+(``smarketing.build_state``).
 """
 
-import contextlib
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import dbt_assets
 
+from dagster_project.lib import dbt_runner
 from dagster_project.lib.dbt_project import (
     TARGET_DIR,
     SmarketingTranslator,
@@ -41,9 +42,8 @@ from smarketing import build_state, duckdb_limits
 from smarketing.identity import DBT_AFTER_IDENTITY
 from smarketing.settings import Settings
 
-PARTIAL_PARSE_FILE = "partial_parse.msgpack"
-# Set by `smarketing run`: the file dbt's own log lines go to (dagster-dbt writes them to
-# stdout, a thousand lines per run); unset (`dagster dev`), they stay in the step's stdout.
+# Set by `smarketing run`: the file dbt's own log lines go to (a thousand lines per run); unset
+# (`dagster dev`), they go to the step's output.
 RUN_LOG_ENV = "SMARKETING_RUN_LOG"
 
 IDENTITY_SOURCES = DBT_AFTER_IDENTITY
@@ -51,22 +51,6 @@ IDENTITY_SOURCES = DBT_AFTER_IDENTITY
 # the step (dagster-dbt makes checks of a source's tests only in a part building one of its
 # children, which for most of these tables runs after the tests)
 TRANSLATOR = SmarketingTranslator()
-
-
-def target_path(part: str) -> Path:
-    """The folder of one part's dbt artifacts, beside the warehouse. dbt keeps its parse state
-    there: it is valid for this warehouse's profile only (dbt hashes the file path into it), so
-    the next run re-parses only what changed. A part's first run starts from the other part's
-    state when there is one."""
-    folder = Settings.from_env().warehouse.parent / TARGET_DIR
-    path = folder / part
-    parsed = path / PARTIAL_PARSE_FILE
-    if not parsed.exists():
-        for other in sorted(folder.glob(f"*/{PARTIAL_PARSE_FILE}")):
-            path.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(other, parsed)
-            break
-    return path
 
 
 def dbt_parts() -> list[dg.AssetsDefinition]:
@@ -82,11 +66,9 @@ def dbt_parts() -> list[dg.AssetsDefinition]:
         name="dbt_before_identity",
         pool="warehouse",
     )
-    def dbt_before_identity(
-        context: dg.AssetExecutionContext, dbt: DbtCliResource
-    ) -> Iterator[Any]:
+    def dbt_before_identity(context: dg.AssetExecutionContext) -> Iterator[Any]:
         """Seeds, staging and the intermediate models the identity resolution reads."""
-        yield from _build(context, dbt, "dbt_before_identity")
+        yield from _build(context, "dbt_before_identity")
 
     @dbt_assets(
         manifest=manifest,
@@ -96,16 +78,17 @@ def dbt_parts() -> list[dg.AssetsDefinition]:
         name="dbt_after_identity",
         pool="warehouse",
     )
-    def dbt_after_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    def dbt_after_identity(context: dg.AssetExecutionContext) -> Iterator[Any]:
         """The models built on the unified leads (marts), once the identity resolution ran."""
-        yield from _build(context, dbt, "dbt_after_identity")
+        yield from _build(context, "dbt_after_identity")
 
     return [dbt_before_identity, dbt_after_identity]
 
 
-def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, part: str) -> Iterator[Any]:
-    """``dbt build`` of PART: merging the new deliveries, or from raw when the fingerprint of
-    the models and the definition changed since the last build (or a full refresh is asked)."""
+def _build(context: dg.AssetExecutionContext, part: str) -> Iterator[Any]:
+    """``dbt build`` of PART, in this process (``dagster_project.lib.dbt_runner``): merging the
+    new deliveries, or from raw when the fingerprint of the models and the definition changed
+    since the last build (or a full refresh is asked)."""
     settings = Settings.from_env()
     variables = dbt_vars()
     current = definition_fingerprint(variables)
@@ -113,41 +96,21 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, part: str) ->
         reason = build_state.full_refresh_reason(con, part, current, settings.full_refresh)
     if reason:
         context.log.info(f"{part}: incremental models rebuilt from raw: {reason}")
+    log = os.environ.get(RUN_LOG_ENV)
     # dbt's DuckDB gets the run's memory less what this process still holds (the loader's,
     # Splink's and the checks' memory is not all given back): the run stays within its limit
-    with _environment(duckdb_limits.MEMORY_ENV, duckdb_limits.memory_left()):
-        invocation = dbt.cli(
+    with dbt_runner.environment({duckdb_limits.MEMORY_ENV: duckdb_limits.memory_left()}):
+        yield from dbt_runner.build(
+            context,
             dbt_build_args(variables, full_refresh=reason is not None),
-            context=context,
-            target_path=target_path(part),
+            selected=dbt_runner.selection(context),
+            variables=variables,
+            warehouse=settings.warehouse,
+            target=settings.warehouse.parent / TARGET_DIR / part,
+            log_file=Path(log) if log else None,
         )
-    yield from _streamed(invocation)
     with duckdb_limits.connect(settings.warehouse, warehouse=settings.warehouse) as con:
         build_state.record_build(con, part, current, reason)
-
-
-@contextlib.contextmanager
-def _environment(name: str, value: str) -> Iterator[None]:
-    """NAME=VALUE for the processes started meanwhile (dbt reads its limits from there)."""
-    before = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ[name]
-        else:
-            os.environ[name] = before
-
-
-def _streamed(invocation: Any) -> Iterator[Any]:
-    """The invocation's events, dbt's log lines into the run log when there is one."""
-    path = os.environ.get(RUN_LOG_ENV)
-    if not path:
-        yield from invocation.stream()
-        return
-    with open(path, "a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        yield from invocation.stream()
 
 
 @dg.definitions

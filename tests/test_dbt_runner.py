@@ -1,0 +1,87 @@
+"""dbt in the run's process (dagster_project/lib/dbt_runner.py): a subset of the marts built
+from the Dagster definitions, with its tests as checks; a model that fails fails the step with
+dbt's error; either way dbt leaves the warehouse closed for the next step and other processes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from dagster_project.defs.transform.definitions import dbt_parts
+from dagster_project.lib.dbt_runner import DbtBuildError
+from tests.conftest import rows
+
+MART = dg.AssetKey(["marts", "fct_match_rules"])
+OPEN_READ_WRITE = "import duckdb, sys; duckdb.connect(sys.argv[1]).close()"
+
+
+@pytest.fixture
+def warehouse(small: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the small run's warehouse, the one the definitions build."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(small["root"] / "warehouse.duckdb", copy)
+    monkeypatch.setenv("SMARKETING_WAREHOUSE", str(copy))
+    monkeypatch.setenv("SMARKETING_INBOX", str(small["root"] / "inbox"))
+    monkeypatch.delenv("SMARKETING_RUN_LOG", raising=False)
+    return copy
+
+
+def materialize_mart() -> dg.ExecuteInProcessResult:
+    _, after_identity = dbt_parts()
+    return dg.materialize([after_identity], selection=[MART], raise_on_error=False)
+
+
+def opens_elsewhere(warehouse: Path) -> bool:
+    """Whether another process can open WAREHOUSE to write (DuckDB locks it while open)."""
+    opened = subprocess.run(
+        [sys.executable, "-c", OPEN_READ_WRITE, str(warehouse)], capture_output=True, check=False
+    )
+    return opened.returncode == 0
+
+
+def test_a_subset_of_the_marts_is_built_with_its_tests_as_checks(warehouse: Path) -> None:
+    before = rows(warehouse, "select match_rule, source_record_count from marts.fct_match_rules")
+    result = materialize_mart()
+    assert result.success
+    assert {e.asset_key for e in result.get_asset_materialization_events()} == {MART}
+    checks = result.get_asset_check_evaluations()
+    assert {c.asset_key for c in checks} == {MART}
+    assert {c.check_name for c in checks} >= {
+        "unique_fct_match_rules_match_rule",
+        "not_null_fct_match_rules_match_rule",
+    }
+    assert all(c.passed for c in checks)
+    after = rows(warehouse, "select match_rule, source_record_count from marts.fct_match_rules")
+    assert sorted(after) == sorted(before) and after
+    assert opens_elsewhere(warehouse)
+
+
+def test_a_model_that_fails_fails_the_step_with_dbts_error(warehouse: Path) -> None:
+    before = rows(warehouse, "select count(*) from marts.fct_match_rules")
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; duckdb.connect(sys.argv[1]).execute("
+            "'drop table marts.bridge_lead_source_records')",
+            str(warehouse),
+        ],
+        check=True,
+    )
+    result = materialize_mart()
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    error = failure.step_failure_data.error
+    assert error is not None
+    assert error.cls_name == DbtBuildError.__name__
+    assert "fct_match_rules" in error.message
+    assert "bridge_lead_source_records" in error.message
+    assert not result.get_asset_materialization_events()
+    # the table built before stays as it was, and dbt let go of the file
+    assert rows(warehouse, "select count(*) from marts.fct_match_rules") == before
+    assert opens_elsewhere(warehouse)
