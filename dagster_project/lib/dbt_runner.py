@@ -17,6 +17,7 @@ opens the warehouse with its own settings.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import queue
@@ -230,19 +231,23 @@ def build(
     with environment(values), _log_lines(log_file) as log:
         worker = threading.Thread(target=invoke, name=f"dbt {args[0]}", daemon=True)
         worker.start()
-        while (raw := events.get()) is not _DONE:
-            level, message = raw["info"].get("level"), raw["info"].get("msg", "")
-            if level in LOGGED_LEVELS:
-                log(message)
-            if level == "error":
-                errors.append(message)
-            event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
-            yield from event.to_default_asset_events(
-                manifest=selected.manifest,
-                dagster_dbt_translator=selected.translator,
-                context=context,
-            )
-        worker.join()
+        try:
+            while (raw := events.get()) is not _DONE:
+                level, message = raw["info"].get("level"), raw["info"].get("msg", "")
+                if level in LOGGED_LEVELS:
+                    log(message)
+                if level == "error":
+                    errors.append(message)
+                event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
+                yield from event.to_default_asset_events(
+                    manifest=selected.manifest,
+                    dagster_dbt_translator=selected.translator,
+                    context=context,
+                )
+        finally:
+            if worker.is_alive():  # the step was interrupted (Ctrl+C, a run terminated)
+                _interrupt(worker)
+            worker.join()
     if "error" in outcome:
         raise outcome["error"]
     result = outcome["result"]
@@ -251,6 +256,15 @@ def build(
         raise DbtBuildError(
             description=f"dbt {args[0]} failed:\n\n{reported}",
             metadata={"dbt log": dg.MetadataValue.path(str(target / "dbt.log"))},
+        )
+
+
+def _interrupt(worker: threading.Thread) -> None:
+    """Stop dbt as Ctrl+C stops it in its own process: a KeyboardInterrupt in its thread, on
+    which dbt cancels the running queries and skips the rest."""
+    if worker.ident is not None:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(worker.ident), ctypes.py_object(KeyboardInterrupt)
         )
 
 
