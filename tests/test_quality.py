@@ -21,6 +21,7 @@ from dagster_project.defs.quality.definitions import build_checks, check_spec
 from dagster_project.lib.resources import PublicationResource
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.config import load_config
+from smarketing.publish import read_status
 from smarketing.quality import history
 from smarketing.quality.checks import run_checks
 from smarketing.quality.engine import build_expectation
@@ -31,7 +32,7 @@ from smarketing.quality.suites import (
     SuiteUnit,
     load_suites,
 )
-from tests.conftest import DEMO_WARNINGS
+from tests.conftest import DEMO_WARNINGS, rows
 
 REPO = Path(__file__).resolve().parents[1]
 SUITES = load_suites(parameters=set(PARAMETER_NAMES))
@@ -313,6 +314,25 @@ def test_data_docs_show_every_suite_of_the_run(warehouse: Path, tmp_path: Path) 
         assert suite.name in index, suite.name
     validations = {p.parent.parent.parent.name for p in docs.glob("validations/*/*/*/*.html")}
     assert validations == {"inbound_leads", "raw_staging_reconciliation"}
+
+
+def test_a_runs_data_docs_show_the_validations_of_all_its_check_steps(small: dict) -> None:
+    """Built once, after the last checks: every suite validated by any step of the run."""
+    root = small["root"]
+    status = read_status(root / "publication.json")
+    assert status is not None and status.status == "published"
+    validated = {
+        suite
+        for (suite,) in rows(
+            root / "warehouse.duckdb",
+            f"select distinct suite from {history.VALIDATIONS} where run_id = '{status.run_id}'",
+        )
+    }
+    # the suites of the raw tables (first checks) and of the marts (last checks), at least
+    assert {"raw_deliveries", "inbound_leads", "dim_leads"} <= validated
+    docs = Path(status.data_docs).parent
+    shown = {p.parent.parent.parent.name for p in docs.glob(f"validations/*/{status.run_id}/*/*")}
+    assert shown == validated
 
 
 def test_values_out_of_range_are_warnings_naming_their_file_and_row(

@@ -13,7 +13,9 @@ import dagster as dg
 from smarketing import duckdb_limits
 from smarketing.publish import hold_back
 from smarketing.publish.checks import CheckEvaluation, RunChecks, summarise
-from smarketing.quality.suites import CHECK_PREFIX
+from smarketing.quality.checks import refresh_data_docs
+from smarketing.quality.parameters import PARAMETER_NAMES
+from smarketing.quality.suites import CHECK_PREFIX, load_suites
 
 # metadata of the publication's own Failure: the hold-back is recorded already
 HELD_BACK = "held_back"
@@ -50,7 +52,8 @@ def summarise_checks(instance: dg.DagsterInstance, run_id: str, warehouse: Path)
 @dg.failure_hook(required_resource_keys={"warehouse", "publication"})
 def hold_back_publication(context: dg.HookContext) -> None:
     """A failed step (a blocking check, a check engine error, a build step, the publication
-    itself) means this run is not published: record why, and leave the serving copy alone."""
+    itself) means this run is not published: record why, and leave the serving copy alone.
+    After a step other than checks, the Data Docs show the run's validations until then."""
     error = context.op_exception
     if isinstance(error, dg.Failure) and HELD_BACK in error.metadata:
         return
@@ -65,5 +68,13 @@ def hold_back_publication(context: dg.HookContext) -> None:
             settings, context.run_id, reasons, checks.started_at, checks.counts, checks.problems
         )
         context.log.warning(f"Publication held back:\n{record.reason}")
+        if not context.step_key.startswith(CHECK_PREFIX):  # a check step built them already
+            refresh_data_docs(
+                settings.warehouse,
+                context.run_id,
+                settings.data_docs,
+                load_suites(parameters=set(PARAMETER_NAMES)),
+                log=context.log.info,
+            )
     except Exception as exc:  # a hook must not hide the failure it reports
         context.log.error(f"Could not record the hold-back of run {context.run_id}: {exc}")

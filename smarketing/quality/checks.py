@@ -34,22 +34,39 @@ def run_checks(
     log: Callable[[str], None] = LOG.info,
 ) -> list[UnitResult]:
     """Validate UNITS, record them under RUN_ID and, with DATA_DOCS, rebuild the run's Data Docs
-    (every suite of SUITES, every validation of the run so far)."""
+    (every suite of SUITES, every validation of the run so far: ``refresh_data_docs``)."""
     parameters = parameters if parameters is not None else suite_parameters()
     con = duckdb_limits.connect(warehouse, warehouse=warehouse)
     try:
         results = [validate_unit(con, unit, parameters) for unit in units]
         history.record(con, run_id, results)
-        stored = history.stored_validations(con, run_id) if data_docs else []
     finally:
         con.close()
     if data_docs is not None:
-        try:
-            index = build_data_docs(data_docs, run_id, suites or [u.suite for u in units], stored)
-            log(f"Data Docs: {index}")
-        except Exception as exc:  # the docs only show the results; the history keeps them
-            log(f"Data Docs could not be built ({exc}); the results are in {history.HISTORY}")
+        refresh_data_docs(warehouse, run_id, data_docs, suites or [u.suite for u in units], log)
     return results
+
+
+def refresh_data_docs(
+    warehouse: Path,
+    run_id: str,
+    data_docs: Path,
+    suites: Sequence[Suite],
+    log: Callable[[str], None] = LOG.info,
+) -> None:
+    """Rebuild DATA_DOCS from every validation of RUN_ID recorded so far (of SUITES)."""
+    try:
+        with duckdb_limits.connect(warehouse, warehouse=warehouse) as con:
+            stored = history.stored_validations(con, run_id)
+        index = build_data_docs(data_docs, run_id, suites, stored)
+        log(f"Data Docs: {index}")
+    except Exception as exc:  # the docs only show the results; the history keeps them
+        log(f"Data Docs could not be built ({exc}); the results are in {history.HISTORY}")
+
+
+def stops_the_run(results: Sequence[UnitResult]) -> bool:
+    """Whether RESULTS hold a blocking failure or an engine error: nothing downstream runs."""
+    return any(o.status == "error" or o.is_blocking_failure for r in results for o in r.outcomes)
 
 
 def engine_errors(results: Sequence[UnitResult]) -> list[str]:

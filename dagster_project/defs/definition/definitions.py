@@ -9,10 +9,9 @@ import dagster as dg
 
 from dagster_project.lib.dbt_project import prepared_manifest
 from dagster_project.lib.warehouse import WarehouseResource
-from smarketing.config import default_config_path, load_config
-from smarketing.config.metrics import kpi_metric_errors
-from smarketing.config.tables import SCHEMA, write_tables, written_tables
-from smarketing.metrics.queries import monthly_queries, write_queries
+from smarketing.config import default_config_path
+from smarketing.config.tables import SCHEMA, written_tables
+from smarketing.definition import DefinitionError, write_definition
 
 specs = [
     dg.AssetSpec(
@@ -26,23 +25,19 @@ specs = [
 
 
 @dg.multi_asset(specs=specs, name="write_definition", pool="warehouse")
-def write_definition(
+def write_definition_asset(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
     """Validate smarketing.yml and replace the ``config`` tables by what it says, with the
     query of each committee KPI's metric by month and the metric layer's semantic manifest
-    (smarketing/metrics/queries.py)."""
+    (smarketing/definition.py)."""
     path = default_config_path()
-    config = load_config(path)
-    errors = kpi_metric_errors(config)
-    if errors:
-        raise dg.Failure(description="\n".join(errors))
-    metrics = config.committee.metrics()
     semantic_manifest = prepared_manifest().with_name("semantic_manifest.json")
-    queries = monthly_queries(semantic_manifest, metrics)
     with warehouse.connect() as con:
-        definition = write_tables(con, config, path)
-        write_queries(con, metrics, queries, semantic_manifest)
+        try:
+            definition = write_definition(con, semantic_manifest, path)
+        except DefinitionError as exc:
+            raise dg.Failure(description=str(exc)) from exc
     context.log.info(f"{path}: definition version {definition.version}")
     for spec in specs:
         yield dg.MaterializeResult(
@@ -50,4 +45,4 @@ def write_definition(
         )
 
 
-defs = dg.Definitions(assets=[write_definition])
+defs = dg.Definitions(assets=[write_definition_asset])

@@ -18,12 +18,19 @@ import dagster as dg
 
 from dagster_project.lib.resources import PublicationResource
 from dagster_project.lib.warehouse import WarehouseResource
-from smarketing.quality.checks import QualityEngineError, run_checks
+from smarketing.quality.checks import (
+    QualityEngineError,
+    refresh_data_docs,
+    run_checks,
+    stops_the_run,
+)
 from smarketing.quality.parameters import PARAMETER_NAMES
 from smarketing.quality.results import Outcome
 from smarketing.quality.suites import ExpectationDef, Suite, SuiteUnit, load_suites
 
 SEVERITY = {"blocking": dg.AssetCheckSeverity.ERROR, "warning": dg.AssetCheckSeverity.WARN}
+# the schema whose checks run last, after the last dbt step
+LAST_CHECKED = "marts"
 POLICY = {
     "blocking": "Blocking: a failure holds the publication back.",
     "warning": "Warning: a failure is recorded; it never holds the publication back.",
@@ -95,14 +102,17 @@ def build_checks(
         warehouse: WarehouseResource,
         publication: PublicationResource,
     ) -> Iterator[dg.AssetCheckResult]:
-        results = run_checks(
-            Path(warehouse.warehouse),
-            units,
-            context.run.run_id,
-            data_docs=Path(publication.data_docs),
-            suites=list(suites),
-            log=context.log.info,
-        )
+        results = run_checks(Path(warehouse.warehouse), units, context.run.run_id)
+        # the Data Docs show the run's validations once they are all in: after the last checks,
+        # or where the run stops (a failed step's hook rebuilds them too: lib/publication.py)
+        if schema == LAST_CHECKED or stops_the_run(results):
+            refresh_data_docs(
+                Path(warehouse.warehouse),
+                context.run.run_id,
+                Path(publication.data_docs),
+                suites,
+                log=context.log.info,
+            )
         errors: list[str] = []
         for outcome in (o for result in results for o in result.outcomes):
             if outcome.status == "error":

@@ -296,6 +296,16 @@ def run_floor(ctx: BenchContext, name: str) -> StageResult:
     return result
 
 
+def write_definition_tables(warehouse: Path) -> None:
+    """The shared lead definition's tables in WAREHOUSE (not measured: 1 s at any scale)."""
+    from dagster_project.lib.dbt_project import prepare_manifest
+    from smarketing.definition import write_definition
+
+    semantic_manifest = prepare_manifest().with_name("semantic_manifest.json")
+    with duckdb_limits.connect(warehouse, warehouse=warehouse) as con:
+        write_definition(con, semantic_manifest)
+
+
 def dbt_stage(select: str | None = None, exclude: str | None = None) -> StageRunner:
     """``dbt build`` (optionally ``--select select``, ``--exclude exclude``) on the warehouse
     of the load stage."""
@@ -308,6 +318,9 @@ def dbt_stage(select: str | None = None, exclude: str | None = None) -> StageRun
             dbt_vars,
             project_args,
         )
+
+        if select is None:  # the first part reads the definition, as a run's first step writes it
+            write_definition_tables(ctx.warehouse)
 
         argv = [
             dbt_executable(),
