@@ -119,6 +119,18 @@ def memory_left(held_bytes: int | None = None) -> str:
     return f"{max(MEMORY_FLOOR_MIB, configured_mib - taken_mib)}MiB"
 
 
+def memory_share(parts: int) -> str | None:
+    """The run's memory limit split between PARTS connections working at the same time (never
+    below 512 MiB each); None for one part (the limit as it is)."""
+    if parts <= 1:
+        return None
+    try:
+        total_mib = _mib(configured_memory())
+    except ValueError:
+        return None
+    return f"{max(MEMORY_FLOOR_MIB // 2, total_mib // parts)}MiB"
+
+
 def _mib(setting: str) -> int:
     """A DuckDB memory setting (``3072MiB``, ``8GB``, ``2.5GiB``) in MiB."""
     text = setting.strip().lower().replace(" ", "")

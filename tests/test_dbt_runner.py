@@ -81,6 +81,10 @@ def test_a_model_that_fails_fails_the_step_with_dbts_error(warehouse: Path) -> N
     assert error.cls_name == DbtBuildError.__name__
     assert "fct_match_rules" in error.message
     assert "bridge_lead_source_records" in error.message
+    # dbt's own log, every statement, is where the failure says
+    metadata = failure.step_failure_data.user_failure_data.metadata
+    log = Path(metadata["dbt log"].path)
+    assert "bridge_lead_source_records" in log.read_text(encoding="utf-8")
     assert not result.get_asset_materialization_events()
     # the table built before stays as it was, and dbt let go of the file
     assert rows(warehouse, "select count(*) from marts.fct_match_rules") == before

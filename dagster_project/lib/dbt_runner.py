@@ -146,8 +146,8 @@ def _parse(variables: Mapping[str, Any], warehouse: Path, folder: Path) -> Manif
 
 
 def _args(target: Path) -> list[str]:
-    """The project, where an invocation writes its artifacts and its log (TARGET), and no
-    console output: the run's log gets dbt's lines from the events."""
+    """The project, where an invocation writes its artifacts and its log (TARGET: dbt.log, every
+    statement), and no console output: the run's log gets dbt's lines from the events."""
     return [
         "--project-dir",
         str(DBT_DIR),
@@ -159,6 +159,8 @@ def _args(target: Path) -> list[str]:
         str(target),
         "--log-level",
         "none",
+        "--log-level-file",
+        "debug",
         "--no-send-anonymous-usage-stats",
         "--no-use-colors",
     ]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,16 +78,19 @@ def replace_serving_copies(
             )
     if not warehouse.is_file():
         raise PublishError(f"no warehouse at {warehouse}")
-    built: list[tuple[Path, Path]] = []
-    try:
-        for copy in copies:
-            built.append((_build(warehouse, copy, record), copy.path))
-    except BaseException:
-        for building, _ in built:
-            building.unlink(missing_ok=True)
-        raise
-    for building, serving in built:
-        _swap(building, serving)
+    # built side by side (DuckDB leaves the GIL while it copies), each with its share of memory
+    memory = duckdb_limits.memory_share(len(copies))
+    with ThreadPoolExecutor(max_workers=len(copies) or 1) as pool:
+        futures = [pool.submit(_build, warehouse, copy, record, memory) for copy in copies]
+        wait(futures)
+    failed = [f.exception() for f in futures if f.exception() is not None]
+    if failed:
+        for future in futures:
+            if future.exception() is None:
+                future.result().unlink(missing_ok=True)
+        raise failed[0]
+    for future, copy in zip(futures, copies, strict=True):
+        _swap(future.result(), copy.path)
 
 
 def rewrite_serving_copy(
@@ -109,7 +113,7 @@ def rewrite_serving_copy(
     _swap(building, serving)
 
 
-def _build(warehouse: Path, copy: ServedCopy, record: PublicationRecord) -> Path:
+def _build(warehouse: Path, copy: ServedCopy, record: PublicationRecord, memory: str) -> Path:
     copy.path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_copies(copy.path)
     building = building_path(copy.path, record.run_id)
@@ -122,7 +126,7 @@ def _build(warehouse: Path, copy: ServedCopy, record: PublicationRecord) -> Path
         records.write(con, record, catalog="fresh")
         con.execute("detach working")
 
-    _write(building, warehouse, fill, f"copy {warehouse} to")
+    _write(building, warehouse, fill, f"copy {warehouse} to", memory)
     _finish(building, copy.mode)
     return building
 
@@ -132,10 +136,11 @@ def _write(
     warehouse: Path,
     fill: Callable[[duckdb.DuckDBPyConnection], None],
     what: str,
+    memory: str | None = None,
 ) -> None:
-    """A new file BUILDING (catalog ``fresh``), filled by FILL and checkpointed; removed when
-    it fails (WHAT it was doing names the error)."""
-    con = duckdb_limits.connect(":memory:", warehouse=warehouse)
+    """A new file BUILDING (catalog ``fresh``), filled by FILL and checkpointed (DuckDB given
+    MEMORY, else the run's limit); removed when it fails (WHAT it was doing names the error)."""
+    con = duckdb_limits.connect(":memory:", warehouse=warehouse, memory=memory)
     try:
         con.execute(f"attach {_literal(building)} as fresh")
         fill(con)
