@@ -13,7 +13,9 @@ import dagster as dg
 import pytest
 
 from dagster_project.defs.transform.definitions import dbt_parts
+from dagster_project.lib.dbt_project import dbt_build_args
 from dagster_project.lib.dbt_runner import DbtBuildError
+from smarketing import duckdb_limits
 from tests.conftest import rows
 
 MART = dg.AssetKey(["marts", "fct_match_rules"])
@@ -89,3 +91,12 @@ def test_a_model_that_fails_fails_the_step_with_dbts_error(warehouse: Path) -> N
     # the table built before stays as it was, and dbt let go of the file
     assert rows(warehouse, "select count(*) from marts.fct_match_rules") == before
     assert opens_elsewhere(warehouse)
+
+
+@pytest.mark.parametrize(("cores", "threads"), [("1", "1"), ("2", "2"), ("16", "4")])
+def test_dbt_runs_as_many_nodes_at_once_as_duckdb_has_threads_at_most_four(
+    cores: str, threads: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(duckdb_limits.THREADS_ENV, cores)
+    args = dbt_build_args({})
+    assert args[args.index("--threads") + 1] == threads
