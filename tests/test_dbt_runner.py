@@ -13,7 +13,12 @@ import dagster as dg
 import pytest
 
 from dagster_project.defs.transform.definitions import dbt_parts
-from dagster_project.lib.dbt_project import dbt_build_args
+from dagster_project.lib.dbt_project import (
+    DBT_THREADS_ENV,
+    SMALL_WAREHOUSE_BYTES,
+    dbt_build_args,
+    dbt_threads,
+)
 from dagster_project.lib.dbt_runner import DbtBuildError
 from smarketing import duckdb_limits
 from tests.conftest import rows
@@ -93,10 +98,32 @@ def test_a_model_that_fails_fails_the_step_with_dbts_error(warehouse: Path) -> N
     assert opens_elsewhere(warehouse)
 
 
-@pytest.mark.parametrize(("cores", "threads"), [("1", "1"), ("2", "2"), ("16", "4")])
-def test_dbt_runs_as_many_nodes_at_once_as_duckdb_has_threads_at_most_four(
-    cores: str, threads: str, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("cores", "size", "setting", "threads"),
+    [
+        ("1", 1000, None, 1),  # one core
+        ("2", 1000, None, 2),  # a small warehouse: a second thread overlaps dbt's own work
+        ("16", 1000, None, 2),
+        ("2", SMALL_WAREHOUSE_BYTES, None, 1),  # a large one: each query uses every core
+        ("2", SMALL_WAREHOUSE_BYTES, "3", 3),  # as the team sets it
+    ],
+)
+def test_dbt_builds_two_nodes_at_once_on_a_small_warehouse_one_on_a_large_one(
+    cores: str,
+    size: int,
+    setting: str | None,
+    threads: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(duckdb_limits.THREADS_ENV, cores)
-    args = dbt_build_args({})
-    assert args[args.index("--threads") + 1] == threads
+    if setting is None:
+        monkeypatch.delenv(DBT_THREADS_ENV, raising=False)
+    else:
+        monkeypatch.setenv(DBT_THREADS_ENV, setting)
+    warehouse = tmp_path / "warehouse.duckdb"
+    with warehouse.open("wb") as handle:
+        handle.truncate(size)  # sparse: only its size is read
+    assert dbt_threads(warehouse) == threads
+    args = dbt_build_args({}, threads=dbt_threads(warehouse))
+    assert args[args.index("--threads") + 1] == str(threads)

@@ -39,9 +39,9 @@ from dagster_dbt.asset_utils import (
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from dagster_project.lib.dbt_project import (
-    DBT_DIR,
     parse_state,
     prepared_parse_state,
+    project_args,
     record_parse_vars,
     vars_key,
 )
@@ -149,14 +149,7 @@ def _args(target: Path) -> list[str]:
     """The project, where an invocation writes its artifacts and its log (TARGET: dbt.log, every
     statement), and no console output: the run's log gets dbt's lines from the events."""
     return [
-        "--project-dir",
-        str(DBT_DIR),
-        "--profiles-dir",
-        str(DBT_DIR),
-        "--target-path",
-        str(target),
-        "--log-path",
-        str(target),
+        *project_args(target, target),
         "--log-level",
         "none",
         "--log-level-file",

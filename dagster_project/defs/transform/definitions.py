@@ -33,6 +33,7 @@ from dagster_project.lib.dbt_project import (
     SmarketingTranslator,
     dbt_build_args,
     dbt_project,
+    dbt_threads,
     dbt_vars,
     definition_fingerprint,
     prepare_if_dev,
@@ -102,7 +103,11 @@ def _build(context: dg.AssetExecutionContext, part: str) -> Iterator[Any]:
     with dbt_runner.environment({duckdb_limits.MEMORY_ENV: duckdb_limits.memory_left()}):
         yield from dbt_runner.build(
             context,
-            dbt_build_args(variables, full_refresh=reason is not None),
+            dbt_build_args(
+                variables,
+                full_refresh=reason is not None,
+                threads=dbt_threads(settings.warehouse),
+            ),
             selected=dbt_runner.selection(context),
             variables=variables,
             warehouse=settings.warehouse,

@@ -315,6 +315,7 @@ def dbt_stage(select: str | None = None, exclude: str | None = None) -> StageRun
             DBT_DIR,
             dbt_build_args,
             dbt_executable,
+            dbt_threads,
             dbt_vars,
             project_args,
         )
@@ -324,7 +325,8 @@ def dbt_stage(select: str | None = None, exclude: str | None = None) -> StageRun
 
         argv = [
             dbt_executable(),
-            *dbt_build_args(dbt_vars()),  # what the pipeline runs: its vars, no unit tests
+            # what the pipeline runs: its vars and threads, no unit tests
+            *dbt_build_args(dbt_vars(), threads=dbt_threads(ctx.warehouse)),
             *project_args(ctx.dbt_target, ctx.out / "dbt" / "logs"),
         ]
         if select:
