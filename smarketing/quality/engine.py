@@ -139,12 +139,32 @@ def _validate(
     if len(suite.expectations) != len(expectations):  # GX drops what it cannot build, silently
         raise RuntimeError(f"GX kept {len(suite.expectations)} of {len(expectations)} expectations")
     batch = _gx_context().data_sources.pandas_default.read_dataframe(frame, asset_name=unit.label)
-    result_format: dict[str, Any] = dict(RESULT_FORMAT)
-    if all(column in frame.columns for column in ROW_COLUMNS):
-        result_format["unexpected_index_column_names"] = list(ROW_COLUMNS)
-    return batch.validate(
-        suite, result_format=result_format, expectation_parameters=dict(parameters)
+    validation = batch.validate(
+        suite, result_format=dict(RESULT_FORMAT), expectation_parameters=dict(parameters)
     )
+    if all(column in frame.columns for column in ROW_COLUMNS):
+        _name_rows(validation, frame, unit)
+    return validation
+
+
+def _name_rows(validation: Any, frame: pd.DataFrame, unit: SuiteUnit) -> None:
+    """Each sampled unexpected row given as GX gives it with ``unexpected_index_column_names``
+    (the expectation's columns, the file and the row of the file), from the sample's positions
+    in FRAME. GX's own option looks up every unexpected row, one by one, for a sample of ten:
+    3 of the 6 s of a 1-million-row suite."""
+    by_name = {e.name: e for e in unit.suite.expectations}
+    for found in validation.results:
+        result = found.result or {}
+        positions = result.get("partial_unexpected_index_list")
+        if not positions or not all(isinstance(p, int) for p in positions):
+            continue
+        expectation = by_name.get(found.expectation_config.meta.get("name"))
+        columns = [c for c in (expectation.columns if expectation else ()) if c in frame.columns]
+        rows = frame.loc[positions, list(dict.fromkeys([*columns, *ROW_COLUMNS]))]
+        result["unexpected_index_column_names"] = list(ROW_COLUMNS)
+        result["partial_unexpected_index_list"] = [
+            {column: row[column] for column in rows.columns} for _, row in rows.iterrows()
+        ]
 
 
 def _hidden(expectation: ExpectationDef) -> set[str]:
