@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
@@ -77,8 +78,6 @@ def dbt_threads(warehouse: Path) -> int:
     Python, which a second thread overlaps with the first's SQL (the dbt steps 24.6 -> 21.1 s);
     at large scale (5 GB) every query already uses both cores, and two at once made the dbt
     steps 13 % slower."""
-    import os
-
     from smarketing.duckdb_limits import configured_threads
 
     setting = os.environ.get(DBT_THREADS_ENV, "")
@@ -155,25 +154,30 @@ def vars_key(variables: Mapping[str, Any]) -> str:
     return json.dumps(variables, sort_keys=True)
 
 
-def parse_state(folder: Path, variables: Mapping[str, Any]) -> Path | None:
-    """The parse state dbt left in FOLDER when it was made with VARIABLES and after the
-    project's last change; None otherwise."""
-    state = folder / PARSE_STATE_FILE
-    recorded = folder / PARSE_VARS_FILE
-    try:
-        if recorded.read_text(encoding="utf-8") != vars_key(variables):
-            return None
-        # recorded once the parse ended (dbt leaves its state file as it was when nothing
-        # changed, so the state file's own time says nothing)
-        if recorded.stat().st_mtime < _newest_source_mtime() or not state.exists():
-            return None
-    except FileNotFoundError:
+def read_parse_state(folder: Path, variables: Mapping[str, Any]) -> bytes | None:
+    """The parse state dbt left in FOLDER (its ``Manifest`` as msgpack) when it was made with
+    VARIABLES and after the project's last change; None otherwise. Read under FOLDER's parse
+    lock: a parse there rewrites it (``prepare_manifest``)."""
+    if not folder.is_dir():
         return None
-    return state
+    with (folder / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        state = folder / PARSE_STATE_FILE
+        recorded = folder / PARSE_VARS_FILE
+        try:
+            if recorded.read_text(encoding="utf-8") != vars_key(variables):
+                return None
+            # recorded once the parse ended (dbt leaves its state file as it was when nothing
+            # changed, so the state file's own time says nothing)
+            if recorded.stat().st_mtime < _newest_source_mtime():
+                return None
+            return state.read_bytes()
+        except FileNotFoundError:
+            return None
 
 
 def record_parse_vars(folder: Path, variables: Mapping[str, Any]) -> None:
-    """Say which VARIABLES the parse in FOLDER was made with (``parse_state``)."""
+    """Say which VARIABLES the parse in FOLDER was made with (``read_parse_state``)."""
     (folder / PARSE_VARS_FILE).write_text(vars_key(variables), encoding="utf-8")
 
 
@@ -212,18 +216,6 @@ def prepared_manifest() -> Path:
             "prepare it, or `uv run python -m dagster_project.lib.dbt_project`"
         )
     return manifest
-
-
-def prepared_parse_state(variables: Mapping[str, Any]) -> bytes | None:
-    """The prepared parse's state (dbt's ``Manifest`` as msgpack) when it was made with
-    VARIABLES and is fresh; read under the preparation's lock (a parse rewrites it)."""
-    folder = dbt_project.manifest_path.parent
-    if not folder.exists():
-        return None
-    with (folder / ".parse.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_SH)
-        state = parse_state(folder, variables)
-        return state.read_bytes() if state is not None else None
 
 
 def _is_fresh(manifest: Path) -> bool:

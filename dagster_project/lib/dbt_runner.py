@@ -39,9 +39,9 @@ from dagster_dbt.asset_utils import (
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from dagster_project.lib.dbt_project import (
-    parse_state,
-    prepared_parse_state,
+    dbt_project,
     project_args,
+    read_parse_state,
     record_parse_vars,
     vars_key,
 )
@@ -103,7 +103,8 @@ def runtime_manifest(variables: Mapping[str, Any], warehouse: Path, folder: Path
         if key in _parsed:
             return _parsed[key]
         manifest = None
-        for state in (prepared_parse_state(variables), _state_bytes(folder, variables)):
+        prepared = dbt_project.manifest_path.parent
+        for state in (read_parse_state(prepared, variables), read_parse_state(folder, variables)):
             if state is not None:
                 candidate = Manifest.from_msgpack(state)
                 if _database_of(candidate) == warehouse.stem:
@@ -114,11 +115,6 @@ def runtime_manifest(variables: Mapping[str, Any], warehouse: Path, folder: Path
         _parsed.clear()  # one at a time: a manifest holds the whole project
         _parsed[key] = manifest
         return manifest
-
-
-def _state_bytes(folder: Path, variables: Mapping[str, Any]) -> bytes | None:
-    state = parse_state(folder, variables)
-    return state.read_bytes() if state is not None else None
 
 
 def _database_of(manifest: Manifest) -> str | None:
@@ -133,10 +129,13 @@ def _parse(variables: Mapping[str, Any], warehouse: Path, folder: Path) -> Manif
     from dbt.cli.main import dbtRunner
 
     folder.mkdir(parents=True, exist_ok=True)
-    with environment({DATABASE_ENV: str(warehouse)}):
-        result = dbtRunner().invoke(["parse", "--vars", json.dumps(variables), *_args(folder)])
-    if not result.success or result.result is None:
+    try:
+        with environment({DATABASE_ENV: str(warehouse)}):
+            args = ["parse", "--vars", json.dumps(variables), *_args(folder)]
+            result = dbtRunner().invoke(args)
+    finally:
         _close_dbt_database()
+    if not result.success or result.result is None:
         raise DbtBuildError(
             description=f"dbt could not parse the project: {result.exception or 'see dbt.log'}",
             metadata={"dbt log": dg.MetadataValue.path(str(folder / "dbt.log"))},
