@@ -2,13 +2,14 @@
 gives, row for row.
 
 The small warehouse as published (the ``small`` fixture) receives the generator's next day
-(new and changed people, late marketing events, a deleted and a merged lead) and a second
-`smarketing run` merges it; another warehouse is built once from the same inbox. Both are then
-compared table by table.
+(new and changed people, late marketing events, a deleted and a merged lead), with a campaign
+membership Salesforce reports deleted, and a second `smarketing run` merges it; another
+warehouse is built once from the same inbox. Both are then compared table by table.
 """
 
 from __future__ import annotations
 
+import csv
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,6 +41,7 @@ def daily(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
     shutil.copytree(small["root"] / "truth", merged / "truth")
     summary = generate_days(merged, 1)
     delivery = summary.deliveries[0]
+    removed_member = _delete_a_campaign_membership(merged / "inbox", delivery.date.isoformat())
     # the day after: decided as of the morning the delivery was exported
     as_of = f"{delivery.date.isoformat()}T00:00:00+01:00"
     merged_run = run_cli(merged, as_of=as_of)
@@ -49,11 +51,30 @@ def daily(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
     rebuilt_run = run_cli(rebuilt, as_of=as_of)
     yield {
         "delivery": delivery,
+        "removed_member": removed_member,
         "merged": merged,
         "merged_run": merged_run,
         "rebuilt": rebuilt,
         "rebuilt_run": rebuilt_run,
     }
+
+
+def _delete_a_campaign_membership(inbox: Path, day: str) -> str:
+    """The day's CampaignMember export: one membership of day 0 again, now IsDeleted (as a
+    Salesforce export with deleted rows gives it). Its id."""
+    day0 = inbox / "salesforce" / "CampaignMember.csv"
+    with day0.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        row = next(r for r in reader if r["IsDeleted"] == "false")
+    row |= {"IsDeleted": "true", "LastModifiedDate": f"{day}T07:00:00.000+0000"}
+    with (inbox / "salesforce" / day / "CampaignMember.csv").open(
+        "w", encoding="utf-8", newline=""
+    ) as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerow(row)
+    return row["Id"]
 
 
 def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> set[tuple[str, str]]:
@@ -120,6 +141,10 @@ def test_the_daily_run_merged_the_new_files_only(daily: dict) -> None:
         ).fetchall()
     )
     # the deleted lead of the day is flagged, the merged one points to its survivor
+    membership_events = con.execute(
+        "select count(*) from intermediate.int_marketing_events where event_key = ?",
+        [f"salesforce:{daily['removed_member']}"],
+    ).fetchone()[0]
     deleted = con.execute(
         "select count(*) filter (where is_deleted), "
         "count(*) filter (where is_deleted and master_record_id is not null) "
@@ -132,9 +157,12 @@ def test_the_daily_run_merged_the_new_files_only(daily: dict) -> None:
     assert builds[-2:] == [("dbt_before_identity", False), ("dbt_after_identity", False)]
     # the second run loaded the day's files only
     day_files = {path.removeprefix("inbox/") for path in daily["delivery"].files}
-    assert day_files and set(statuses) == day_files
+    day_files.add(f"salesforce/{daily['delivery'].date.isoformat()}/CampaignMember.csv")
+    assert set(statuses) == day_files
     assert set(statuses.values()) == {"loaded"}
     assert deleted == (2, 1)
+    # the membership deleted that day left the merged marketing events
+    assert membership_events == 0
 
 
 def test_every_table_equals_a_full_rebuild_of_the_same_inbox(daily: dict) -> None:

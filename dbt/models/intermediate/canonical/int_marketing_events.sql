@@ -2,7 +2,16 @@
     Salesforce campaign memberships (a lead's or a contact's), HubSpot marketing events (form
     submissions, e-mail clicks… that name a campaign), and the marketing events of the mapped
     exports. A campaign is known by its Salesforce id, else matched by name to a Salesforce
-    campaign (its offer comes with it), else only by the name the event writes. -#}
+    campaign (its offer comes with it), else only by the name the event writes.
+    Incremental: a daily run derives the events delivered since the last build, and every event
+    when a campaign changed (macros/event_incremental.sql). -#}
+{{ config(
+    materialized='incremental',
+    unique_key='event_key',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ reopen_marketing_events() }}"
+) }}
 
 with
 
@@ -74,9 +83,11 @@ events as (
         'campaign member' as event_type,
         created_date as occurred_at,
         campaign_id,
-        cast(null as {{ dbt.type_string() }}) as campaign_name
+        cast(null as {{ dbt.type_string() }}) as campaign_name,
+        _loaded_at
     from campaign_members
     where not is_deleted
+        and ({{ delivered_since_built() }} or {{ campaigns_changed_since_built() }})
 
     union all
 
@@ -88,8 +99,10 @@ events as (
         event_type,
         occurred_at,
         cast(null as {{ dbt.type_string() }}) as campaign_id,
-        campaign_name
+        campaign_name,
+        _loaded_at
     from hubspot_events
+    where {{ delivered_since_built() }} or {{ campaigns_changed_since_built() }}
 
     union all
 
@@ -102,7 +115,8 @@ events as (
         mapped_events.type as event_type,
         mapped_events.occurred_at,
         cast(null as {{ dbt.type_string() }}) as campaign_id,
-        mapped_events.campaign as campaign_name
+        mapped_events.campaign as campaign_name,
+        mapped_events._loaded_at
     from mapped_events
     left join mapped_by_email
         on mapped_events.source_system = mapped_by_email.source_system
@@ -125,7 +139,8 @@ final as (
         coalesce(by_id.campaign_id, by_name.campaign_id) as campaign_id,
         coalesce(by_id.campaign_name, by_name.campaign_name, events.campaign_name)
             as campaign_name,
-        coalesce(by_id.offer, by_name.offer) as offer
+        coalesce(by_id.offer, by_name.offer) as offer,
+        events._loaded_at
     from events
     left join campaigns as by_id
         on events.campaign_id = by_id.campaign_id
