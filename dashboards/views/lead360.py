@@ -15,6 +15,8 @@ from dashboards.i18n import t
 from smarketing.privacy.classification import personal_columns
 
 LEADS = "marts.dim_leads"
+# what a daily run merges by (a hash of the person's records), not a fact about the lead
+TECHNICAL_COLUMNS = ("records_fingerprint",)
 BRIDGE = "marts.bridge_lead_source_records"
 EVENTS = "marts.fct_lead_stage_events"
 ACTIVITIES = "marts.fct_activities"
@@ -52,7 +54,8 @@ def hidden_columns() -> list[str]:
 def lead(unified_lead_id: str) -> pd.DataFrame:
     """The lead's row as field / value pairs."""
     row = warehouse.query(f"select * from {LEADS} where unified_lead_id = ?", [unified_lead_id])
-    row = row.drop(columns=[c for c in hidden_columns() if c in row.columns])
+    hidden = [*hidden_columns(), *TECHNICAL_COLUMNS]
+    row = row.drop(columns=[c for c in hidden if c in row.columns])
     return pd.DataFrame(
         {"field": row.columns, "value": [str(value) for value in row.iloc[0].tolist()]}
     )

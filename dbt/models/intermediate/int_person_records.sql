@@ -1,4 +1,17 @@
-{{ config(materialized='table') }}
+{#- Every person record of every tool (Salesforce leads and contacts, HubSpot contacts, the
+    mapped exports) in one shape, with the keys the identity resolution and survivorship read.
+    Incremental: a daily run derives again the records delivered since the last build (theirs,
+    their account's or their owner's delivery: `_loaded_at`) and every record of an address
+    they held or hold, whose `email_is_shared` they may change; merged on `record_key`. Records
+    never leave raw but by an erasure, which rebuilds everything (smarketing/build_state.py). -#}
+{{ config(
+    materialized='incremental',
+    unique_key='record_key',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail'
+) }}
+{%- set record_key = dbt.concat(["source_system", "':'", "source_entity", "':'", "source_record_id"]) %}
+{%- set email_normalised = "nullif(" ~ fold_text('email') ~ ", '')" %}
 
 with
 
@@ -106,7 +119,12 @@ leads as (
         cast(null as varchar) as mapped_channel,
         {{ custom_field_record_columns('salesforce_leads', 'salesforce_lead') }}
         salesforce_leads.created_date as created_at,
-        coalesce(salesforce_leads.last_modified_date, salesforce_leads.created_date) as modified_at
+        coalesce(salesforce_leads.last_modified_date, salesforce_leads.created_date) as modified_at,
+        -- the newest delivery the row is made of
+        greatest(
+            salesforce_leads._loaded_at,
+            coalesce(salesforce_users._loaded_at, salesforce_leads._loaded_at)
+        ) as _loaded_at
     from salesforce_leads
     left join salesforce_users
         on salesforce_leads.owner_id = salesforce_users.user_id
@@ -148,7 +166,12 @@ contacts as (
         cast(null as varchar) as mapped_channel,
         {{ custom_field_record_columns('salesforce_contacts', 'salesforce_contact') }}
         salesforce_contacts.created_date as created_at,
-        coalesce(salesforce_contacts.last_modified_date, salesforce_contacts.created_date) as modified_at
+        coalesce(salesforce_contacts.last_modified_date, salesforce_contacts.created_date) as modified_at,
+        greatest(
+            salesforce_contacts._loaded_at,
+            coalesce(salesforce_accounts._loaded_at, salesforce_contacts._loaded_at),
+            coalesce(salesforce_users._loaded_at, salesforce_contacts._loaded_at)
+        ) as _loaded_at
     from salesforce_contacts
     left join salesforce_accounts
         on salesforce_contacts.account_id = salesforce_accounts.account_id
@@ -192,7 +215,8 @@ hubspot as (
         cast(null as varchar) as mapped_channel,
         {{ custom_field_record_columns('hubspot_contacts', 'hubspot_contact') }}
         create_date as created_at,
-        coalesce(last_modified_date, create_date) as modified_at
+        coalesce(last_modified_date, create_date) as modified_at,
+        _loaded_at
     from hubspot_contacts
 
 ),
@@ -248,12 +272,13 @@ mapped as (
         channel as mapped_channel,
         {{ custom_field_record_columns('mapped_persons', 'mapped') }}
         created_at,
-        coalesce(updated_at, created_at) as modified_at
+        coalesce(updated_at, created_at) as modified_at,
+        _loaded_at
     from mapped_persons
 
 ),
 
-unioned as (
+every_record as (
 
     select * from leads
     union all
@@ -264,14 +289,56 @@ unioned as (
     select * from mapped
 
 ),
+{%- if is_incremental() %}
+
+-- a daily run: the records delivered since the last build, and every record of the addresses
+-- they held (as built) or hold (as delivered), so that each address read has all its holders
+
+delivered as (
+
+    select {{ record_key }} as record_key, {{ email_normalised }} as email_normalised
+    from every_record
+    where _loaded_at > {{ loaded_until() }}
+
+),
+
+reopened_emails as (
+
+    select email_normalised from delivered where email_normalised is not null
+    union
+    select built.email_normalised
+    from {{ this }} as built
+    inner join delivered on built.record_key = delivered.record_key
+    where built.email_normalised is not null
+
+),
+
+reopened as (
+
+    select record_key from delivered
+    union
+    select built.record_key
+    from {{ this }} as built
+    inner join reopened_emails on built.email_normalised = reopened_emails.email_normalised
+
+),
+{%- endif %}
+
+unioned as (
+
+    select * from every_record
+    {%- if is_incremental() %}
+    where {{ record_key }} in (select record_key from reopened)
+    {%- endif %}
+
+),
 
 normalised as (
 
     select
         unioned.*,
-        {{ dbt.concat(["source_system", "':'", "source_entity", "':'", "source_record_id"]) }}
-            as record_key,
-        nullif({{ fold_text('email') }}, '') as email_normalised,
+        {{ record_key }} as record_key,
+        {{ email_normalised }} as email_normalised,
         {{ match_key('first_name') }} as first_name_key,
         {{ match_key('last_name') }} as last_name_key,
         {{ match_key('job_title') }} as job_title_key,
@@ -586,7 +653,10 @@ final as (
 
         ----------  timestamps
         with_email.created_at,
-        with_email.modified_at
+        with_email.modified_at,
+
+        ----------  lineage
+        with_email._loaded_at
 
     from with_email
     left join free_email_domains

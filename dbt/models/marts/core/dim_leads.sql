@@ -1,12 +1,28 @@
 -- the survivors come from two intermediate models, each built on its own: as one query, the
 -- seventeen survivorship CTEs and their joins held every hash table at once and spilled (at
 -- 1 M people: 60 s, against about 20 s in three steps)
+{{ config(
+    materialized='incremental',
+    unique_key='unified_lead_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ drop_vanished_persons() }}"
+) }}
 
 with
 
+fingerprints as (
+
+    select * from {{ ref('int_lead_fingerprints') }}
+
+),
+
+-- a daily run rebuilds the persons whose records changed, as their survivors did
+-- (macros/person_incremental.sql)
 attributes as (
 
     select * from {{ ref('int_lead_attribute_survivors') }}
+    {{ changed_persons_only('fingerprints') }}
 
 ),
 
@@ -89,7 +105,8 @@ leads as (
 
         ----------  timestamps
         attributes.first_created_at,
-        attributes.last_modified_at
+        attributes.last_modified_at,
+        attributes.records_fingerprint
 
     from attributes
     left join contacts on attributes.unified_lead_id = contacts.unified_lead_id
