@@ -163,7 +163,8 @@ def dbt_build(
 ) -> subprocess.CompletedProcess[str]:
     """``dbt build --select SELECTION`` with VARIABLES on WAREHOUSE (a copy of a built one),
     its target and logs under WORK: a model rebuilt from another definition (its unit tests,
-    written for the shipped one, left to tests/test_dbt_tests.py)."""
+    written for the shipped one, left to tests/test_dbt_tests.py), from raw as the pipeline
+    rebuilds when the definition changed (``--full-refresh``)."""
     return subprocess.run(
         [
             str(Path(sys.executable).with_name("dbt")),
@@ -174,6 +175,7 @@ def dbt_build(
             *selection,
             "--vars",
             json.dumps(variables),
+            "--full-refresh",
             "--target-path",
             str(work / "target"),
             "--log-path",

@@ -198,3 +198,64 @@ def test_rerun_and_a_lost_registry_give_the_same_ids(copy_of_small: Path) -> Non
         con.close()
     resolve_identities(database, now=NEW)
     assert _ids(database) == first
+
+
+def _identity_rows(database: Path) -> dict[str, set[tuple]]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return {
+            table: set(con.execute(f"select * from identity.{table}").fetchall())
+            for table in ("person_links", "person_matches")
+        }
+    finally:
+        con.close()
+
+
+def test_a_run_scores_the_pairs_of_changed_records_with_the_kept_model(
+    copy_of_small: Path,
+) -> None:
+    database = copy_of_small
+    con = duckdb.connect(str(database))
+    try:
+        # a new record: another tool's copy of a person's record, without its e-mail (no
+        # deterministic link: the model has to find it)
+        key = con.execute(
+            "select record_key from intermediate.int_person_records "
+            "where first_name_key is not null and last_name_key is not null "
+            "and company_key is not null order by record_key limit 1"
+        ).fetchall()[0][0]
+        con.execute(
+            "create temp table copied as select * from intermediate.int_person_records "
+            "where record_key = ?",
+            [key],
+        )
+        con.execute(
+            "update copied set record_key = record_key || '-copy', "
+            "source_record_id = source_record_id || '-copy', email_normalised = null, "
+            "email_is_valid = false"
+        )
+        con.execute("insert into intermediate.int_person_records select * from copied")
+    finally:
+        con.close()
+
+    merged = resolve_identities(database, now=NEW)
+    assert merged.trained is None  # the model the pipeline's run kept
+    assert 0 < merged.rescored_records < 0.05 * merged.records
+    assert _ids(database)[f"{key}-copy"] == _ids(database)[key]
+    incremental = _identity_rows(database)
+
+    # without the inputs of the last run, every record counts as changed: every pair scored
+    con = duckdb.connect(str(database))
+    try:
+        con.execute("drop table identity.match_inputs")
+    finally:
+        con.close()
+    everything = resolve_identities(database, now=NEW)
+    assert everything.trained is None
+    assert everything.rescored_records == everything.records
+    assert everything.candidate_pairs > merged.candidate_pairs
+    assert _identity_rows(database) == incremental
+
+    retrained = resolve_identities(database, now=NEW, retrain=True)
+    assert retrained.trained == "a full refresh was asked for"
+    assert retrained.rescored_records == retrained.records

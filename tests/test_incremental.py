@@ -4,7 +4,9 @@ gives, row for row.
 The small warehouse as published (the ``small`` fixture) receives the generator's next day
 (new and changed people, late marketing events, a deleted and a merged lead), with a campaign
 membership Salesforce reports deleted, and a second `smarketing run` merges it; another
-warehouse is built once from the same inbox. Both are then compared table by table.
+warehouse is built once from the same inbox, with the match model the first one kept (a daily
+run scores the changed records' pairs with it: ``smarketing/identity/match_state.py``). Both
+are then compared table by table.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from smarketing.identity.tables import MATCH_MODEL, MATCH_TERM_FREQUENCIES
 from smarketing_tools.generator.daily import generate_days
 from tests.conftest import run_cli
 
@@ -44,19 +47,40 @@ def daily(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
     removed_member = _delete_a_campaign_membership(merged / "inbox", delivery.date.isoformat())
     # the day after: decided as of the morning the delivery was exported
     as_of = f"{delivery.date.isoformat()}T00:00:00+01:00"
+    model_before = _kept_model(merged / "warehouse.duckdb")
     merged_run = run_cli(merged, as_of=as_of)
 
     rebuilt = tmp_path_factory.mktemp("daily_rebuilt")
     shutil.copytree(merged / "inbox", rebuilt / "inbox")
+    _keep_model_of(merged / "warehouse.duckdb", rebuilt / "warehouse.duckdb")
     rebuilt_run = run_cli(rebuilt, as_of=as_of)
     yield {
         "delivery": delivery,
         "removed_member": removed_member,
+        "model_before": model_before,
         "merged": merged,
         "merged_run": merged_run,
         "rebuilt": rebuilt,
         "rebuilt_run": rebuilt_run,
     }
+
+
+def _kept_model(warehouse: Path) -> tuple:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(f"select trained_at, parameters from {MATCH_MODEL}").fetchall()[0]
+    finally:
+        con.close()
+
+
+def _keep_model_of(source: Path, target: Path) -> None:
+    """A new warehouse TARGET holding only the match model SOURCE keeps."""
+    con = duckdb.connect(str(target))
+    con.execute(f"attach '{source}' as source (read_only)")
+    con.execute("create schema identity")
+    for table in (MATCH_MODEL, MATCH_TERM_FREQUENCIES):
+        con.execute(f"create table {table} as select * from source.{table}")
+    con.close()
 
 
 def _delete_a_campaign_membership(inbox: Path, day: str) -> str:
@@ -163,6 +187,8 @@ def test_the_daily_run_merged_the_new_files_only(daily: dict) -> None:
     assert deleted == (2, 1)
     # the membership deleted that day left the merged marketing events
     assert membership_events == 0
+    # the day's records were matched with the model the first run trained
+    assert _kept_model(daily["merged"] / "warehouse.duckdb") == daily["model_before"]
 
 
 def test_every_table_equals_a_full_rebuild_of_the_same_inbox(daily: dict) -> None:

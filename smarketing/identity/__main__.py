@@ -19,11 +19,14 @@ from smarketing.settings import Settings
 @click.argument(
     "warehouse", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False
 )
-def main(warehouse: Path | None) -> None:
+@click.option("--retrain", is_flag=True, help="Train the match model again and score every pair.")
+def main(warehouse: Path | None, retrain: bool) -> None:
     """Resolve the person records of WAREHOUSE (default: $SMARKETING_WAREHOUSE)."""
     target = warehouse or Settings.from_env().warehouse
     result = resolve_identities(
-        target, progress=lambda message: click.echo(f"[identity] {message}", err=True)
+        target,
+        progress=lambda message: click.echo(f"[identity] {message}", err=True),
+        retrain=retrain,
     )
     click.echo(
         f"{result.records:,} records -> {result.persons:,} persons "

@@ -37,6 +37,10 @@ between ``M_FLOOR_MIN`` and ``M_FLOOR_MAX``. The prior (the probability that two
 records are the same person) is the share of pairs the deterministic links joined, divided
 by their assumed recall ``DETERMINISTIC_RECALL``.
 
+**Kept between runs.** The trained model and the term frequencies it was trained with are kept
+(``match_state``): a daily run scores with them only the pairs of the records that changed,
+so that a pair scores the same whichever run scored it.
+
 **Decision.** A pair is linked when its match probability is at least
 ``MATCH_THRESHOLD`` (0.9). Measured against the demo data's truth, pairs that agree on
 name only sit around 0.5 to 0.65 (two people with the same name are common), while pairs that
@@ -46,6 +50,9 @@ agree on name and on a phone or an organisation are above 0.99: the threshold li
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +71,10 @@ DETERMINISTIC_RECALL = 0.9
 U_SAMPLE_PAIRS = 2e6
 U_SAMPLE_SEED = 42
 NOT_YET_ONE_PERSON = "l.det_cluster <> r.det_cluster"
+# a daily run scores the pairs of the records whose inputs or deterministic group changed
+CHANGED_ONLY = "(l.is_changed or r.is_changed)"
+TF_COLUMNS = ("first_name_key", "last_name_key", "job_title_key")
+"""The comparisons adjusted for term frequency (kept with a trained model)."""
 
 BLOCKING_RULES = (
     "l.first_name_key = r.first_name_key and l.last_name_key = r.last_name_key",
@@ -186,11 +197,18 @@ def prior_from_deterministic_clusters(con: duckdb.DuckDBPyConnection, records: s
     return min(max(joined / DETERMINISTIC_RECALL, 1.0) / all_pairs, 0.5)
 
 
-def probabilistic_edges(
-    con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI, records: str
-) -> ModelRun:
-    """Train the model on ``records`` (with ``det_cluster``) and append the pairs it links
-    to the edges table."""
+def settings_fingerprint() -> str:
+    """What a kept model must have been trained with: the comparisons and blocking rules (not
+    the prior, which training estimates). Code that changes them makes a kept model unusable."""
+    document = settings(0.5).create_settings_dict("duckdb")
+    for key in ("probability_two_random_records_match", "linker_uid"):
+        document.pop(key, None)
+    return hashlib.sha256(json.dumps(document, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def train(con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI, records: str) -> dict[str, Any]:
+    """The model trained on ``records`` (with ``det_cluster``), as Splink writes it to JSON;
+    the term frequencies of ``records`` left in the work tables ``tf_<column>``."""
     prior = prior_from_deterministic_clusters(con, records)
     linker = Linker(db_api.register(records), settings(prior), log_level=None)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=U_SAMPLE_SEED)
@@ -201,8 +219,45 @@ def probabilistic_edges(
     )
     if labelled_pairs:
         linker.training.estimate_m_from_label_column("det_cluster")
-    model = floor_m_probabilities(linker.misc.save_model_to_json(), m_floor(labelled_pairs))
-    linker = Linker(db_api.register(records, table_name=f"{records}_scored"), model, log_level=None)
+    for column in TF_COLUMNS:
+        frequencies = linker.table_management.compute_tf_table(column)
+        con.execute(
+            f"create or replace table {tf_table(column)} as "
+            f"select * from {frequencies.physical_name}"
+        )
+    return floor_m_probabilities(linker.misc.save_model_to_json(), m_floor(labelled_pairs))
+
+
+def tf_table(column: str) -> str:
+    """Work table of a column's term frequencies (``<column>``, ``tf_<column>``), as Splink
+    computes them."""
+    return f"tf_{column}"
+
+
+def probabilistic_edges(
+    con: duckdb.DuckDBPyConnection,
+    db_api: DuckDBAPI,
+    records: str,
+    model: dict[str, Any],
+    *,
+    changed_only: bool = False,
+) -> ModelRun:
+    """Score the candidate pairs of ``records`` with MODEL and the term frequencies of the
+    ``tf_<column>`` tables, and append the pairs it links to the edges table. CHANGED_ONLY:
+    only the pairs with a record flagged ``is_changed`` (the others were scored before)."""
+    parameters = copy.deepcopy(model)
+    if changed_only:
+        parameters["blocking_rules_to_generate_predictions"] = [
+            {**rule, "blocking_rule": f"{rule['blocking_rule']} and {CHANGED_ONLY}"}
+            for rule in parameters["blocking_rules_to_generate_predictions"]
+        ]
+    linker = Linker(
+        db_api.register(records, table_name=f"{records}_scored"), parameters, log_level=None
+    )
+    for column in TF_COLUMNS:
+        linker.table_management.register_term_frequency_lookup(
+            db_api.register(tf_table(column)), column
+        )
     predictions = linker.inference.predict(warning_mode="never")
     counted = con.execute(
         f"""
@@ -220,4 +275,4 @@ def probabilistic_edges(
     )
     predictions.drop_table_from_database_and_remove_from_cache()
     candidates, linked = int(counted[0]), int(counted[1])
-    return ModelRun(candidates, linked, prior, model)
+    return ModelRun(candidates, linked, float(model["probability_two_random_records_match"]), model)

@@ -12,8 +12,12 @@ in-memory DuckDB database, and writes to the ``identity`` schema:
 - ``identity.phone_numbers``: every number as typed with its E.164 form, so that the next run
   parses only the numbers it has not seen (``phone_lookup``).
 
+- ``identity.match_model``, ``identity.match_term_frequencies``, ``identity.match_inputs``:
+  the model and what it read, kept for the next run (``match_state``).
+
 Steps: normalise phones, deterministic links, probabilistic links (``model``) between the
-groups the deterministic links left apart, connected components, stable ids.
+groups the deterministic links left apart (every pair with a model trained now, or the pairs
+of the records that changed with the model kept), connected components, stable ids.
 """
 
 from __future__ import annotations
@@ -29,16 +33,27 @@ import duckdb
 from splink import DuckDBAPI
 
 from smarketing import duckdb_limits
+from smarketing.identity import match_state
 from smarketing.identity.clusters import connected_components
 from smarketing.identity.deterministic import (
     EDGES,
+    PROBABILISTIC,
+    RECORDED_LINKS,
     RULE_PRIORITY,
+    SAME_EMAIL,
     UNMATCHED,
     deterministic_edges,
 )
-from smarketing.identity.model import MATCH_THRESHOLD, probabilistic_edges, summarise
+from smarketing.identity.model import (
+    MATCH_THRESHOLD,
+    probabilistic_edges,
+    settings_fingerprint,
+    summarise,
+    train,
+)
 from smarketing.identity.phone_lookup import write_cache
 from smarketing.identity.records import PHONES, RECORDS, RecordsRead, load_records
+from smarketing.identity.sql import count
 from smarketing.identity.stable_ids import assign_ids, ensure_registry, update_registry
 from smarketing.identity.tables import (
     PERSON_LINKS,
@@ -68,7 +83,13 @@ class Resolution:
     """Numbers libphonenumber read this run (the others came from the lookup of earlier runs)."""
     deterministic_links: int = 0
     candidate_pairs: int = 0
+    """Pairs scored this run (on a daily run, those of the records that changed)."""
     probabilistic_links: int = 0
+    """Pairs linked by the model, kept from earlier runs included."""
+    trained: str | None = None
+    """Why the model was trained on this run's records; None: the kept one scored."""
+    rescored_records: int = 0
+    """Records whose pairs were scored this run (every record when the model was trained)."""
     persons: int = 0
     merged_records: int = 0
     reused_ids: int = 0
@@ -76,7 +97,9 @@ class Resolution:
     match_threshold: float = MATCH_THRESHOLD
     prior: float = 0.0
     model: dict[str, Any] = field(default_factory=dict)
-    """m and u of every comparison level of the trained model (``model.summarise``)."""
+    """m and u of every comparison level of the model (``model.summarise``)."""
+    trained_parameters: dict[str, Any] | None = field(default=None, repr=False)
+    """The model trained this run, as Splink writes it (kept for the next runs)."""
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -85,9 +108,15 @@ def _quiet(_: str) -> None:
 
 
 def resolve_identities(
-    warehouse: Path, *, progress: Progress = _quiet, now: datetime | None = None
+    warehouse: Path,
+    *,
+    progress: Progress = _quiet,
+    now: datetime | None = None,
+    retrain: bool = False,
 ) -> Resolution:
-    """Resolve every person record of ``warehouse`` and write the ``identity`` tables."""
+    """Resolve every person record of ``warehouse`` and write the ``identity`` tables: the
+    pairs of the records that changed scored with the model kept by an earlier run, or every
+    pair with a model trained now (``match_state``; RETRAIN forces it)."""
     now = now or datetime.now(UTC)
     result = Resolution()
     started = last = time.monotonic()
@@ -129,17 +158,18 @@ def resolve_identities(
         )
         step("deterministic", f"{result.deterministic_links:,} deterministic links")
 
+        match_state.fingerprint_inputs(con, RECORDS)
         if result.records > 1:
-            run = probabilistic_edges(con, db_api, "records_to_match")
-            result.candidate_pairs, result.probabilistic_links = (
-                run.candidate_pairs,
-                run.linked_pairs,
-            )
-            result.prior, result.model = run.prior, summarise(run.parameters)
+            _match(con, db_api, result, retrain)
         step(
             "probabilistic",
-            f"{result.candidate_pairs:,} candidate pairs scored, "
-            f"{result.probabilistic_links:,} linked (probability ≥ {MATCH_THRESHOLD})",
+            f"{result.candidate_pairs:,} candidate pairs scored"
+            + (
+                f" (model trained: {result.trained})"
+                if result.trained
+                else f" (kept model; pairs of {result.rescored_records:,} changed records)"
+            )
+            + f", {result.probabilistic_links:,} linked (probability ≥ {MATCH_THRESHOLD})",
         )
 
         result.persons = connected_components(
@@ -157,7 +187,7 @@ def resolve_identities(
             into="cluster_ids",
         )
         result.reused_ids, result.new_ids = assignment.reused, assignment.new
-        _write_outputs(con, now, read)
+        _write_outputs(con, now, read, result)
         step("ids", f"ids: {assignment.reused:,} kept, {assignment.new:,} new; tables written")
     finally:
         con.close()
@@ -185,7 +215,79 @@ def _best_links_sql() -> str:
     """
 
 
-def _write_outputs(con: duckdb.DuckDBPyConnection, now: datetime, read: RecordsRead) -> None:
+def _match(
+    con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI, result: Resolution, retrain: bool
+) -> None:
+    """The probabilistic edges of ``records_to_match``: every pair with a model trained now,
+    or the pairs of the changed records with the kept model (the others kept as scored)."""
+    kept = match_state.kept_model(con, WAREHOUSE)
+    reason = match_state.training_reason(kept, result.records, settings_fingerprint(), retrain)
+    if reason is not None or kept is None:
+        parameters = train(con, db_api, "records_to_match")
+        result.trained, result.rescored_records = reason, result.records
+        run = probabilistic_edges(con, db_api, "records_to_match", parameters)
+    else:
+        match_state.load_term_frequencies(con, WAREHOUSE)
+        # without the last run's matches (a warehouse given only a model), every record
+        kept_edges = f"{WAREHOUSE}.{PERSON_MATCHES}" if _has_table(con, PERSON_MATCHES) else None
+        result.rescored_records = match_state.changed_records(
+            con,
+            catalog=WAREHOUSE,
+            records="records_to_match",
+            edges=EDGES,
+            kept_edges=kept_edges,
+            deterministic_rules=(*RECORDED_LINKS, SAME_EMAIL),
+            into="changed_records",
+        )
+        con.execute(
+            """
+            create or replace table records_to_match as
+            select records_to_match.*,
+                records_to_match.record_key in (select record_key from changed_records)
+                    as is_changed
+            from records_to_match
+            """
+        )
+        run = probabilistic_edges(
+            con, db_api, "records_to_match", kept.parameters, changed_only=True
+        )
+        # the pairs of records that did not change score as they did: kept
+        if kept_edges is not None:
+            con.execute(
+                f"""
+                insert into {EDGES}
+                select kept.record_key_l, kept.record_key_r, kept.match_rule, kept.match_probability
+                from {kept_edges} as kept
+                inner join records_to_match as l
+                    on kept.record_key_l = l.record_key and not l.is_changed
+                inner join records_to_match as r
+                    on kept.record_key_r = r.record_key and not r.is_changed
+                where kept.match_rule = '{PROBABILISTIC}'
+                """
+            )
+    result.candidate_pairs = run.candidate_pairs
+    result.probabilistic_links = count(
+        con, f"select count(*) from {EDGES} where match_rule = '{PROBABILISTIC}'"
+    )
+    result.prior, result.model = run.prior, summarise(run.parameters)
+    result.trained_parameters = run.parameters if result.trained else None
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".")
+    return bool(
+        count(
+            con,
+            "select count(*) from duckdb_tables() "
+            "where database_name = ? and schema_name = ? and table_name = ?",
+            [WAREHOUSE, schema, name],
+        )
+    )
+
+
+def _write_outputs(
+    con: duckdb.DuckDBPyConnection, now: datetime, read: RecordsRead, result: Resolution
+) -> None:
     con.execute(
         f"""
         create or replace table links as
@@ -222,6 +324,14 @@ def _write_outputs(con: duckdb.DuckDBPyConnection, now: datetime, read: RecordsR
             now=now,
         )
         write_cache(con, f"{WAREHOUSE}.{PHONE_NUMBERS}", read.patterns)
+        match_state.save(
+            con,
+            WAREHOUSE,
+            trained=result.trained_parameters,
+            records=result.records,
+            settings_fingerprint=settings_fingerprint(),
+            now=now,
+        )
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -8,3 +8,8 @@ REGISTRY = f"{SCHEMA}.unified_lead_ids"
 PHONE_NUMBERS = f"{SCHEMA}.phone_numbers"
 """Lookup of every phone number as typed in the records, parsed (``phone_lookup``)."""
 OUTPUT_TABLES = (PERSON_LINKS, PERSON_MATCHES, PERSON_PHONES, REGISTRY)
+MATCH_MODEL = f"{SCHEMA}.match_model"
+"""The trained match model a run keeps for the next ones (``match_state``)."""
+MATCH_TERM_FREQUENCIES = f"{SCHEMA}.match_term_frequencies"
+MATCH_INPUTS = f"{SCHEMA}.match_inputs"
+"""A fingerprint of each record's matching columns, as the last run read them."""

@@ -9,6 +9,7 @@ import dagster as dg
 
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.identity.tables import PERSON_LINKS, PERSON_MATCHES, PERSON_PHONES, REGISTRY
+from smarketing.settings import Settings
 
 if TYPE_CHECKING:
     from smarketing.identity.resolve import Resolution
@@ -78,7 +79,11 @@ def resolve_identities_asset(
     """Deterministic links, then Splink for the rest, connected components, stable ids."""
     from smarketing.identity.resolve import resolve_identities  # Splink: import when run
 
-    result = resolve_identities(Path(warehouse.warehouse), progress=context.log.info)
+    result = resolve_identities(
+        Path(warehouse.warehouse),
+        progress=context.log.info,
+        retrain=Settings.from_env().full_refresh,
+    )
     for table in DESCRIPTIONS:
         yield dg.MaterializeResult(asset_key=table.split("."), metadata=_metadata(result, table))
 

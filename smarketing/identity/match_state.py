@@ -1,0 +1,196 @@
+"""What a run keeps for the next one to resolve only what changed.
+
+The match model (Splink's m and u, the prior, the term frequencies of the names and job titles)
+is trained on a run that resolves everything, and kept (``identity.match_model``,
+``identity.match_term_frequencies``). The next runs score with it the candidate pairs of the
+records whose inputs changed (``identity.match_inputs``: a fingerprint of each record's
+matching columns) and keep the other pairs as scored: with the same model, the same pair
+scores the same, so the result equals a resolution of every pair with that model. The model is
+trained again when there is none, when the comparisons in the code changed, when the records
+grew or shrank by more than ``RETRAIN_DRIFT`` since, or when a full refresh asks for it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from smarketing.identity.model import TF_COLUMNS, tf_table
+from smarketing.identity.sql import count
+from smarketing.identity.tables import MATCH_INPUTS, MATCH_MODEL, MATCH_TERM_FREQUENCIES
+
+RETRAIN_DRIFT = 0.10
+"""The share of records gained or lost since training beyond which the model is trained again."""
+
+
+@dataclass(frozen=True)
+class KeptModel:
+    parameters: dict[str, Any]
+    """The model as Splink writes it to JSON."""
+    trained_records: int
+    settings_fingerprint: str
+
+
+def _exists(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> bool:
+    schema, name = table.split(".")
+    return bool(
+        count(
+            con,
+            "select count(*) from duckdb_tables() "
+            "where database_name = ? and schema_name = ? and table_name = ?",
+            [catalog, schema, name],
+        )
+    )
+
+
+def kept_model(con: duckdb.DuckDBPyConnection, catalog: str) -> KeptModel | None:
+    """The model the last training kept in CATALOG, if any (with its term frequencies)."""
+    if not all(_exists(con, catalog, t) for t in (MATCH_MODEL, MATCH_TERM_FREQUENCIES)):
+        return None
+    rows = con.execute(
+        f"select parameters, trained_records, settings_fingerprint from {catalog}.{MATCH_MODEL}"
+    ).fetchall()
+    if len(rows) != 1:
+        return None
+    parameters, trained, fingerprint = rows[0]
+    return KeptModel(json.loads(parameters), int(trained), str(fingerprint))
+
+
+def training_reason(
+    kept: KeptModel | None, records: int, settings_fingerprint: str, retrain: bool
+) -> str | None:
+    """Why the model must be trained on this run's records, or None when the kept one serves."""
+    if retrain:
+        return "a full refresh was asked for"
+    if kept is None:
+        return "no model kept yet"
+    if kept.settings_fingerprint != settings_fingerprint:
+        return "the comparisons changed since the model was trained"
+    drift = abs(records - kept.trained_records) / max(kept.trained_records, 1)
+    if drift > RETRAIN_DRIFT:
+        return (
+            f"{records:,} records against {kept.trained_records:,} when the model was trained "
+            f"({drift:.0%}, more than {RETRAIN_DRIFT:.0%})"
+        )
+    return None
+
+
+def load_term_frequencies(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
+    """The kept term frequencies into the work tables ``tf_<column>``."""
+    for column in TF_COLUMNS:
+        con.execute(
+            f"""
+            create or replace table {tf_table(column)} as
+            select value as "{column}", frequency as "tf_{column}"
+            from {catalog}.{MATCH_TERM_FREQUENCIES}
+            where column_name = ?
+            """,
+            [column],
+        )
+
+
+def changed_records(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    catalog: str,
+    records: str,
+    edges: str,
+    kept_edges: str | None,
+    deterministic_rules: tuple[str, ...],
+    into: str,
+) -> int:
+    """Write ``into(record_key)``: the records whose pairs must be scored again. A record whose
+    matching columns changed (or a new one), a record a deterministic link was added to or
+    removed from, and every record of the deterministic groups they are in now (a group that
+    split or merged changes which of its pairs are candidates). ``records`` has ``det_cluster``;
+    ``edges`` holds this run's deterministic links, ``kept_edges`` the last run's links (None:
+    none kept, every record is changed)."""
+    if kept_edges is None or not _exists(con, catalog, MATCH_INPUTS):
+        con.execute(f"create or replace table {into} as select record_key from {records}")
+        return count(con, f"select count(*) from {into}")
+    kept_inputs = f"{catalog}.{MATCH_INPUTS}"
+    rules = ", ".join(f"'{rule}'" for rule in deterministic_rules)
+    con.execute(
+        f"""
+        create or replace table {into} as
+        with inputs as (
+            select record_key, fingerprint from match_inputs_now
+        ),
+        changed_inputs as (
+            select inputs.record_key
+            from inputs
+            left join {kept_inputs} as kept using (record_key)
+            where kept.record_key is null or kept.fingerprint <> inputs.fingerprint
+        ),
+        kept_links as (
+            select record_key_l, record_key_r, match_rule from {kept_edges}
+            where match_rule in ({rules})
+        ),
+        links as (
+            select record_key_l, record_key_r, match_rule from {edges}
+            where match_rule in ({rules})
+        ),
+        link_changes as (
+            (select * from kept_links except select * from links)
+            union all
+            (select * from links except select * from kept_links)
+        ),
+        touched as (
+            select record_key from changed_inputs
+            union
+            select record_key_l from link_changes
+            union
+            select record_key_r from link_changes
+        )
+        select record_key
+        from {records}
+        where det_cluster in (
+            select det_cluster from {records} inner join touched using (record_key)
+        )
+        """
+    )
+    return count(con, f"select count(*) from {into}")
+
+
+def fingerprint_inputs(con: duckdb.DuckDBPyConnection, records: str) -> None:
+    """``match_inputs_now(record_key, fingerprint)``: every column the matching reads."""
+    con.execute(
+        f"create or replace table match_inputs_now as "
+        f"select record_key, hash({records}) as fingerprint from {records}"
+    )
+
+
+def save(
+    con: duckdb.DuckDBPyConnection,
+    catalog: str,
+    *,
+    trained: dict[str, Any] | None,
+    records: int,
+    settings_fingerprint: str,
+    now: datetime,
+) -> None:
+    """Keep this run's inputs, and the model with its term frequencies when it was trained
+    (inside the caller's transaction)."""
+    con.execute(
+        f"create or replace table {catalog}.{MATCH_INPUTS} as select * from match_inputs_now"
+    )
+    if trained is None:
+        return
+    con.execute(
+        f"""
+        create or replace table {catalog}.{MATCH_MODEL} as
+        select ?::timestamptz as trained_at, ?::bigint as trained_records,
+            ?::varchar as settings_fingerprint, ?::varchar as parameters
+        """,
+        [now, records, settings_fingerprint, json.dumps(trained)],
+    )
+    frequencies = " union all ".join(
+        f"select '{column}' as column_name, \"{column}\"::varchar as value, "
+        f'"tf_{column}"::double as frequency from {tf_table(column)}'
+        for column in TF_COLUMNS
+    )
+    con.execute(f"create or replace table {catalog}.{MATCH_TERM_FREQUENCIES} as {frequencies}")
