@@ -10,14 +10,16 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from dagster_project.defs.transform.definitions import dbt_parts
 from dagster_project.lib.dbt_project import (
     DBT_THREADS_ENV,
-    SMALL_WAREHOUSE_BYTES,
+    SMALL_DELIVERIES_BYTES,
     dbt_build_args,
     dbt_threads,
+    delivered_bytes,
 )
 from dagster_project.lib.dbt_runner import DbtBuildError
 from smarketing import duckdb_limits
@@ -104,11 +106,11 @@ def test_a_model_that_fails_fails_the_step_with_dbts_error(warehouse: Path) -> N
         ("1", 1000, None, 1),  # one core
         ("2", 1000, None, 2),  # a small warehouse: a second thread overlaps dbt's own work
         ("16", 1000, None, 2),
-        ("2", SMALL_WAREHOUSE_BYTES, None, 1),  # a large one: each query uses every core
-        ("2", SMALL_WAREHOUSE_BYTES, "3", 3),  # as the team sets it
+        ("2", SMALL_DELIVERIES_BYTES, None, 1),  # a large one: each query uses every core
+        ("2", SMALL_DELIVERIES_BYTES, "3", 3),  # as the team sets it
     ],
 )
-def test_dbt_builds_two_nodes_at_once_on_a_small_warehouse_one_on_a_large_one(
+def test_dbt_builds_two_nodes_at_once_on_small_deliveries_one_on_large_ones(
     cores: str,
     size: int,
     setting: str | None,
@@ -121,9 +123,18 @@ def test_dbt_builds_two_nodes_at_once_on_a_small_warehouse_one_on_a_large_one(
         monkeypatch.delenv(DBT_THREADS_ENV, raising=False)
     else:
         monkeypatch.setenv(DBT_THREADS_ENV, setting)
+    # the exports its loads read, as the load audit says
     warehouse = tmp_path / "warehouse.duckdb"
-    with warehouse.open("wb") as handle:
-        handle.truncate(size)  # sparse: only its size is read
-    assert dbt_threads(warehouse) == threads
-    args = dbt_build_args({}, threads=dbt_threads(warehouse))
+    with duckdb.connect(str(warehouse)) as con:
+        assert delivered_bytes(con) == 0  # before its first load
+        con.execute("create schema audit")
+        con.execute(
+            "create table audit.load_audit as select * from (values "
+            "(?::bigint, 'loaded'), (10 * ?::bigint, 'rejected')) as t(file_bytes, status)",
+            [size, size],
+        )
+        delivered = delivered_bytes(con)
+    assert delivered == size
+    assert dbt_threads(delivered) == threads
+    args = dbt_build_args({}, threads=dbt_threads(delivered))
     assert args[args.index("--threads") + 1] == str(threads)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtProject
 from dagster_dbt.dbt_project import using_dagster_dev
 
@@ -37,7 +38,7 @@ TARGET_DIR = "dbt_target"
 # they build nothing: a change there leaves the tables as they are
 TEST_GLOBS = ("tests/**/*", "analyses/**/*")
 DBT_THREADS_ENV = "SMARKETING_DBT_THREADS"
-SMALL_WAREHOUSE_BYTES = 2**30
+SMALL_DELIVERIES_BYTES = 2**30
 # dbt's parse state, and the vars it was parsed with (written beside it)
 PARSE_STATE_FILE = "partial_parse.msgpack"
 PARSE_VARS_FILE = "parse_vars.json"
@@ -71,20 +72,40 @@ def dbt_vars(config_path: Path | None = None) -> dict[str, Any]:
     }
 
 
-def dbt_threads(warehouse: Path) -> int:
-    """The models and tests dbt builds at once on WAREHOUSE: SMARKETING_DBT_THREADS, else two
-    while the warehouse is small (SMALL_WAREHOUSE_BYTES) and the run has two cores or more, one
-    beyond. Measured on 2 cores: at demo scale (185 MB) dbt's time per node is mostly its own
-    Python, which a second thread overlaps with the first's SQL (the dbt steps 24.6 -> 21.1 s);
-    at large scale (5 GB) every query already uses both cores, and two at once made the dbt
-    steps 13 % slower."""
+def dbt_threads(delivered_bytes: int) -> int:
+    """The models and tests dbt builds at once on a warehouse whose loads read DELIVERED_BYTES
+    of exports (``delivered_bytes()``): SMARKETING_DBT_THREADS, else two while that is small
+    (SMALL_DELIVERIES_BYTES) and the run has two cores or more, one beyond. Measured on 2 cores:
+    at demo scale (150 MB of exports) dbt's time per node is mostly its own Python, which a
+    second thread overlaps with the first's SQL (the dbt steps 24.6 -> 21.1 s); at large scale
+    (3.9 GB) every query already uses both cores, and two at once made the dbt steps 13 %
+    slower (two big models sharing DuckDB's memory spill). The delivered size, not the file's:
+    a warehouse just loaded can still be a small file beside its write-ahead log."""
     from smarketing.duckdb_limits import configured_threads
 
     setting = os.environ.get(DBT_THREADS_ENV, "")
     if setting.isdigit() and int(setting) > 0:
         return int(setting)
-    small = not warehouse.exists() or warehouse.stat().st_size < SMALL_WAREHOUSE_BYTES
+    small = delivered_bytes < SMALL_DELIVERIES_BYTES
     return min(2, configured_threads()) if small else 1
+
+
+def delivered_bytes(con: duckdb.DuckDBPyConnection) -> int:
+    """The size of every export the warehouse of CON loaded (0 before its first load)."""
+    if not con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'audit' "
+        "and table_name = 'load_audit'"
+    ).fetchall()[0][0]:
+        return 0
+    from smarketing.ingest.schema import LOADED_STATUSES
+
+    return int(
+        con.execute(
+            "select coalesce(sum(file_bytes), 0) from audit.load_audit "
+            "where list_contains(?, status)",
+            [list(LOADED_STATUSES)],
+        ).fetchall()[0][0]
+    )
 
 
 def dbt_build_args(

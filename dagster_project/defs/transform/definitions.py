@@ -36,6 +36,7 @@ from dagster_project.lib.dbt_project import (
     dbt_threads,
     dbt_vars,
     definition_fingerprint,
+    delivered_bytes,
     prepare_if_dev,
     prepared_manifest,
 )
@@ -95,6 +96,7 @@ def _build(context: dg.AssetExecutionContext, part: str) -> Iterator[Any]:
     current = definition_fingerprint(variables)
     with duckdb_limits.connect(settings.warehouse, warehouse=settings.warehouse) as con:
         reason = build_state.full_refresh_reason(con, part, current, settings.full_refresh)
+        threads = dbt_threads(delivered_bytes(con))
     if reason:
         context.log.info(f"{part}: incremental models rebuilt from raw: {reason}")
     log = os.environ.get(RUN_LOG_ENV)
@@ -106,7 +108,7 @@ def _build(context: dg.AssetExecutionContext, part: str) -> Iterator[Any]:
             dbt_build_args(
                 variables,
                 full_refresh=reason is not None,
-                threads=dbt_threads(settings.warehouse),
+                threads=threads,
             ),
             selected=dbt_runner.selection(context),
             variables=variables,

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import duckdb
 
 from smarketing import duckdb_limits
 from smarketing.identity import DBT_AFTER_IDENTITY
@@ -317,16 +318,19 @@ def dbt_stage(select: str | None = None, exclude: str | None = None) -> StageRun
             dbt_executable,
             dbt_threads,
             dbt_vars,
+            delivered_bytes,
             project_args,
         )
 
         if select is None:  # the first part reads the definition, as a run's first step writes it
             write_definition_tables(ctx.warehouse)
 
+        with duckdb.connect(str(ctx.warehouse), read_only=True) as con:
+            threads = dbt_threads(delivered_bytes(con))
         argv = [
             dbt_executable(),
             # what the pipeline runs: its vars and threads, no unit tests
-            *dbt_build_args(dbt_vars(), threads=dbt_threads(ctx.warehouse)),
+            *dbt_build_args(dbt_vars(), threads=threads),
             *project_args(ctx.dbt_target, ctx.out / "dbt" / "logs"),
         ]
         if select:
