@@ -35,7 +35,8 @@ class KeptModel:
     settings_fingerprint: str
 
 
-def _exists(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> bool:
+def has_table(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> bool:
+    """Whether CATALOG holds TABLE (``schema.name``)."""
     schema, name = table.split(".")
     return bool(
         count(
@@ -49,7 +50,7 @@ def _exists(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> bool:
 
 def kept_model(con: duckdb.DuckDBPyConnection, catalog: str) -> KeptModel | None:
     """The model the last training kept in CATALOG, if any (with its term frequencies)."""
-    if not all(_exists(con, catalog, t) for t in (MATCH_MODEL, MATCH_TERM_FREQUENCIES)):
+    if not all(has_table(con, catalog, t) for t in (MATCH_MODEL, MATCH_TERM_FREQUENCIES)):
         return None
     rows = con.execute(
         f"select parameters, trained_records, settings_fingerprint from {catalog}.{MATCH_MODEL}"
@@ -109,7 +110,7 @@ def changed_records(
     split or merged changes which of its pairs are candidates). ``records`` has ``det_cluster``;
     ``edges`` holds this run's deterministic links, ``kept_edges`` the last run's links (None:
     none kept, every record is changed)."""
-    if kept_edges is None or not _exists(con, catalog, MATCH_INPUTS):
+    if kept_edges is None or not has_table(con, catalog, MATCH_INPUTS):
         con.execute(f"create or replace table {into} as select record_key from {records}")
         return count(con, f"select count(*) from {into}")
     kept_inputs = f"{catalog}.{MATCH_INPUTS}"

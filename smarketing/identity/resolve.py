@@ -229,7 +229,11 @@ def _match(
     else:
         match_state.load_term_frequencies(con, WAREHOUSE)
         # without the last run's matches (a warehouse given only a model), every record
-        kept_edges = f"{WAREHOUSE}.{PERSON_MATCHES}" if _has_table(con, PERSON_MATCHES) else None
+        kept_edges = (
+            f"{WAREHOUSE}.{PERSON_MATCHES}"
+            if match_state.has_table(con, WAREHOUSE, PERSON_MATCHES)
+            else None
+        )
         result.rescored_records = match_state.changed_records(
             con,
             catalog=WAREHOUSE,
@@ -271,18 +275,6 @@ def _match(
     )
     result.prior, result.model = run.prior, summarise(run.parameters)
     result.trained_parameters = run.parameters if result.trained else None
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    schema, name = table.split(".")
-    return bool(
-        count(
-            con,
-            "select count(*) from duckdb_tables() "
-            "where database_name = ? and schema_name = ? and table_name = ?",
-            [WAREHOUSE, schema, name],
-        )
-    )
 
 
 def _write_outputs(
