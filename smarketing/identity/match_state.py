@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from smarketing.identity.deterministic import PROBABILISTIC
 from smarketing.identity.model import TF_COLUMNS, tf_table
 from smarketing.identity.sql import count
 from smarketing.identity.tables import MATCH_INPUTS, MATCH_MODEL, MATCH_TERM_FREQUENCIES
@@ -94,67 +95,73 @@ def load_term_frequencies(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
         )
 
 
-def changed_records(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    catalog: str,
-    records: str,
-    edges: str,
-    kept_edges: str | None,
-    deterministic_rules: tuple[str, ...],
-    into: str,
+def flag_changed(
+    con: duckdb.DuckDBPyConnection, *, catalog: str, records: str, edges: str, kept_edges: str
 ) -> int:
-    """Write ``into(record_key)``: the records whose pairs must be scored again. A record whose
-    matching columns changed (or a new one), a record a deterministic link was added to or
-    removed from, and every record of the deterministic groups they are in now (a group that
-    split or merged changes which of its pairs are candidates). ``records`` has ``det_cluster``;
-    ``edges`` holds this run's deterministic links, ``kept_edges`` the last run's links (None:
-    none kept, every record is changed)."""
-    if kept_edges is None or not has_table(con, catalog, MATCH_INPUTS):
-        con.execute(f"create or replace table {into} as select record_key from {records}")
-        return count(con, f"select count(*) from {into}")
-    kept_inputs = f"{catalog}.{MATCH_INPUTS}"
-    rules = ", ".join(f"'{rule}'" for rule in deterministic_rules)
+    """Add ``is_changed`` to RECORDS (with ``det_cluster``): whether the record's pairs must be
+    scored again. A record whose matching columns changed (or a new one), a record a
+    deterministic link was added to or removed from, and every record of the deterministic
+    groups they are in now (a group that split or merged changes which of its pairs are
+    candidates). EDGES holds this run's deterministic links, KEPT_EDGES (in CATALOG) the last
+    run's links; without them or the last run's inputs, every record. Returns how many."""
+    if has_table(con, catalog, kept_edges) and has_table(con, catalog, MATCH_INPUTS):
+        changed = f"""
+            with changed_inputs as (
+                select inputs.record_key
+                from match_inputs_now as inputs
+                left join {catalog}.{MATCH_INPUTS} as kept using (record_key)
+                where kept.record_key is null or kept.fingerprint <> inputs.fingerprint
+            ),
+            kept_links as (
+                select record_key_l, record_key_r, match_rule from {catalog}.{kept_edges}
+                where match_rule <> '{PROBABILISTIC}'
+            ),
+            links as (
+                select record_key_l, record_key_r, match_rule from {edges}
+                where match_rule <> '{PROBABILISTIC}'
+            ),
+            link_changes as (
+                (select * from kept_links except select * from links)
+                union all
+                (select * from links except select * from kept_links)
+            ),
+            touched as (
+                select record_key from changed_inputs
+                union
+                select record_key_l from link_changes
+                union
+                select record_key_r from link_changes
+            )
+            select det_cluster from {records} inner join touched using (record_key)
+        """
+        flag = f"det_cluster in ({changed})"
+    else:
+        flag = "true"
+    con.execute(
+        f"create or replace table {records} as "
+        f"select {records}.*, {flag} as is_changed from {records}"
+    )
+    return count(con, f"select count(*) from {records} where is_changed")
+
+
+def keep_unchanged_pairs(
+    con: duckdb.DuckDBPyConnection, *, catalog: str, records: str, edges: str, kept_edges: str
+) -> None:
+    """Append to EDGES the probabilistic links of KEPT_EDGES (in CATALOG, the last run's)
+    between records not flagged ``is_changed`` in RECORDS: with the same model they score as
+    they did."""
+    if not has_table(con, catalog, kept_edges):
+        return
     con.execute(
         f"""
-        create or replace table {into} as
-        with inputs as (
-            select record_key, fingerprint from match_inputs_now
-        ),
-        changed_inputs as (
-            select inputs.record_key
-            from inputs
-            left join {kept_inputs} as kept using (record_key)
-            where kept.record_key is null or kept.fingerprint <> inputs.fingerprint
-        ),
-        kept_links as (
-            select record_key_l, record_key_r, match_rule from {kept_edges}
-            where match_rule in ({rules})
-        ),
-        links as (
-            select record_key_l, record_key_r, match_rule from {edges}
-            where match_rule in ({rules})
-        ),
-        link_changes as (
-            (select * from kept_links except select * from links)
-            union all
-            (select * from links except select * from kept_links)
-        ),
-        touched as (
-            select record_key from changed_inputs
-            union
-            select record_key_l from link_changes
-            union
-            select record_key_r from link_changes
-        )
-        select record_key
-        from {records}
-        where det_cluster in (
-            select det_cluster from {records} inner join touched using (record_key)
-        )
+        insert into {edges}
+        select kept.record_key_l, kept.record_key_r, kept.match_rule, kept.match_probability
+        from {catalog}.{kept_edges} as kept
+        inner join {records} as l on kept.record_key_l = l.record_key and not l.is_changed
+        inner join {records} as r on kept.record_key_r = r.record_key and not r.is_changed
+        where kept.match_rule = '{PROBABILISTIC}'
         """
     )
-    return count(con, f"select count(*) from {into}")
 
 
 def fingerprint_inputs(con: duckdb.DuckDBPyConnection, records: str) -> None:

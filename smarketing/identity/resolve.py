@@ -38,9 +38,7 @@ from smarketing.identity.clusters import connected_components
 from smarketing.identity.deterministic import (
     EDGES,
     PROBABILISTIC,
-    RECORDED_LINKS,
     RULE_PRIORITY,
-    SAME_EMAIL,
     UNMATCHED,
     deterministic_edges,
 )
@@ -228,47 +226,23 @@ def _match(
         run = probabilistic_edges(con, db_api, "records_to_match", parameters)
     else:
         match_state.load_term_frequencies(con, WAREHOUSE)
-        # without the last run's matches (a warehouse given only a model), every record
-        kept_edges = (
-            f"{WAREHOUSE}.{PERSON_MATCHES}"
-            if match_state.has_table(con, WAREHOUSE, PERSON_MATCHES)
-            else None
-        )
-        result.rescored_records = match_state.changed_records(
+        result.rescored_records = match_state.flag_changed(
             con,
             catalog=WAREHOUSE,
             records="records_to_match",
             edges=EDGES,
-            kept_edges=kept_edges,
-            deterministic_rules=(*RECORDED_LINKS, SAME_EMAIL),
-            into="changed_records",
-        )
-        con.execute(
-            """
-            create or replace table records_to_match as
-            select records_to_match.*,
-                records_to_match.record_key in (select record_key from changed_records)
-                    as is_changed
-            from records_to_match
-            """
+            kept_edges=PERSON_MATCHES,
         )
         run = probabilistic_edges(
             con, db_api, "records_to_match", kept.parameters, changed_only=True
         )
-        # the pairs of records that did not change score as they did: kept
-        if kept_edges is not None:
-            con.execute(
-                f"""
-                insert into {EDGES}
-                select kept.record_key_l, kept.record_key_r, kept.match_rule, kept.match_probability
-                from {kept_edges} as kept
-                inner join records_to_match as l
-                    on kept.record_key_l = l.record_key and not l.is_changed
-                inner join records_to_match as r
-                    on kept.record_key_r = r.record_key and not r.is_changed
-                where kept.match_rule = '{PROBABILISTIC}'
-                """
-            )
+        match_state.keep_unchanged_pairs(
+            con,
+            catalog=WAREHOUSE,
+            records="records_to_match",
+            edges=EDGES,
+            kept_edges=PERSON_MATCHES,
+        )
     result.candidate_pairs = run.candidate_pairs
     result.probabilistic_links = count(
         con, f"select count(*) from {EDGES} where match_rule = '{PROBABILISTIC}'"
