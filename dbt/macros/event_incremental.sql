@@ -6,18 +6,12 @@
     all when it changed. Staging merges each delivery on its key, so a staged row newer than
     the model's newest is exactly what changed.
 
-    delivered_since_built()   the filter of a branch read from staging (true on a full build)
+    campaigns_changed_since_built()  whether a campaign was delivered since (false on a full
+                                     build); each branch also reads delivered_since_built()
+                                     (macros/latest_delivery.sql)
     reopen_marketing_events() the pre-hook of int_marketing_events: removes the rows the run
                               derives again (or all of them), so that deletions leave
 #}
-{% macro delivered_since_built(column='_loaded_at') -%}
-    {%- if is_incremental() -%}
-    {{ column }} > {{ loaded_until() }}
-    {%- else -%}
-    true
-    {%- endif -%}
-{%- endmacro %}
-
 {% macro campaigns_changed_since_built() -%}
     {%- if is_incremental() -%}
     exists (

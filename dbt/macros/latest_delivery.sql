@@ -17,8 +17,17 @@
 #}
 {% macro new_deliveries() -%}
     {%- if is_incremental() %}
-    where _loaded_at > {{ loaded_until() }}
+    where {{ delivered_since_built() }}
     {%- endif %}
+{%- endmacro %}
+
+{#- The condition of a row delivered since the model was last built (true on a full build). -#}
+{% macro delivered_since_built(column='_loaded_at') -%}
+    {%- if is_incremental() -%}
+    {{ column }} > {{ loaded_until() }}
+    {%- else -%}
+    true
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro loaded_until() -%}

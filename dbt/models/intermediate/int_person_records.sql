@@ -298,7 +298,7 @@ delivered as (
 
     select {{ record_key }} as record_key, {{ email_normalised }} as email_normalised
     from every_record
-    where _loaded_at > {{ loaded_until() }}
+    where {{ delivered_since_built() }}
 
 ),
 
