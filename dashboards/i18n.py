@@ -10,17 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
 from dashboards import warehouse
+from smarketing import formats
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "en"
-MISSING = "\u2013"  # an en dash, for a value the mart leaves empty
-NARROW_SPACE = "\u202f"  # French groups digits and sets units apart with it
+MISSING = formats.MISSING
 
 T = TypeVar("T")
 
@@ -112,6 +111,21 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{count} KPI(s) revised since the month was closed",
     },
     "committee.history": {"fr": "Douze derniers mois", "en": "Last twelve months"},
+    "committee.packs": {"fr": "Dossiers du comité", "en": "Committee packs"},
+    "committee.packs_help": {
+        "fr": "Le dossier de chaque mois clos, avec les chiffres figés à la clôture : à "
+        "envoyer, imprimer ou archiver.",
+        "en": "Each closed month's pack, with the figures frozen when it closed: to send, "
+        "print or file.",
+    },
+    "committee.packs_none": {
+        "fr": "Aucun dossier pour l'instant : il est produit à la clôture d'un mois "
+        "(`smarketing committee pack AAAA-MM` pour un mois déjà clos).",
+        "en": "No pack yet: one is produced when a month closes (`smarketing committee pack "
+        "YYYY-MM` for a month already closed).",
+    },
+    "committee.pack_pdf": {"fr": "PDF", "en": "PDF"},
+    "committee.pack_html": {"fr": "HTML", "en": "HTML"},
     "status.on_track": {"fr": "Dans la cible", "en": "On track"},
     "status.at_risk": {"fr": "À surveiller", "en": "At risk"},
     "status.off_track": {"fr": "Hors cible", "en": "Off track"},
@@ -321,24 +335,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "sql.tables": {"fr": "Tables disponibles", "en": "Tables available"},
 }
 
-MONTHS = {
-    "fr": (
-        "janv.",
-        "févr.",
-        "mars",
-        "avr.",
-        "mai",
-        "juin",
-        "juil.",
-        "août",
-        "sept.",
-        "oct.",
-        "nov.",
-        "déc.",
-    ),
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-}
-
 
 def language() -> str:
     lang = st.session_state.get("lang")
@@ -373,58 +369,43 @@ def is_missing(value: Any) -> bool:
 
 def format_number(value: Any, decimals: int = 1, *, signed: bool = False) -> str:
     """VALUE with DECIMALS, grouped by thousands, in the current language's notation."""
-    if is_missing(value):
-        return MISSING
-    text = f"{float(value):{'+' if signed else ''},.{decimals}f}"
-    if language() == "fr":
-        text = text.replace(",", NARROW_SPACE).replace(".", ",")
-    return text
+    return formats.number(value, language(), decimals, signed=signed)
 
 
 def format_percent(value: Any, *, signed: bool = False) -> str:
-    """A share (0.123) as a percentage (12.3%), or, SIGNED, a change in points (+1.2 pts)."""
-    if is_missing(value):
-        return MISSING
-    number = format_number(float(value) * 100, 1, signed=signed)
-    if signed:
-        return f"{number} pts"
-    return f"{number}{NARROW_SPACE}%" if language() == "fr" else f"{number}%"
+    """A share (0.123) as a percentage (`12.3%`, `12,3 %`), or, SIGNED, a change in points."""
+    return formats.points(value, language()) if signed else formats.percent(value, language())
 
 
 def format_money(value: Any) -> str:
-    if is_missing(value):
-        return MISSING
-    amount = format_number(value, 0)
-    return f"{amount}{NARROW_SPACE}€" if language() == "fr" else f"€{amount}"
+    return formats.money(value, language())
 
 
 def format_int(value: Any) -> str:
-    return format_number(value, 0)
+    return formats.integer(value, language())
 
 
 def format_kpi(unit: Any, value: Any, *, signed: bool = False) -> str:
     """A KPI's value in its UNIT (the mart's `unit` column): `days` as days, `share` as a
     percentage (a change as points); any other unit as a plain number."""
-    if is_missing(value):
-        return MISSING
     if unit == "share":
         return format_percent(value, signed=signed)
     if unit == "days":
-        days = "j" if language() == "fr" else "d"
-        return f"{format_number(value, 1, signed=signed)}{NARROW_SPACE}{days}"
+        return formats.days(value, language(), signed=signed)
     return format_number(value, 2, signed=signed)
 
 
 def month_label(month: date) -> str:
-    return f"{MONTHS[language()][month.month - 1]} {month.year}"
+    """A month in the current language: `déc. 2026`, `Dec 2026`."""
+    return formats.month(month, language())
+
+
+def format_date(day: date) -> str:
+    """A date in the current language: `4 déc. 2026`, `4 Dec 2026`."""
+    return formats.day(day, language())
 
 
 def format_datetime(moment: datetime) -> str:
     """An instant in the reporting time zone (the teams' clock, smarketing.yml `calendar`); a
     naive value is taken as UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    local = moment.astimezone(ZoneInfo(warehouse.reporting_time_zone()))
-    return (
-        local.strftime("%d/%m/%Y %H:%M") if language() == "fr" else local.strftime("%Y-%m-%d %H:%M")
-    )
+    return formats.moment(moment, language(), warehouse.reporting_time_zone())

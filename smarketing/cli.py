@@ -450,6 +450,56 @@ def committee_close(months: tuple[str, ...], warehouse: Path | None) -> None:
     except CloseError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Closed {', '.join(months)} in {settings.warehouse}: {summary}")
+    _draw_packs(settings, list(months))
+
+
+def _draw_packs(settings: Settings, months: list[str]) -> None:
+    """Freeze and draw the committee packs of MONTHS (YYYY-MM), saying where they are."""
+    from datetime import date
+
+    from smarketing import duckdb_limits
+    from smarketing.committee import MONTH
+    from smarketing.pack import PackError, files_of, produce
+
+    for month in months:
+        if not MONTH.match(month):
+            raise click.ClickException(f"{month!r} is not a month: expected YYYY-MM, e.g. 2026-10")
+    if not settings.warehouse.is_file():
+        raise click.ClickException(
+            f"warehouse {settings.warehouse} does not exist: run `smarketing run` first"
+        )
+    asked = [date.fromisoformat(f"{month}-01") for month in months]
+    con = duckdb_limits.connect(settings.warehouse, warehouse=settings.warehouse)
+    try:
+        produced = produce(con, settings.committee_dir, asked)
+    except PackError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        con.close()
+    for month in produced.drawn:
+        for path in files_of(settings.committee_dir, month):
+            if path.is_file():
+                click.echo(f"Committee pack: {path}")
+    if produced.pdf_error:
+        raise click.ClickException(f"the PDFs could not be drawn: {produced.pdf_error}")
+
+
+@committee.command("pack")
+@click.argument("months", nargs=-1, required=True, metavar="YYYY-MM...")
+@click.option(
+    "--warehouse",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"DuckDB file (default: ${WAREHOUSE_ENV} or ./data/warehouse.duckdb).",
+)
+def committee_pack(months: tuple[str, ...], warehouse: Path | None) -> None:
+    """Draw the committee pack of closed MONTHS: PDF and HTML, French and English, under
+    the committee folder (default: `committee/` beside the warehouse, or
+    $SMARKETING_COMMITTEE_DIR). A pack shows the figures frozen when its month closed: drawn
+    again, it is the same."""
+    if warehouse:
+        os.environ[WAREHOUSE_ENV] = str(warehouse)
+    _draw_packs(Settings.from_env(), list(months))
 
 
 @main.command()

@@ -11,6 +11,7 @@ WAREHOUSE_ENV = "SMARKETING_WAREHOUSE"
 SERVING_ENV = "SMARKETING_SERVING"
 RESTRICTED_ENV = "SMARKETING_SERVING_RESTRICTED"
 DATA_DOCS_ENV = "SMARKETING_DATA_DOCS"
+COMMITTEE_ENV = "SMARKETING_COMMITTEE_DIR"
 # The instant time-dependent outcomes are decided at (read by dbt's as_of() macro).
 AS_OF_ENV = "SMARKETING_AS_OF"
 # Set (to 1) by `smarketing run --full-refresh`: rebuild the incremental models from raw.
@@ -19,6 +20,7 @@ DEFAULT_DATA_DIR = Path("data")
 SERVING_FILE = "serving.duckdb"
 RESTRICTED_SUFFIX = "_restricted"
 DATA_DOCS_DIR = "data_docs"
+COMMITTEE_DIR = "committee"
 PUBLICATION_STATUS_FILE = "publication.json"
 QUALITY_HISTORY_FILE = "quality_history.parquet"
 
@@ -56,6 +58,11 @@ class Settings:
         )
 
     @property
+    def committee_dir(self) -> Path:
+        """Folder of the committee packs (one folder per closed month: YYYY-MM/)."""
+        return committee_dir(self.warehouse)
+
+    @property
     def serving_restricted(self) -> Path:
         """The restricted serving copy: the same tables with the people's e-mails, phones,
         names and rejected raw rows, for those who work leads (readable by its owner only)."""
@@ -90,6 +97,12 @@ class Settings:
         os.environ[INBOX_ENV] = str(self.inbox)
         os.environ[WAREHOUSE_ENV] = str(self.warehouse)
         duckdb_limits.export_env(self.warehouse)
+
+
+def committee_dir(warehouse: Path) -> Path:
+    """The committee packs' folder of WAREHOUSE: SMARKETING_COMMITTEE_DIR, else beside it."""
+    configured = os.environ.get(COMMITTEE_ENV)
+    return Path(configured).resolve() if configured else warehouse.resolve().parent / COMMITTEE_DIR
 
 
 def privacy_dir(warehouse: Path) -> Path:

@@ -11,7 +11,7 @@ import dagster as dg
 
 from dagster_project.definitions import defs
 from dagster_project.defs.automation.definitions import DAILY, PIPELINE_JOB, inbox_sensor
-from dagster_project.lib.catalog import built_asset_keys
+from dagster_project.lib.catalog import AFTER_PUBLICATION, built_asset_keys
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.config import load_config
 from smarketing.ingest.registry import export_kinds
@@ -105,9 +105,13 @@ def test_no_concern_imports_another_and_resources_are_registered_once() -> None:
 
 def test_the_publication_comes_after_every_asset_the_pipeline_builds() -> None:
     graph = defs.resolve_asset_graph()
-    built = set(graph.get_all_asset_keys()) - {key("serving_copy"), key("inbox")}
+    after = set(AFTER_PUBLICATION)
+    built = set(graph.get_all_asset_keys()) - {key("serving_copy"), key("inbox")} - after
     assert set(built_asset_keys()) == built
     assert graph.get(key("serving_copy")).parent_keys == built
+    # the committee packs are drawn from what was published
+    assert after == {key("committee_packs")}
+    assert all(graph.get(made).parent_keys == {key("serving_copy")} for made in after)
 
 
 def test_importing_the_definitions_modules_does_no_work() -> None:

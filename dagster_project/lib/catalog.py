@@ -16,6 +16,10 @@ from smarketing.ingest.schema import AUDIT_SCHEMA, AUDIT_TABLES, RAW_SCHEMA
 
 # the dbt nodes that are tables of the warehouse
 DBT_BUILT = ("model", "seed", "snapshot")
+SERVING_KEY = dg.AssetKey(["serving_copy"])
+# what is made from the published warehouse, after the publication
+PACKS_KEY = dg.AssetKey(["committee_packs"])
+AFTER_PUBLICATION = (PACKS_KEY,)
 
 
 def _dbt_keys() -> set[dg.AssetKey]:

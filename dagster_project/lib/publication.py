@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from dagster_project.lib.catalog import AFTER_PUBLICATION
 from smarketing import duckdb_limits
 from smarketing.publish import hold_back
 from smarketing.publish.checks import CheckEvaluation, RunChecks, summarise
@@ -49,6 +50,10 @@ def summarise_checks(instance: dg.DagsterInstance, run_id: str, warehouse: Path)
         return summarise(evaluations(instance, run_id), con, run_id, started)
 
 
+# steps that run once the serving copy is published: their failure holds nothing back
+AFTER_PUBLICATION_STEPS = frozenset(key.to_python_identifier() for key in AFTER_PUBLICATION)
+
+
 @dg.failure_hook(required_resource_keys={"warehouse", "publication"})
 def hold_back_publication(context: dg.HookContext) -> None:
     """A failed step (a blocking check, a check engine error, a build step, the publication
@@ -56,6 +61,8 @@ def hold_back_publication(context: dg.HookContext) -> None:
     After a step other than checks, the Data Docs show the run's validations until then."""
     error = context.op_exception
     if isinstance(error, dg.Failure) and HELD_BACK in error.metadata:
+        return
+    if context.step_key in AFTER_PUBLICATION_STEPS:  # the run was published before it failed
         return
     try:
         settings = context.resources.publication.settings(context.resources.warehouse)

@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import filters, ui, warehouse
-from dashboards.i18n import format_kpi, kpi_label, month_label, t
+from dashboards.i18n import format_kpi, kpi_label, language, month_label, t
+from smarketing.pack import files_of
+from smarketing.settings import Settings
 
 TABLE = "marts.fct_committee_kpis"
 REVISIONS = "marts.fct_committee_kpi_revisions"
@@ -104,6 +106,58 @@ def render() -> None:
                 f"committee_trend_{month:%Y-%m}",
             )
         render_revisions(month)
+    render_packs()
+
+
+def pack_months() -> list[date]:
+    """The months with a pack in the committee folder, latest first."""
+    folder = Settings.from_env().committee_dir
+    if not folder.is_dir():
+        return []
+    months = []
+    for path in folder.iterdir():
+        try:
+            month = date.fromisoformat(f"{path.name}-01")
+        except ValueError:
+            continue
+        if path.is_dir():
+            months.append(month)
+    return sorted(months, reverse=True)
+
+
+def render_packs() -> None:
+    """Every month's pack, latest first, in the language chosen: PDF and HTML downloads."""
+    st.subheader(t("committee.packs"))
+    months = pack_months()
+    if not months:
+        st.caption(t("committee.packs_none"))
+        return
+    st.caption(t("committee.packs_help"))
+    folder = Settings.from_env().committee_dir
+    lang = language()
+    for month in months:
+        files = {
+            path.suffix: path
+            for path in files_of(folder, month)
+            if path.is_file() and path.stem.endswith(f"-{lang}")
+        }
+        label, pdf_cell, html_cell = st.columns([3, 1, 1], vertical_alignment="center")
+        label.markdown(f"**{month_label(month)}**")
+        for cell, suffix, mime in (
+            (pdf_cell, ".pdf", "application/pdf"),
+            (html_cell, ".html", "text/html"),
+        ):
+            path = files.get(suffix)
+            if path is not None:
+                cell.download_button(
+                    t(f"committee.pack_{suffix[1:]}"),
+                    path.read_bytes(),
+                    file_name=path.name,
+                    mime=mime,
+                    key=f"pack_{path.name}",
+                    on_click="ignore",
+                    icon=":material/download:",
+                )
 
 
 def render_revisions(month: date) -> None:

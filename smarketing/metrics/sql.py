@@ -49,6 +49,11 @@ class MetricSql:
         manifest = parse_manifest_from_dbt_generated_manifest(manifest_json)
         self._engine = MetricFlowEngine(SemanticManifestLookup(manifest), _ExplainOnly())
 
+    def dimensions(self, metrics: Sequence[str]) -> list:
+        """The dimensions METRICS can be grouped by (MetricFlow's ``Dimension``: ``name``,
+        ``dunder_name``, ``entity_links``)."""
+        return list(self._engine.simple_dimensions_for_metrics(list(metrics)))
+
     def sql(
         self,
         metrics: Sequence[str],

@@ -11,14 +11,12 @@ that case; the verdict is ``smarketing.publish.checks``.
 
 import dagster as dg
 
-from dagster_project.lib.catalog import built_asset_keys
+from dagster_project.lib.catalog import SERVING_KEY, built_asset_keys
 from dagster_project.lib.publication import HELD_BACK, summarise_checks
 from dagster_project.lib.resources import PublicationResource
 from dagster_project.lib.warehouse import WarehouseResource
 from smarketing.publish import hold_back, publish
 from smarketing.publish.checks import expected_validations
-
-SERVING_KEY = dg.AssetKey(["serving_copy"])
 
 
 def publish_serving_copy(

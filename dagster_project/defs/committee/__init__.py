@@ -1,0 +1,1 @@
+"""The committee pack of each closed month."""

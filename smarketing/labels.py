@@ -1,0 +1,84 @@
+"""The names people read for the codes the marts hold (segments, channels, rejection reasons,
+funnel stages, KPI statuses, breakdowns), in French and English: the dashboard and the
+committee pack show these, never the codes. A code a team added to smarketing.yml and not
+named here reads as its words (`field_marketing`: "Field marketing")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ALL = "(all)"
+UNKNOWN = "(unknown)"
+
+VALUES: dict[str, dict[str, dict[str, str]]] = {
+    # the team's own codes (smarketing.yml `segments`, `channels`) read as their words
+    "segment": {ALL: {"fr": "Tous les segments", "en": "All segments"}},
+    "channel": {ALL: {"fr": "Tous les canaux", "en": "All channels"}},
+    "team": {ALL: {"fr": "Toutes les ventes", "en": "All of Sales"}},
+    "owner_name": {ALL: {"fr": "Tous les commerciaux", "en": "All owners"}},
+    "reason": {
+        "out_of_target": {"fr": "Hors cible", "en": "Out of target"},
+        "no_budget": {"fr": "Pas de budget", "en": "No budget"},
+        "no_project": {"fr": "Pas de projet", "en": "No project"},
+        "bad_data": {"fr": "Coordonnées erronées", "en": "Wrong contact data"},
+        "duplicate": {"fr": "Doublon", "en": "Duplicate"},
+        "no_reason": {"fr": "Sans motif", "en": "No reason given"},
+        ALL: {"fr": "Tous les motifs", "en": "All reasons"},
+    },
+    "stage": {
+        "created": {"fr": "Créés", "en": "Created"},
+        "mql": {"fr": "MQL", "en": "MQL"},
+        "handoff": {"fr": "Transmis aux ventes", "en": "Handed to Sales"},
+        "sal": {"fr": "SAL (acceptés)", "en": "SAL (accepted)"},
+        "sql": {"fr": "SQL (qualifiés)", "en": "SQL (qualified)"},
+        "opportunity": {"fr": "Opportunités", "en": "Opportunities"},
+        "won": {"fr": "Gagnés", "en": "Won"},
+        "lost": {"fr": "Perdus", "en": "Lost"},
+        "disqualified": {"fr": "Disqualifiés", "en": "Disqualified"},
+    },
+    "status": {
+        "on_track": {"fr": "Dans la cible", "en": "On track"},
+        "at_risk": {"fr": "À surveiller", "en": "At risk"},
+        "off_track": {"fr": "Hors cible", "en": "Off track"},
+        "none": {"fr": "Sans valeur", "en": "No value"},
+    },
+    "breakdown": {
+        "segment": {"fr": "Segment", "en": "Segment"},
+        "channel": {"fr": "Canal", "en": "Channel"},
+        "team": {"fr": "Équipe", "en": "Team"},
+        "owner_name": {"fr": "Commercial", "en": "Owner"},
+    },
+    "publication": {
+        "published": {"fr": "publiés", "en": "published"},
+        "held_back": {"fr": "retenus", "en": "held back"},
+    },
+    "load": {
+        "loaded": {"fr": "chargés", "en": "loaded"},
+        "loaded_with_rejects": {"fr": "chargés avec rejets", "en": "loaded with rejects"},
+        "duplicate": {"fr": "déjà reçus", "en": "already received"},
+        "refused": {"fr": "refusés", "en": "refused"},
+        "unknown": {"fr": "non reconnus", "en": "not recognised"},
+        "error": {"fr": "en erreur", "en": "failed"},
+    },
+}
+
+_UNKNOWN = {"fr": "(inconnu)", "en": "(unknown)"}
+
+
+def humanise(code: str) -> str:
+    """A code's words: `field_marketing` -> `Field marketing`."""
+    words = code.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:] if words else code
+
+
+def value_label(kind: str, value: Any, lang: str) -> str:
+    """The name of VALUE of KIND (`segment`, `channel`, …) in LANG: an empty value and
+    `(unknown)` read as unknown; a team's or owner's name is shown as it is."""
+    if value is None or value == UNKNOWN or (isinstance(value, float) and value != value):
+        return _UNKNOWN[lang]
+    named = VALUES.get(kind, {}).get(str(value))
+    if named is not None:
+        return named[lang]
+    if kind in ("team", "owner_name"):
+        return str(value)
+    return humanise(str(value))

@@ -1,0 +1,57 @@
+"""The frozen content of each month's pack, kept in the warehouse (``committee.packs``): written
+once, when the month is first frozen, never rewritten (a full refresh keeps it too), so a pack
+rendered again shows what the committee saw."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+
+TABLE = "committee.packs"
+
+
+def ensure(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists committee")
+    con.execute(
+        f"""
+        create table if not exists {TABLE} (
+            period_month date primary key,
+            frozen_at timestamp with time zone not null,
+            content varchar not null
+        )
+        """
+    )
+
+
+def _exists(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'committee' and table_name = 'packs'"
+        ).fetchone()[0]
+    )
+
+
+def frozen_months(con: duckdb.DuckDBPyConnection) -> set[date]:
+    if not _exists(con):
+        return set()
+    return {month for (month,) in con.execute(f"select period_month from {TABLE}").fetchall()}
+
+
+def save(con: duckdb.DuckDBPyConnection, month: date, content: dict[str, Any]) -> None:
+    """Keep CONTENT as MONTH's, unless the month has one already (it stays as it was)."""
+    ensure(con)
+    con.execute(
+        f"insert into {TABLE} values (?, ?, ?) on conflict do nothing",
+        [month, datetime.now().astimezone(), json.dumps(content, sort_keys=True)],
+    )
+
+
+def load(con: duckdb.DuckDBPyConnection, month: date) -> dict[str, Any] | None:
+    if not _exists(con):
+        return None
+    found = con.execute(f"select content from {TABLE} where period_month = ?", [month]).fetchone()
+    return None if found is None else json.loads(found[0])
