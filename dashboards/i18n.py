@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboards import warehouse
 from smarketing import formats
+from smarketing import labels as value_labels
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "en"
@@ -126,10 +127,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "committee.pack_pdf": {"fr": "PDF", "en": "PDF"},
     "committee.pack_html": {"fr": "HTML", "en": "HTML"},
-    "status.on_track": {"fr": "Dans la cible", "en": "On track"},
-    "status.at_risk": {"fr": "À surveiller", "en": "At risk"},
-    "status.off_track": {"fr": "Hors cible", "en": "Off track"},
-    "status.none": {"fr": "Sans valeur", "en": "No value"},
     # funnel
     "funnel.stages": {
         "fr": "Entrées dans chaque étape sur la période",
@@ -143,13 +140,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Share of the month's MQLs that became SQLs (or won) within 30, 90 and 180 days; "
         "an incomplete window (is_complete_… false) can still grow.",
     },
-    "stage.created": {"fr": "Créés", "en": "Created"},
-    "stage.mql": {"fr": "MQL", "en": "MQL"},
-    "stage.handoff": {"fr": "Transmis aux ventes", "en": "Handed to Sales"},
-    "stage.sal": {"fr": "SAL (acceptés)", "en": "SAL (accepted)"},
-    "stage.sql": {"fr": "SQL (qualifiés)", "en": "SQL (qualified)"},
-    "stage.opportunity": {"fr": "Opportunités", "en": "Opportunities"},
-    "stage.won": {"fr": "Gagnés", "en": "Won"},
     # SLA
     "sla.help": {
         "fr": "Transmissions aux ventes dont la date tombe dans la période, selon les filtres.",
@@ -347,6 +337,11 @@ def t(key: str, **values: Any) -> str:
     if entry is None:
         return key
     return entry[language()].format(**values) if values else entry[language()]
+
+
+def value_label(kind: str, code: Any) -> str:
+    """The name of a mart's CODE of KIND (a status, a stage, …) in the current language."""
+    return value_labels.value_label(kind, code, language())
 
 
 def labels(values: Iterable[T], label: Callable[[T], str]) -> Callable[[T], str]:

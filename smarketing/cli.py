@@ -420,6 +420,14 @@ def _channel_names() -> dict[str, tuple[str, ...]] | None:
         return None
 
 
+WAREHOUSE_OPTION = click.option(
+    "--warehouse",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"DuckDB file (default: ${WAREHOUSE_ENV} or ./data/warehouse.duckdb).",
+)
+
+
 @main.group()
 def committee() -> None:
     """The monthly performance committee's frozen figures."""
@@ -427,12 +435,7 @@ def committee() -> None:
 
 @committee.command("close")
 @click.argument("months", nargs=-1, required=True, metavar="YYYY-MM...")
-@click.option(
-    "--warehouse",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help=f"DuckDB file (default: ${WAREHOUSE_ENV} or ./data/warehouse.duckdb).",
-)
+@WAREHOUSE_OPTION
 def committee_close(months: tuple[str, ...], warehouse: Path | None) -> None:
     """Freeze the KPIs of MONTHS now (marts.fct_committee_kpi_snapshots).
 
@@ -486,12 +489,7 @@ def _draw_packs(settings: Settings, months: list[str]) -> None:
 
 @committee.command("pack")
 @click.argument("months", nargs=-1, required=True, metavar="YYYY-MM...")
-@click.option(
-    "--warehouse",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help=f"DuckDB file (default: ${WAREHOUSE_ENV} or ./data/warehouse.duckdb).",
-)
+@WAREHOUSE_OPTION
 def committee_pack(months: tuple[str, ...], warehouse: Path | None) -> None:
     """Draw the committee pack of closed MONTHS: PDF and HTML, French and English, under
     the committee folder (default: `committee/` beside the warehouse, or
@@ -508,12 +506,7 @@ def committee_pack(months: tuple[str, ...], warehouse: Path | None) -> None:
     "--record-id", default=None, help="The id of one of the person's records (lead, contact)."
 )
 @click.option("--status", "show", is_flag=True, help="List the requests and their state.")
-@click.option(
-    "--warehouse",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help=f"DuckDB file (default: ${WAREHOUSE_ENV} or ./data/warehouse.duckdb).",
-)
+@WAREHOUSE_OPTION
 def erase(email: str | None, record_id: str | None, show: bool, warehouse: Path | None) -> None:
     """Record a request to erase a person (right to erasure); the next run applies it.
 

@@ -23,6 +23,7 @@ from dashboards.filters import ALL, Filters
 from dashboards.i18n import CATALOGUE, format_kpi, format_percent
 from smarketing.config import load_config
 from smarketing.config.tables import definition_version
+from smarketing.labels import VALUES
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "dashboards" / "app.py"
@@ -246,7 +247,7 @@ def test_committee_scorecard_is_the_marts_month(warehouse_file: Path) -> None:
     badges = " ".join(element.value for element in at.markdown)
     for status, colour in (("on_track", "green"), ("at_risk", "orange"), ("off_track", "red")):
         count = int((expected["status"] == status).sum())
-        label = CATALOGUE[f"status.{status}"]["en"]
+        label = VALUES["status"][status]["en"]
         assert badges.count(f":{colour}-badge[{label}]") == count, status
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import filters, ui, warehouse
-from dashboards.i18n import format_kpi, kpi_label, language, month_label, t
+from dashboards.i18n import format_kpi, kpi_label, language, month_label, t, value_label
 from smarketing.pack import files_of
 from smarketing.settings import Settings
 
@@ -60,7 +60,7 @@ def render_kpi(row: pd.Series, history: pd.DataFrame) -> None:
         )
         status = row["status"] if isinstance(row["status"], str) else None
         st.badge(
-            t(f"status.{status}" if status else "status.none"),
+            value_label("status", status or "none"),
             color=ui.STATUS_COLOURS.get(status or "", "gray"),
         )
         st.caption(

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, filters, metrics, ui, warehouse
-from dashboards.i18n import t
+from dashboards.i18n import t, value_label
 
 PERIODS = "marts.fct_funnel_periods"
 COHORTS = "marts.fct_funnel_cohorts"
@@ -91,8 +91,9 @@ def render() -> None:
     with ui.guarded():
         st.subheader(t("funnel.stages"))
         entries = stage_entries(chosen, local)
-        entries["label"] = [t(f"stage.{stage}") for stage in entries["stage"]]
-        charts.funnel(entries, "label", "entries", [t(f"stage.{stage}") for stage in STAGES])
+        entries["label"] = [value_label("stage", stage) for stage in entries["stage"]]
+        order = [value_label("stage", stage) for stage in STAGES]
+        charts.funnel(entries, "label", "entries", order)
         ui.table(entries[["stage", "entries"]], "funnel_stage_entries")
         st.subheader(t("funnel.by_month"))
         monthly = periods(chosen, local)
