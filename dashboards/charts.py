@@ -111,3 +111,35 @@ def target_lines(frame: pd.DataFrame, x: str, actual: str, target: str) -> None:
         base.mark_line(point=True, color="#d62728").encode(y=alt.Y(f"{target}:Q")),
     )
     st.altair_chart(chart, width="stretch")
+
+
+def heatmap(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    value: str,
+    text: str,
+    *,
+    x_order: Sequence[str],
+    y_order: Sequence[str],
+) -> None:
+    """One cell per X and Y coloured by VALUE (a share: red low, green high) and written with
+    TEXT (the value in the language's format, written by the page)."""
+    if frame.empty:
+        return
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{x}:N", sort=list(x_order), title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{y}:N", sort=list(y_order), title=None),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            f"{value}:Q",
+            scale=alt.Scale(scheme="redyellowgreen", domain=[0.5, 1]),
+            legend=None,
+        ),
+        tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{text}:N")],
+    )
+    labels = base.mark_text(fontSize=11).encode(text=f"{text}:N")
+    st.altair_chart(
+        (cells + labels).properties(height=max(160, 28 * len(y_order))), width="stretch"
+    )

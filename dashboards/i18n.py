@@ -150,6 +150,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Time to first touch (business hours)",
     },
     "sla.compliance_team": {"fr": "Respect du SLA par équipe", "en": "Compliance by team"},
+    "sla.compliance_details": {
+        "fr": "Détail par équipe et par mois",
+        "en": "Details by team and month",
+    },
     "sla.compliance_owner": {
         "fr": "Respect du SLA par commercial",
         "en": "Compliance by owner",

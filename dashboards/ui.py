@@ -11,8 +11,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboards import publication, warehouse
-from dashboards.i18n import format_datetime, t
+from dashboards import columns, publication, warehouse
+from dashboards.i18n import MISSING, format_datetime, is_missing, language, t
+from smarketing import formats
+from smarketing import labels as value_labels
 
 # Columns shown as percentages, by the marts' naming convention (dbt/models/marts/README.md):
 # rates, shares and ratios.
@@ -93,23 +95,93 @@ def guarded() -> Iterator[None]:
         st.info(t("missing.rebuild", detail=str(error)), icon=":material/hourglass_empty:")
 
 
-def column_formats(frame: pd.DataFrame) -> dict[str, Any]:
-    """Display formats read from the marts' column names: months as months, shares as
-    percentages. Only the display changes; the CSV keeps the marts' values."""
-    formats: dict[str, Any] = {}
+# columns holding a code of the marts, and the kind of its names (smarketing/labels.py)
+CODE_COLUMNS = {
+    "segment": "segment",
+    "channel": "channel",
+    "team": "team",
+    "owner_name": "owner_name",
+    "stage": "stage",
+    "status": "status",
+    "frozen_status": "status",
+    "live_status": "status",
+    "disqualification_reason": "reason",
+    "closed_by": "closed_by",
+    "kind": "timeline_kind",
+}
+YES_NO = {"fr": ("Oui", "Non"), "en": ("Yes", "No")}
+
+
+def _formatter(name: str, column: pd.Series) -> Any:
+    """How a value of column NAME is written for people, by the marts' naming convention
+    (dbt/models/marts/README.md) and its type; None: as it is."""
+    lang = language()
+    if name in CODE_COLUMNS:
+        return lambda value: value_labels.value_label(CODE_COLUMNS[name], value, lang)
+    if pd.api.types.is_bool_dtype(column):
+        return lambda value: YES_NO[lang][0 if value else 1]
+    if pd.api.types.is_datetime64_any_dtype(column):
+        if name.endswith("_month"):
+            return lambda value: formats.month(value, lang)
+        if getattr(column.dtype, "tz", None) is not None:
+            return format_datetime
+        return lambda value: formats.day(value, lang)
+    if pd.api.types.is_numeric_dtype(column):
+        if SHARE_COLUMN.search(name):
+            return lambda value: formats.percent(value, lang)
+        if pd.api.types.is_integer_dtype(column) or name.endswith(("_count", "_rank")):
+            return lambda value: formats.integer(value, lang)
+        return lambda value: formats.number(value, lang, 2 if name.endswith("_value") else 1)
+    return None
+
+
+def value_for_people(name: str, value: Any) -> str:
+    """One value of column NAME as people read it (a lead's field, shown one per line)."""
+    if name in CODE_COLUMNS:
+        return value_labels.value_label(CODE_COLUMNS[name], value, language())
+    if is_missing(value):
+        return MISSING
+    column = pd.Series([value])
+    write = _formatter(name, column)
+    return str(value) if write is None else str(write(value))
+
+
+def for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """FRAME as people read it, column by column: codes by their names, shares as
+    percentages, numbers, months and dates in the language's formats, yes and no. The
+    columns keep the marts' names (their headings are ``headings``)."""
+    shown = frame.copy()
+    for column in shown.columns:
+        write = _formatter(str(column), shown[column])
+        if write is not None:
+            shown[column] = [
+                MISSING if is_missing(value) and str(column) not in CODE_COLUMNS else write(value)
+                for value in shown[column]
+            ]
+    return shown
+
+
+def headings(frame: pd.DataFrame) -> dict[str, Any]:
+    """Each column's heading in the language (dashboards/columns.py), numbers aligned right;
+    a team's custom field reads as its words."""
+    config: dict[str, Any] = {}
     for column in frame.columns:
         name = str(column)
-        if name.endswith("_month") and pd.api.types.is_datetime64_any_dtype(frame[column]):
-            formats[name] = st.column_config.DateColumn(format="YYYY-MM")
-        elif SHARE_COLUMN.search(name) and pd.api.types.is_float_dtype(frame[column]):
-            formats[name] = st.column_config.NumberColumn(format="percent")
-    return formats
+        numeric = pd.api.types.is_numeric_dtype(frame[column]) and name not in CODE_COLUMNS
+        config[name] = st.column_config.TextColumn(
+            columns.label(name, language()) or value_labels.humanise(name),
+            alignment="right" if numeric else "left",
+        )
+    return config
 
 
-def table(frame: pd.DataFrame, name: str) -> None:
-    """A table and the button to download it as CSV (UTF-8 with a BOM, so Excel reads the
-    accents); downloading does not rerun the page."""
-    st.dataframe(frame, hide_index=True, column_config=column_formats(frame))
+def table(frame: pd.DataFrame, name: str, shown: pd.DataFrame | None = None) -> None:
+    """A table for people (``for_people``, ``headings``) and the button to download it as CSV
+    with the marts' names and values (UTF-8 with a BOM, so Excel reads the accents);
+    downloading does not rerun the page. SHOWN: what to show instead of FRAME (values a page
+    wrote itself, a KPI in its unit)."""
+    shown = frame if shown is None else shown
+    st.dataframe(for_people(shown), hide_index=True, column_config=headings(shown))
     st.download_button(
         t("download.csv"),
         frame.to_csv(index=False).encode("utf-8-sig"),

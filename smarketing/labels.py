@@ -48,6 +48,14 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
         "team": {"fr": "Équipe", "en": "Team"},
         "owner_name": {"fr": "Commercial", "en": "Owner"},
     },
+    "closed_by": {
+        "closing rule": {"fr": "Règle de clôture", "en": "Closing rule"},
+        "command": {"fr": "Clôture manuelle", "en": "Closed by hand"},
+    },
+    "timeline_kind": {
+        "stage": {"fr": "Étape", "en": "Stage"},
+        "activity": {"fr": "Action commerciale", "en": "Sales touch"},
+    },
     "publication": {
         "published": {"fr": "publiés", "en": "published"},
         "held_back": {"fr": "retenus", "en": "held back"},
@@ -75,7 +83,8 @@ def value_label(kind: str, value: Any, lang: str) -> str:
     """The name of VALUE of KIND (`segment`, `channel`, …) in LANG: an empty value and
     `(unknown)` read as unknown; a team's or owner's name is shown as it is."""
     if value is None or value == UNKNOWN or (isinstance(value, float) and value != value):
-        return _UNKNOWN[lang]
+        # a KPI without a value has no status
+        return VALUES[kind]["none"][lang] if kind == "status" else _UNKNOWN[lang]
     named = VALUES.get(kind, {}).get(str(value))
     if named is not None:
         return named[lang]

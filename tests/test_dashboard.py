@@ -18,7 +18,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboards import i18n, sql_console, warehouse
+from dashboards import i18n, sql_console, ui, warehouse
 from dashboards.filters import ALL, Filters
 from dashboards.i18n import CATALOGUE, format_kpi, format_percent
 from smarketing.config import load_config
@@ -27,15 +27,8 @@ from smarketing.labels import VALUES
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "dashboards" / "app.py"
-SCORECARD_COLUMNS = [
-    "kpi",
-    "description",
-    "unit",
-    "kpi_value",
-    "target",
-    "previous_value",
-    "change",
-]
+# the scorecard's table as the page shows it (the CSV keeps the marts' columns)
+SCORECARD_SHOWN = ["kpi", "kpi_value", "target", "previous_value", "change", "status"]
 PAGES = ("committee", "funnel", "sla", "segments", "governance", "lead360", "sql")
 
 
@@ -98,9 +91,11 @@ def frame_with(at: AppTest, columns: list[str]) -> pd.DataFrame:
 
 
 def same(shown: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """SHOWN is the marts' EXPECTED rows as people read them (ui.for_people: names for codes,
+    the language's formats; its rules are tested on their own)."""
     pd.testing.assert_frame_equal(
         shown.reset_index(drop=True),
-        expected.reset_index(drop=True),
+        ui.for_people(expected).reset_index(drop=True),
         check_dtype=False,
     )
 
@@ -224,7 +219,7 @@ def test_committee_scorecard_is_the_marts_month(warehouse_file: Path) -> None:
     assert len(expected) >= 8
     assert set(expected["unit"]) == {"share", "days"}
     at = open_page("committee")
-    same(frame_with(at, list(expected.columns)), expected)
+    same(frame_with(at, SCORECARD_SHOWN), as_shown(expected))
     # the cards in the mart's display order, each value, target and last month in its unit
     registry = load_config(REPO / "smarketing.yml").committee.kpis
     labels = [registry[kpi].label.en for kpi in expected["kpi"]]
@@ -251,39 +246,52 @@ def test_committee_scorecard_is_the_marts_month(warehouse_file: Path) -> None:
         assert badges.count(f":{colour}-badge[{label}]") == count, status
 
 
-def test_committee_trend_is_twelve_months(warehouse_file: Path) -> None:
+def as_shown(kpis: pd.DataFrame) -> pd.DataFrame:
+    """KPI rows of the marts as the committee page shows them (English): the KPI's name, its
+    figures in its unit, its status's name."""
+    registry = load_config(REPO / "smarketing.yml").committee.kpis
+    return pd.DataFrame(
+        {
+            "kpi": [registry[kpi].label.en for kpi in kpis["kpi"]],
+            **{
+                column: [
+                    format_kpi(unit, value, signed=column == "change")
+                    for unit, value in zip(kpis["unit"], kpis[column], strict=True)
+                ]
+                for column in ("kpi_value", "target", "previous_value", "change")
+            },
+            "status": [
+                VALUES["status"][status]["en"] if isinstance(status, str) else "No value"
+                for status in kpis["status"]
+            ],
+        }
+    )
+
+
+def test_committee_trend_is_twelve_months_latest_first(warehouse_file: Path) -> None:
     _, month = period(warehouse_file)
     at = open_page("committee")
-    trend = frame_with(
-        at,
-        [
-            "period_month",
-            "kpi",
-            "description",
-            "unit",
-            "kpi_value",
-            "target",
-            "previous_value",
-            "change",
-            "status",
-        ],
-    )
+    trend = frame_with(at, ["period_month", *SCORECARD_SHOWN])
     assert trend.groupby("kpi")["period_month"].nunique().max() == 12
-    assert trend["period_month"].max().date() == month
+    shown_months = list(dict.fromkeys(trend["period_month"]))
+    assert shown_months[0] == i18n.month_label(month)
+    assert shown_months[-1] == i18n.month_label(
+        (pd.Timestamp(month) - pd.DateOffset(months=11)).date()
+    )
 
 
 def test_committee_month_follows_the_period(warehouse_file: Path) -> None:
     start, _ = period(warehouse_file)
     at = open_page("committee")
     at.sidebar.select_slider(key="filter_period").set_range(start, start).run()
-    shown = frame_with(at, [*SCORECARD_COLUMNS, "status", "better"])
+    shown = frame_with(at, SCORECARD_SHOWN)
     expected = mart(
         warehouse_file,
-        "select kpi, kpi_value from marts.fct_committee_kpis where period_month = ? "
-        "order by display_order",
+        "select kpi, unit, kpi_value, target, previous_value, change, status "
+        "from marts.fct_committee_kpis where period_month = ? order by display_order",
         [start],
     )
-    same(shown[["kpi", "kpi_value"]], expected)
+    same(shown, as_shown(expected))
 
 
 # 2 funnel
@@ -303,14 +311,16 @@ def test_funnel_stage_entries_and_periods_are_the_marts(warehouse_file: Path) ->
         warehouse_file,
         f"""
         select * from marts.fct_funnel_periods
-        where {cube()} and period_month between ? and ? order by period_month
+        where {cube()} and period_month between ? and ? order by period_month desc
         """,
         [start, end],
     )
     entries = frame_with(at, ["stage", "entries"])
     stages = ["created", "mql", "handoff", "sal", "sql", "opportunity", "won"]
-    assert entries["stage"].tolist() == stages
-    assert entries["entries"].tolist() == [int(months[f"{s}_count"].sum()) for s in stages]
+    assert entries["stage"].tolist() == [VALUES["stage"][stage]["en"] for stage in stages]
+    assert entries["entries"].tolist() == [
+        i18n.format_int(months[f"{s}_count"].sum()) for s in stages
+    ]
     shown = frame_with(at, list(at.dataframe[1].value.columns))
     same(shown, months[shown.columns])
 
@@ -329,7 +339,7 @@ def test_funnel_filters_select_the_cube_row(warehouse_file: Path) -> None:
         select * from marts.fct_funnel_cohorts
         where segment = 'smb' and channel = '(all)' and team = '(all)'
             and campaign_name = '(all)' and offer = ? and mql_month between ? and ?
-        order by mql_month
+        order by mql_month desc
         """,
         [offer, start, end],
     )
@@ -384,7 +394,7 @@ def sla_compliance(
         where segment = '(all)' and channel = '(all)'
             and owner_id {"<>" if owners else "="} '(all)'
             and (? is null or team = ?) and handoff_month between ? and ?
-        order by handoff_month, team <> '(all)', {", ".join(keys)}
+        order by handoff_month desc, team <> '(all)', {", ".join(keys)}
         """,
         [team, team, start, end],
     )
@@ -529,7 +539,7 @@ def test_sla_speed_volume_and_reasons_are_the_marts(warehouse_file: Path) -> Non
         select handoff_month, response_bucket, handoff_count, sql_count, won_count, sql_rate,
             win_rate
         from marts.fct_speed_to_lead
-        where {cube()} and handoff_month between ? and ? order by handoff_month, bucket_order
+        where {cube()} and handoff_month between ? and ? order by handoff_month desc, bucket_order
         """,
         [start, end],
     )
@@ -541,7 +551,7 @@ def test_sla_speed_volume_and_reasons_are_the_marts(warehouse_file: Path) -> Non
             gap_to_target_count, is_month_in_progress
         from marts.fct_sla_volume
         where campaign_name = '(all)' and period_month between ? and ?
-        order by period_month, segment, channel
+        order by period_month desc, segment, channel
         """,
         [start, end],
     )
@@ -656,7 +666,7 @@ def test_segments_cycle_length_is_the_mart(warehouse_file: Path) -> None:
         warehouse_file,
         f"""
         select * from marts.fct_sales_cycle_length
-        where {cube()} and won_month between ? and ? order by won_month
+        where {cube()} and won_month between ? and ? order by won_month desc
         """,
         [start, end],
     )
@@ -715,7 +725,8 @@ def test_governance_completeness_duplicates_and_audit(warehouse_file: Path) -> N
                 "error_count",
             ],
         ).set_index("run_id")["check_count"]
-        assert shown.sort_index().to_dict() == runs.sort_index().to_dict()
+        expected = {run: i18n.format_int(count) for run, count in runs.items()}
+        assert shown.sort_index().to_dict() == expected
     else:
         assert "check history is not available yet" in infos
     links = " ".join(element.value for element in at.markdown)
@@ -765,11 +776,11 @@ def test_lead_360_finds_a_merged_lead_and_its_records(
     assert not at.exception
     assert at.selectbox(key="lead360_id").value == lead.unified_lead_id
     fields = frame_with(at, ["field", "value"]).set_index("field")["value"]
-    assert fields["unified_lead_id"] == lead.unified_lead_id
-    assert fields["email"] == lead.email
+    assert fields["Lead"] == lead.unified_lead_id
+    assert fields["E-mail"] == lead.email
     same(frame_with(at, list(records.columns)), records)
     timeline = next(element.value for element in at.dataframe if "kind" in element.value)
-    assert (timeline["kind"] == "stage").sum() == events["n"][0]
+    assert (timeline["kind"] == VALUES["timeline_kind"]["stage"]["en"]).sum() == events["n"][0]
     assert "restricted role" in " ".join(c.value for c in at.caption)
 
 
@@ -794,8 +805,8 @@ def test_lead_360_in_the_shared_role_shows_no_contact_data(
     assert not at.exception
     assert at.selectbox(key="lead360_id").value == lead.unified_lead_id
     fields = frame_with(at, ["field", "value"]).set_index("field")["value"]
-    assert fields["company"] == lead.company
-    assert not {"email", "phone", "first_name", "last_name"} & set(fields.index)
+    assert fields["Company"] == lead.company
+    assert not {"E-mail", "Phone", "First name", "Last name"} & set(fields.index)
     shown = " ".join(
         [*(str(v) for e in at.dataframe for v in e.value.astype(str).to_numpy().ravel())]
         + [str(o) for o in at.selectbox(key="lead360_id").options]

@@ -16,6 +16,7 @@ from smarketing.settings import Settings
 
 TABLE = "marts.fct_committee_kpis"
 REVISIONS = "marts.fct_committee_kpi_revisions"
+KPIS = "config.committee_kpis"
 COLUMNS_PER_ROW = 4
 TREND_MONTHS = 12
 # Named, not `*`: a warehouse built before a column existed says so (ui.guarded).
@@ -43,6 +44,27 @@ def trend(month: date) -> pd.DataFrame:
         """,
         [month, month],
     )
+
+
+def in_units(kpis: pd.DataFrame, *, with_month: bool = False) -> pd.DataFrame:
+    """KPI rows as the committee reads them: the KPI's name, its figures in its unit, its
+    status (named by the table)."""
+    shown = pd.DataFrame(
+        {
+            "kpi": [kpi_label(row) for _, row in kpis.iterrows()],
+            **{
+                column: [
+                    format_kpi(row["unit"], row[column], signed=column == "change")
+                    for _, row in kpis.iterrows()
+                ]
+                for column in ("kpi_value", "target", "previous_value", "change")
+            },
+            "status": kpis["status"].tolist(),
+        }
+    )
+    if with_month:
+        shown.insert(0, "period_month", kpis["period_month"].tolist())
+    return shown
 
 
 def render_kpi(row: pd.Series, history: pd.DataFrame) -> None:
@@ -99,11 +121,19 @@ def render() -> None:
                     render_kpi(row, history[history["kpi"] == row["kpi"]])
         st.subheader(t("committee.table"))
         columns = ["kpi", "description", "unit", "kpi_value", "target", "previous_value", "change"]
-        ui.table(scorecard[[*columns, "status", "better"]], f"committee_{month:%Y-%m}")
+        ui.table(
+            scorecard[[*columns, "status", "better"]],
+            f"committee_{month:%Y-%m}",
+            shown=in_units(scorecard),
+        )
         with st.expander(t("committee.history")):
+            latest_first = history.sort_values(
+                ["period_month", "display_order"], ascending=[False, True]
+            )
             ui.table(
-                history[["period_month", *columns, "status"]],
+                latest_first[["period_month", *columns, "status"]],
                 f"committee_trend_{month:%Y-%m}",
+                shown=in_units(latest_first, with_month=True),
             )
         render_revisions(month)
     render_packs()
@@ -167,16 +197,35 @@ def render_revisions(month: date) -> None:
         return
     revised = warehouse.query(
         f"""
-        select kpi, frozen_value, live_value, difference, frozen_status, live_status,
-            closed_by, frozen_at
-        from {REVISIONS} where period_month = ? and is_revised
-        order by kpi
+        select r.kpi, r.frozen_value, r.live_value, r.difference, r.frozen_status,
+            r.live_status, r.closed_by, r.frozen_at, k.label_fr, k.label_en, k.unit
+        from {REVISIONS} as r
+        left join {KPIS} as k using (kpi)
+        where r.period_month = ? and r.is_revised
+        order by k.display_order, r.kpi
         """,
         [month],
     )
     if not revised.empty:
+        shown = pd.DataFrame(
+            {
+                "kpi": [kpi_label(row) for _, row in revised.iterrows()],
+                **{
+                    column: [
+                        format_kpi(row["unit"], row[column], signed=column == "difference")
+                        for _, row in revised.iterrows()
+                    ]
+                    for column in ("frozen_value", "live_value", "difference")
+                },
+                **{
+                    column: revised[column].tolist()
+                    for column in ("frozen_status", "live_status", "closed_by", "frozen_at")
+                },
+            }
+        )
+        columns = [column for column in revised.columns if column not in ("label_fr", "label_en")]
         with st.expander(t("committee.revisions", count=len(revised))):
-            ui.table(revised, f"committee_revisions_{month:%Y-%m}")
+            ui.table(revised[columns], f"committee_revisions_{month:%Y-%m}", shown=shown)
 
 
 # Streamlit runs a page as __main__; imported (its queries tested), it draws nothing

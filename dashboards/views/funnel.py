@@ -60,7 +60,7 @@ def periods(chosen: filters.Filters, local: dict[str, str]) -> pd.DataFrame:
         f"""
         select period_month, {counts}, won_amount, {", ".join(RATIOS)}
         from {PERIODS} where {where} and period_month between ? and ?
-        order by period_month
+        order by period_month desc
         """,
         [*params, chosen.start, chosen.end],
     )
@@ -76,7 +76,7 @@ def cohorts(chosen: filters.Filters, local: dict[str, str]) -> pd.DataFrame:
         f"""
         select mql_month, mql_count, {rates}, mql_to_sql_rate, {complete}
         from {COHORTS} where {where} and mql_month between ? and ?
-        order by mql_month
+        order by mql_month desc
         """,
         [*params, chosen.start, chosen.end],
     )

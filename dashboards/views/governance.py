@@ -74,7 +74,7 @@ def crm_completeness(chosen: filters.Filters) -> pd.DataFrame:
         select sal_month, team, accepted_count, {rates}key_field_completeness_rate
         from {CRM}
         where team = ? and owner_id = ? and sal_month between ? and ?
-        order by sal_month
+        order by sal_month desc
         """,
         [chosen.team, filters.ALL, chosen.start, chosen.end],
     )

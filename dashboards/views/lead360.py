@@ -10,8 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import ui, warehouse
-from dashboards.i18n import t
+from dashboards import columns, ui, warehouse
+from dashboards.i18n import language, t
+from smarketing.labels import humanise
 from smarketing.privacy.classification import personal_columns
 
 LEADS = "marts.dim_leads"
@@ -56,8 +57,12 @@ def lead(unified_lead_id: str) -> pd.DataFrame:
     row = warehouse.query(f"select * from {LEADS} where unified_lead_id = ?", [unified_lead_id])
     hidden = [*hidden_columns(), *TECHNICAL_COLUMNS]
     row = row.drop(columns=[c for c in hidden if c in row.columns])
+    lang = language()
     return pd.DataFrame(
-        {"field": row.columns, "value": [str(value) for value in row.iloc[0].tolist()]}
+        {
+            "field": [columns.label(name, lang) or humanise(name) for name in row.columns],
+            "value": [ui.value_for_people(str(name), value) for name, value in row.iloc[0].items()],
+        }
     )
 
 

@@ -43,7 +43,7 @@ def cycle_length(chosen: filters.Filters) -> pd.DataFrame:
         f"""
         select won_month, won_count, won_amount, {measures}
         from {CYCLE} where {where} and won_month between ? and ?
-        order by won_month
+        order by won_month desc
         """,
         [*params, chosen.start, chosen.end],
     )

@@ -16,7 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, filters, metrics, ui, warehouse
-from dashboards.i18n import month_label, t
+from dashboards.i18n import format_percent, language, month_label, t
+from smarketing.labels import value_label
 
 RESPONSES = "marts.fct_sla_lead_response"
 COMPLIANCE = "marts.fct_sla_compliance"
@@ -98,7 +99,7 @@ def sla_rows(
         from {COMPLIANCE}
         where {where} and owner_id {"<>" if owners else "="} ? and {team}
             and handoff_month between ? and ?
-        order by handoff_month, team <> ?, {keys}
+        order by handoff_month desc, team <> ?, {keys}
         """,
         [
             *params,
@@ -136,7 +137,7 @@ def speed_to_lead(chosen: filters.Filters) -> pd.DataFrame:
         select handoff_month, response_bucket, bucket_order, handoff_count, sql_count,
             won_count, sql_rate, win_rate
         from {SPEED} where {where} and handoff_month between ? and ?
-        order by handoff_month, bucket_order
+        order by handoff_month desc, bucket_order
         """,
         [*params, chosen.start, chosen.end],
     )
@@ -200,7 +201,7 @@ def volume(chosen: filters.Filters) -> pd.DataFrame:
             gap_to_target_count, is_month_in_progress
         from {VOLUME}
         where campaign_name = ? and {clauses} and period_month between ? and ?
-        order by period_month, segment, channel
+        order by period_month desc, segment, channel
         """,
         [filters.ALL, *params, chosen.start, chosen.end],
     )
@@ -234,13 +235,38 @@ def render_distribution(chosen: filters.Filters) -> None:
     charts.bars(histogram, RESPONSE_BIN_LABEL, "touched_handoff_count", order=labels)
 
 
+def render_heatmap(teams: pd.DataFrame) -> None:
+    """Compliance by team (rows, all of Sales first) and month (columns, oldest to latest):
+    the mart's rate of each month, never one recomputed over several."""
+    lang = language()
+    cells = teams.assign(
+        month=[month_label(pd.Timestamp(month).date()) for month in teams["handoff_month"]],
+        team_label=[value_label("team", team, lang) for team in teams["team"]],
+        rate_label=[format_percent(rate) for rate in teams["sla_compliance_rate"]],
+    )
+    months = list(dict.fromkeys(cells.sort_values("handoff_month")["month"]))
+    team_order = list(dict.fromkeys(cells["team_label"]))
+    charts.heatmap(
+        cells.dropna(subset=["sla_compliance_rate"]),
+        "month",
+        "team_label",
+        "sla_compliance_rate",
+        "rate_label",
+        x_order=months,
+        y_order=team_order,
+    )
+
+
 def render_compliance(chosen: filters.Filters) -> None:
     st.subheader(t("sla.compliance_team"))
     st.caption(t("sla.monthly_help"))
     if not ui.require(COMPLIANCE):
         return
     with ui.guarded():
-        ui.table(sla_rows(chosen, OUTCOME_COLUMNS), "sla_compliance_by_team")
+        teams = sla_rows(chosen, OUTCOME_COLUMNS)
+        render_heatmap(teams)
+        with st.expander(t("sla.compliance_details")):
+            ui.table(teams, "sla_compliance_by_team")
         st.subheader(t("sla.compliance_owner"))
         ui.table(sla_rows(chosen, OUTCOME_COLUMNS, owners=True), "sla_compliance_by_owner")
 
