@@ -8,6 +8,29 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboards import columns, ui
+from dashboards.i18n import language
+
+
+def _named(frame: pd.DataFrame, *names: str) -> pd.DataFrame:
+    """FRAME with the values of columns NAMES as people read them: a code by its name, a
+    column's name (a melted series) by its heading."""
+    shown = frame.copy()
+    lang = language()
+    for name in names:
+        if name in ui.CODE_COLUMNS:
+            shown[name] = [ui.code_label(name, value) for value in shown[name]]
+        else:
+            shown[name] = [
+                columns.label(value, lang) or value if isinstance(value, str) else value
+                for value in shown[name]
+            ]
+    return shown
+
+
+def _named_order(frame: pd.DataFrame, name: str, order: Sequence[str]) -> list[str]:
+    return list(_named(pd.DataFrame({name: list(order)}), name)[name])
+
 
 def funnel(frame: pd.DataFrame, stage: str, count: str, order: Sequence[str]) -> None:
     """Horizontal bars, widest stage first, each with its count."""
@@ -24,6 +47,7 @@ def lines(frame: pd.DataFrame, x: str, series: Sequence[str], *, percent: bool =
     if frame.empty:
         return
     long = frame.melt(id_vars=[x], value_vars=list(series), var_name="series", value_name="value")
+    long = _named(long, "series")
     chart = (
         alt.Chart(long)
         .mark_line(point=True)
@@ -49,6 +73,9 @@ def bars(
     """Vertical bars of Y per X (stacked by COLOR when given)."""
     if frame.empty:
         return
+    if order:
+        order = _named_order(frame, x, order)
+    frame = _named(frame, *([x, color] if color else [x]))
     encoding = {
         "x": alt.X(f"{x}:N", sort=list(order) if order else "-y", title=None),
         "y": alt.Y(f"{y}:Q", title=None, axis=alt.Axis(format="%" if percent else "~s")),
@@ -71,6 +98,8 @@ def grouped_bars(
     """Bars of Y per X, side by side for each GROUP."""
     if frame.empty:
         return
+    order = _named_order(frame, x, order)
+    frame = _named(frame, x, group)
     chart = (
         alt.Chart(frame)
         .mark_bar()
@@ -90,6 +119,7 @@ def pareto(frame: pd.DataFrame, category: str, count: str, cumulative: str, rank
     (both the mart's columns: nothing is added up here)."""
     if frame.empty:
         return
+    frame = _named(frame, category)
     order = frame.sort_values(rank)[category].tolist()
     base = alt.Chart(frame).encode(x=alt.X(f"{category}:N", sort=order, title=None))
     chart = alt.layer(
@@ -129,12 +159,13 @@ def heatmap(
         return
     base = alt.Chart(frame).encode(
         x=alt.X(f"{x}:N", sort=list(x_order), title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{y}:N", sort=list(y_order), title=None),
+        y=alt.Y(f"{y}:N", sort=list(y_order), title=None, axis=alt.Axis(labelLimit=220)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
             f"{value}:Q",
-            scale=alt.Scale(scheme="redyellowgreen", domain=[0.5, 1]),
+            # below half the hand-offs in time, every cell is as red
+            scale=alt.Scale(scheme="redyellowgreen", domain=[0.5, 1], clamp=True),
             legend=None,
         ),
         tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{text}:N")],

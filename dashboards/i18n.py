@@ -112,6 +112,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{count} KPI(s) revised since the month was closed",
     },
     "committee.history": {"fr": "Douze derniers mois", "en": "Last twelve months"},
+    "committee.drill": {"fr": "Détail", "en": "Drill down"},
+    "drill.help": {
+        "fr": "{month} : chaque groupe avec sa valeur, son volume et sa contribution à l'écart "
+        "à la cible (en points de l'indicateur ; les contributions s'additionnent en l'écart "
+        "total), le plus défavorable d'abord.",
+        "en": "{month}: each group with its value, its volume and its contribution to the "
+        "distance to target (in points of the KPI; the contributions add up to the whole "
+        "distance), the worst first.",
+    },
+    "drill.none": {
+        "fr": "Pas de décomposition pour cet indicateur ce mois-ci.",
+        "en": "No breakdown for this KPI this month.",
+    },
+    "drill.leads": {"fr": "Les leads", "en": "The leads"},
+    "drill.group": {"fr": "Groupe", "en": "Group"},
+    "drill.no_leads": {
+        "fr": "La couche de métriques ne tient pas cet indicateur lead par lead : la "
+        "décomposition ci-dessus est son niveau le plus fin (les leads sont sur la page SLA).",
+        "en": "The metric layer does not hold this KPI lead by lead: the breakdown above is "
+        "its finest level (the leads are on the SLA page).",
+    },
+    "drill.leads_count": {
+        "fr": "{count} lead(s) dans le groupe (les {shown} premiers au plus).",
+        "en": "{count} lead(s) in the group (the first {shown} at most).",
+    },
     "committee.packs": {"fr": "Dossiers du comité", "en": "Committee packs"},
     "committee.packs_help": {
         "fr": "Le dossier de chaque mois clos, avec les chiffres figés à la clôture : à "
@@ -160,9 +185,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "sla.monthly_help": {
         "fr": "Une ligne par mois de la période : les taux sont ceux de chaque mois, jamais "
-        "recalculés sur plusieurs mois. La ligne (all) est l'ensemble des ventes.",
+        "recalculés sur plusieurs mois. La ligne « Toutes les ventes » : l'ensemble des "
+        "équipes.",
         "en": "One row per month of the period: each month's rates, never recomputed over "
-        "several months. The (all) row is all of Sales.",
+        "several months. The “All of Sales” row: every team together.",
     },
     "sla.open_breaches": {"fr": "Dépassements en cours", "en": "Open breaches"},
     "sla.open_breaches_help": {
@@ -219,10 +245,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "governance.completeness_help": {
         "fr": "Part des leads unifiés ayant chaque champ, selon les outils qui les "
-        "connaissent (HubSpot seul, Salesforce seul, les deux ; (all) : tous les leads). "
+        "connaissent (HubSpot seul, Salesforce seul, les deux, ou tous les leads). "
         "Tous les leads : les filtres ne s'y appliquent pas.",
         "en": "Share of unified leads with each field, by the tools that know them (HubSpot "
-        "only, Salesforce only, both; (all): every lead). Every lead: the filters do not "
+        "only, Salesforce only, both, or every lead). Every lead: the filters do not "
         "apply.",
     },
     "governance.key_fields": {

@@ -15,6 +15,7 @@ import pandas as pd
 from dashboards import filters, warehouse
 from smarketing.metrics.queries import MANIFEST_TABLE
 from smarketing.metrics.sql import MetricSql
+from smarketing.pack.content import Breakdowns
 
 
 @functools.lru_cache(maxsize=2)
@@ -25,6 +26,25 @@ def _writer(path: str, stamp: int) -> MetricSql:
     if manifest is None:
         raise warehouse.WarehouseUnavailable(f"{MANIFEST_TABLE} is empty")
     return MetricSql(str(manifest))
+
+
+@functools.lru_cache(maxsize=2)
+def _breakdowns(path: str, stamp: int) -> Breakdowns:
+    manifest = warehouse.scalar(f"select manifest from {MANIFEST_TABLE}")
+    if manifest is None:
+        raise warehouse.WarehouseUnavailable(f"{MANIFEST_TABLE} is empty")
+    return Breakdowns(
+        str(manifest), lambda sql: warehouse.query(sql).astype(object).to_dict("records")
+    )
+
+
+def breakdowns() -> Breakdowns:
+    """The metric layer's breakdowns of a KPI (by segment, channel, team, owner, down to the
+    leads) on the data shown: the committee pack's own, so both say the same."""
+    if not available():
+        raise warehouse.WarehouseUnavailable(f"no {MANIFEST_TABLE} in the data shown")
+    source = warehouse.source()
+    return _breakdowns(str(source.path), source.stamp()[2])
 
 
 def available() -> bool:

@@ -108,8 +108,27 @@ CODE_COLUMNS = {
     "disqualification_reason": "reason",
     "closed_by": "closed_by",
     "kind": "timeline_kind",
+    "field": "key_field",
+    "record_sources": "record_sources",
+    "match_rule": "match_rule",
+    "response_bucket": "response_bucket",
+    "source_system": "source_system",
+    "source_entity": "source_entity",
+    "severity": "severity",
 }
+# a status column of the audit tables holds a load's or a publication's state, not a KPI's
+STATUS_KINDS = ("status", "load", "publication", "check_status")
 YES_NO = {"fr": ("Oui", "Non"), "en": ("Yes", "No")}
+
+
+def code_label(name: str, value: Any) -> str:
+    """The name of VALUE of the code column NAME in the language."""
+    lang = language()
+    if name == "status" and not is_missing(value):
+        for kind in STATUS_KINDS:
+            if str(value) in value_labels.VALUES[kind]:
+                return value_labels.value_label(kind, value, lang)
+    return value_labels.value_label(CODE_COLUMNS[name], value, lang)
 
 
 def _formatter(name: str, column: pd.Series) -> Any:
@@ -117,7 +136,9 @@ def _formatter(name: str, column: pd.Series) -> Any:
     (dbt/models/marts/README.md) and its type; None: as it is."""
     lang = language()
     if name in CODE_COLUMNS:
-        return lambda value: value_labels.value_label(CODE_COLUMNS[name], value, lang)
+        return lambda value: code_label(name, value)
+    if name == "column_name":  # a check's column: by its heading
+        return lambda value: columns.label(str(value), lang) or str(value)
     if pd.api.types.is_bool_dtype(column):
         return lambda value: YES_NO[lang][0 if value else 1]
     if pd.api.types.is_datetime64_any_dtype(column):
@@ -138,7 +159,7 @@ def _formatter(name: str, column: pd.Series) -> Any:
 def value_for_people(name: str, value: Any) -> str:
     """One value of column NAME as people read it (a lead's field, shown one per line)."""
     if name in CODE_COLUMNS:
-        return value_labels.value_label(CODE_COLUMNS[name], value, language())
+        return code_label(name, value)
     if is_missing(value):
         return MISSING
     column = pd.Series([value])

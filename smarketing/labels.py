@@ -52,6 +52,52 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
         "closing rule": {"fr": "Règle de clôture", "en": "Closing rule"},
         "command": {"fr": "Clôture manuelle", "en": "Closed by hand"},
     },
+    "key_field": {
+        "name": {"fr": "Nom", "en": "Name"},
+        "email": {"fr": "E-mail", "en": "E-mail"},
+        "phone": {"fr": "Téléphone", "en": "Phone"},
+        "company": {"fr": "Entreprise", "en": "Company"},
+        "country": {"fr": "Pays", "en": "Country"},
+        "employee_count": {"fr": "Effectif", "en": "Employees"},
+        "key_fields": {"fr": "Tous les champs clés", "en": "Every key field"},
+    },
+    "record_sources": {
+        "both": {"fr": "HubSpot et Salesforce", "en": "HubSpot and Salesforce"},
+        "hubspot_only": {"fr": "HubSpot seul", "en": "HubSpot only"},
+        "salesforce_only": {"fr": "Salesforce seul", "en": "Salesforce only"},
+        ALL: {"fr": "Tous les leads", "en": "Every lead"},
+    },
+    "match_rule": {
+        "converted_to_contact": {"fr": "Lead converti en contact", "en": "Lead converted"},
+        "unmatched": {"fr": "Seule", "en": "On its own"},
+        "salesforce_lead_id": {"fr": "Id. de lead Salesforce", "en": "Salesforce lead id"},
+        "salesforce_contact_id": {"fr": "Id. de contact Salesforce", "en": "Salesforce contact id"},
+        "hubspot_record_id": {"fr": "Id. HubSpot", "en": "HubSpot record id"},
+        "probabilistic": {"fr": "Modèle probabiliste", "en": "Probabilistic model"},
+        "same_email": {"fr": "Même e-mail", "en": "Same e-mail"},
+    },
+    "response_bucket": {
+        "not touched": {"fr": "Pas contacté", "en": "Not touched"},
+    },
+    "source_system": {
+        "hubspot": {"fr": "HubSpot", "en": "HubSpot"},
+        "salesforce": {"fr": "Salesforce", "en": "Salesforce"},
+    },
+    "source_entity": {
+        "lead": {"fr": "Lead", "en": "Lead"},
+        "contact": {"fr": "Contact", "en": "Contact"},
+        "account": {"fr": "Compte", "en": "Account"},
+        "company": {"fr": "Entreprise", "en": "Company"},
+    },
+    "check_status": {
+        "passed": {"fr": "Réussi", "en": "Passed"},
+        "failed": {"fr": "En échec", "en": "Failed"},
+        "error": {"fr": "Non exécuté (erreur)", "en": "Could not run"},
+    },
+    "severity": {
+        "blocking": {"fr": "Bloquant", "en": "Blocking"},
+        "warning": {"fr": "Avertissement", "en": "Warning"},
+    },
     "timeline_kind": {
         "stage": {"fr": "Étape", "en": "Stage"},
         "activity": {"fr": "Action commerciale", "en": "Sales touch"},
@@ -74,8 +120,11 @@ _UNKNOWN = {"fr": "(inconnu)", "en": "(unknown)"}
 
 
 def humanise(code: str) -> str:
-    """A code's words: `field_marketing` -> `Field marketing`."""
+    """A code's words: `field_marketing` -> `Field marketing`; a short single word is taken for
+    an acronym (`smb` -> `SMB`)."""
     words = code.replace("_", " ").replace("-", " ").strip()
+    if words.isalpha() and len(words) <= 3:
+        return words.upper()
     return words[:1].upper() + words[1:] if words else code
 
 
@@ -88,6 +137,6 @@ def value_label(kind: str, value: Any, lang: str) -> str:
     named = VALUES.get(kind, {}).get(str(value))
     if named is not None:
         return named[lang]
-    if kind in ("team", "owner_name"):
+    if kind in ("team", "owner_name", "response_bucket"):
         return str(value)
     return humanise(str(value))

@@ -18,12 +18,14 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboards import i18n, sql_console, ui, warehouse
+from dashboards import columns, drill_down, i18n, sql_console, ui, warehouse
 from dashboards.filters import ALL, Filters
 from dashboards.i18n import CATALOGUE, format_kpi, format_percent
+from smarketing import labels
 from smarketing.config import load_config
 from smarketing.config.tables import definition_version
 from smarketing.labels import VALUES
+from smarketing.pack import content
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "dashboards" / "app.py"
@@ -775,7 +777,7 @@ def test_lead_360_finds_a_merged_lead_and_its_records(
     at.text_input(key="lead360_search").input(lead.email.upper()).run()
     assert not at.exception
     assert at.selectbox(key="lead360_id").value == lead.unified_lead_id
-    fields = frame_with(at, ["field", "value"]).set_index("field")["value"]
+    fields = frame_with(at, ["attribute", "value"]).set_index("attribute")["value"]
     assert fields["Lead"] == lead.unified_lead_id
     assert fields["E-mail"] == lead.email
     same(frame_with(at, list(records.columns)), records)
@@ -804,7 +806,7 @@ def test_lead_360_in_the_shared_role_shows_no_contact_data(
     at.text_input(key="lead360_search").input(lead.unified_lead_id).run()
     assert not at.exception
     assert at.selectbox(key="lead360_id").value == lead.unified_lead_id
-    fields = frame_with(at, ["field", "value"]).set_index("field")["value"]
+    fields = frame_with(at, ["attribute", "value"]).set_index("attribute")["value"]
     assert fields["Company"] == lead.company
     assert not {"E-mail", "Phone", "First name", "Last name"} & set(fields.index)
     shown = " ".join(
@@ -950,3 +952,83 @@ def test_no_warehouse_at_all_is_said_plainly(
     for page in PAGES:
         at = open_page(page)
         assert not at.error
+
+
+# every heading, the drill-down
+
+
+def shown_frames(at: AppTest) -> list[pd.DataFrame]:
+    return [element.value for element in at.dataframe]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_column_shown_has_a_heading(built: Path, lang: str) -> None:
+    """No table shows a column of the marts without its heading in the catalogue (the SQL
+    page's results are the analyst's own columns); a team's custom fields read as their
+    words."""
+    custom = {field.name for field in load_config(REPO / "smarketing.yml").custom_fields}
+    custom |= {f"{name}_source" for name in custom}
+    lead = mart(
+        built, "select unified_lead_id from marts.dim_leads order by source_record_count desc"
+    )["unified_lead_id"][0]
+    missing: dict[str, set[str]] = {}
+    for page in ("committee", "funnel", "sla", "segments", "governance", "lead360"):
+        at = open_page(page, lang)
+        if page == "lead360":
+            at.text_input(key="lead360_search").input(lead).run()
+        if page == "committee":
+            at.button(key="drill_mql_to_sql_rate").click().run()
+        frames = shown_frames(at)
+        assert frames, page
+        for frame in frames:
+            for column in map(str, frame.columns):
+                if column not in custom and columns.label(column, lang) is None:
+                    missing.setdefault(page, set()).add(column)
+            if "attribute" in frame.columns:  # a lead's fields, one per line
+                assert not [f for f in frame["attribute"] if "_" in f and f not in custom]
+    assert not missing, missing
+
+
+def test_a_kpi_drills_down_to_its_groups_and_leads(built: Path, warehouse_file: Path) -> None:
+    """The MQL -> SQL rate's tile opens its breakdown of the month (the metric layer's groups,
+    whose contributions add up to the distance to target) and the leads of a group."""
+    _, month = period(warehouse_file)
+    kpi = mart(
+        warehouse_file,
+        """
+        select k.kpi, k.unit, k.kpi_value, k.target, k.better, c.metric
+        from marts.fct_committee_kpis as k join config.committee_kpis as c using (kpi)
+        where k.kpi = 'mql_to_sql_rate' and k.period_month = ?
+        """,
+        [month],
+    ).iloc[0]
+    con = duckdb.connect(str(warehouse_file), read_only=True)
+    try:
+        layer = content.breakdowns(con)
+        expected = layer.explain(kpi.to_dict(), month, against_only=False)
+        segments = [row for row in expected if row["breakdown"] == "segment"]
+        leads = layer.leads(kpi.to_dict(), month, segments[0]["dimension"], segments[0]["member"])
+    finally:
+        con.close()
+    distance = sum(row["contribution"] for row in segments)
+    assert distance == pytest.approx(kpi.kpi_value - kpi.target, abs=1e-3)
+    at = open_page("committee")
+    at.button(key="drill_mql_to_sql_rate").click().run()
+    assert not at.exception
+    shown = frame_with(at, ["group", "value", "volume", "contribution"])
+    assert shown["group"].tolist() == [
+        labels.value_label("segment", row["member"], "en") for row in segments
+    ]
+    assert shown["contribution"].tolist() == [
+        format_kpi("share", row["contribution"], signed=True) for row in segments
+    ]
+    assert leads is not None and leads
+    shown_leads = frame_with(
+        at, ["unified_lead_id", "company", "segment", "owner_name", "counts_towards_kpi"]
+    )
+    assert len(shown_leads) == min(len(leads), drill_down.LEADS_SHOWN)
+    assert set(shown_leads["segment"]) == {
+        labels.value_label("segment", segments[0]["member"], "en")
+    }
+    in_kpi = sum(1 for row in leads if row["sql_count"])
+    assert (shown_leads["counts_towards_kpi"] == "Yes").sum() == min(in_kpi, len(shown_leads))

@@ -8,6 +8,7 @@ Nothing is downloaded: Playwright drives the system's Chromium. Without it the t
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -161,3 +163,62 @@ def test_the_language_switch_shows_french(app_url: str, browser: Browser) -> Non
     choices = sidebar.get_by_role("combobox").evaluate_all("boxes => boxes.map(b => b.value)")
     assert choices == [CATALOGUE["filter.all"]["fr"]] * 3
     page.close()
+
+
+def test_no_page_shows_a_column_name_or_code_and_french_reads_french(
+    app_url: str, browser: Browser, small: dict
+) -> None:
+    """A French browser gets the French dashboard: no page shows a column name of the marts
+    (headings and cells of every table included: the grids' accessible text) nor a status
+    code; months and numbers are written the French way."""
+    con = duckdb.connect(str(small["root"] / "warehouse.duckdb"), read_only=True)
+    try:
+        names = {
+            name
+            for (name,) in con.execute(
+                "select distinct column_name from information_schema.columns "
+                "where table_schema = 'marts' and column_name like '%\\_%' escape '\\'"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    assert {"kpi_value", "handoff_count", "sla_compliance_rate"} <= names
+    column_name = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names))) + r")\b")
+    codes = re.compile(r"\b(on_track|off_track|at_risk)\b|\((all|unknown)\)")
+    page = browser.new_page(viewport={"width": 1440, "height": 2400}, locale="fr-FR")
+    found: dict[str, list[str]] = {}
+    texts: dict[str, str] = {}
+    for number, spec in enumerate(PAGES):
+        if spec.url_path == "sql":  # the analysts' page: their own queries' columns
+            continue
+        page.goto(f"{app_url}/" if number == 0 else f"{app_url}/{spec.url_path}")
+        settle(page)
+        assert page.locator("h1").first.inner_text().strip() == CATALOGUE[spec.title]["fr"]
+        grid = page.locator('[role="columnheader"], [role="gridcell"]').all_inner_texts()
+        text = "\n".join([page.locator("body").inner_text(), *grid])
+        texts[spec.url_path] = text
+        shown = sorted({m.group(0) for m in column_name.finditer(text)})
+        shown += sorted({m.group(0) for m in codes.finditer(text)})
+        if shown:
+            found[spec.url_path] = shown
+    page.screenshot(path=str(ARTIFACTS / "dashboard-governance-fr.png"))
+    page.close()
+    assert not found, found
+    committee = texts["committee"]
+    french_months = (
+        "janv.",
+        "févr.",
+        "mars",
+        "avr.",
+        "mai",
+        "juin",
+        "juil.",
+        "août",
+        "sept.",
+        "oct.",
+        "nov.",
+        "déc.",
+    )
+    assert any(f"{month} 2026" in committee for month in french_months)
+    assert re.search(r"\d,\d[\u00a0\u202f ]%", committee), "no share written the French way"
+    assert not re.search(r"\d\.\d%", committee), "a share written the English way"

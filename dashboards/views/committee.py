@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards import filters, ui, warehouse
+from dashboards import drill_down, filters, ui, warehouse
 from dashboards.i18n import format_kpi, kpi_label, language, month_label, t, value_label
 from smarketing.pack import files_of
 from smarketing.settings import Settings
@@ -67,7 +67,7 @@ def in_units(kpis: pd.DataFrame, *, with_month: bool = False) -> pd.DataFrame:
     return shown
 
 
-def render_kpi(row: pd.Series, history: pd.DataFrame) -> None:
+def render_kpi(row: pd.Series, history: pd.DataFrame, month: date) -> None:
     unit = row["unit"]
     change = None if pd.isna(row["change"]) else format_kpi(unit, row["change"], signed=True)
     with st.container(border=True):
@@ -92,6 +92,13 @@ def render_kpi(row: pd.Series, history: pd.DataFrame) -> None:
                 previous=format_kpi(unit, row["previous_value"]),
             )
         )
+        if st.button(
+            t("committee.drill"),
+            key=f"drill_{row['kpi']}",
+            icon=":material/zoom_in:",
+            width="stretch",
+        ):
+            drill_down.open_dialog(row, month)
 
 
 def render() -> None:
@@ -118,7 +125,7 @@ def render() -> None:
                 cells, scorecard.iloc[start : start + COLUMNS_PER_ROW].iterrows(), strict=False
             ):
                 with cell:
-                    render_kpi(row, history[history["kpi"] == row["kpi"]])
+                    render_kpi(row, history[history["kpi"] == row["kpi"]], month)
         st.subheader(t("committee.table"))
         columns = ["kpi", "description", "unit", "kpi_value", "target", "previous_value", "change"]
         ui.table(

@@ -53,14 +53,14 @@ def hidden_columns() -> list[str]:
 
 
 def lead(unified_lead_id: str) -> pd.DataFrame:
-    """The lead's row as field / value pairs."""
+    """The lead's row as field / value pairs, each field by its name."""
     row = warehouse.query(f"select * from {LEADS} where unified_lead_id = ?", [unified_lead_id])
     hidden = [*hidden_columns(), *TECHNICAL_COLUMNS]
     row = row.drop(columns=[c for c in hidden if c in row.columns])
     lang = language()
     return pd.DataFrame(
         {
-            "field": [columns.label(name, lang) or humanise(name) for name in row.columns],
+            "attribute": [columns.label(name, lang) or humanise(name) for name in row.columns],
             "value": [ui.value_for_people(str(name), value) for name, value in row.iloc[0].items()],
         }
     )

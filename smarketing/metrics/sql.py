@@ -54,6 +54,10 @@ class MetricSql:
         ``dunder_name``, ``entity_links``)."""
         return list(self._engine.simple_dimensions_for_metrics(list(metrics)))
 
+    def entities(self, metrics: Sequence[str]) -> list:
+        """The entities METRICS can be grouped by (``name``)."""
+        return list(self._engine.entities_for_metrics(list(metrics)))
+
     def sql(
         self,
         metrics: Sequence[str],

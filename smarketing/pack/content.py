@@ -10,7 +10,7 @@ again later shows the same figures, whatever late data changed since.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -108,12 +108,12 @@ def _trend(con: duckdb.DuckDBPyConnection, month: date) -> Rows:
 
 class Breakdowns:
     """A KPI's metric broken down by segment, channel, team and owner, as the metric layer
-    computes it for one month: for a ratio, each member's numerator and denominator."""
+    computes it: for a ratio, each member's numerator and denominator. MANIFEST: the semantic
+    manifest; RUN: runs a query of the warehouse, giving its rows."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self._con = con
-        manifest = con.execute(f"select manifest from {MANIFEST_TABLE}").fetchone()[0]
-        self._writer = MetricSql(str(manifest))
+    def __init__(self, manifest: str, run: Callable[[str], Rows]) -> None:
+        self._run = run
+        self._writer = MetricSql(manifest)
         self._metrics = {metric["name"]: metric for metric in json.loads(manifest)["metrics"]}
         # every month at once, asked once: a run that freezes a history asks each breakdown once
         self._by_month: dict[tuple[tuple[str, ...], str], dict[str, Rows]] = {}
@@ -142,18 +142,60 @@ class Breakdowns:
         key = (tuple(metrics), dimension)
         if key not in self._by_month:
             by_month: dict[str, Rows] = {}
-            for row in _rows(self._con, self._writer.sql(metrics, [MONTH, dimension])):
-                period = str(row.pop(MONTH))[:10]
+            for row in self._run(self._writer.sql(metrics, [MONTH, dimension])):
+                period = str(_plain(row.pop(MONTH)))[:10]
                 by_month.setdefault(period, []).append({"member": row.pop(dimension), **row})
             self._by_month[key] = by_month
         return [dict(row) for row in self._by_month[key].get(month.isoformat(), [])]
 
+    def explain(self, kpi: dict[str, Any], month: date, *, against_only: bool = True) -> Rows:
+        """KPI's members of each breakdown in MONTH, the miss's side only and its largest
+        first (AGAINST_ONLY), else every member, the worst first."""
+        metric = kpi["metric"]
+        parts = self.ratio_parts(metric)
+        explained: Rows = []
+        for name in BREAKDOWNS:
+            dimension = self.dimension(metric, name)
+            if dimension is None:
+                continue
+            if parts is not None:
+                rows = self.members(list(parts), dimension, month)
+                found = contributions(kpi, rows, *parts, against_only=against_only)
+            else:
+                rows = self.members([metric], dimension, month)
+                found = gaps(kpi, rows, metric, against_only=against_only)
+            explained.extend(
+                {"kpi": kpi["kpi"], "breakdown": name, "dimension": dimension, "rank": rank, **row}
+                for rank, row in enumerate(found, start=1)
+            )
+        return explained
 
-def contributions(kpi: dict[str, Any], members: Rows, numerator: str, denominator: str) -> Rows:
+    def leads(self, kpi: dict[str, Any], month: date, dimension: str, member: Any) -> Rows | None:
+        """The leads behind KPI's MEMBER of DIMENSION in MONTH (their part of the numerator and
+        denominator), or None when the metric layer does not hold the KPI by lead."""
+        metric = kpi["metric"]
+        parts = self.ratio_parts(metric)
+        metrics = list(parts) if parts is not None else [metric]
+        if "lead" not in {entity.name for entity in self._writer.entities(metrics)}:
+            return None
+        where = {} if member is None else {dimension: str(member)}
+        sql = self._writer.sql(metrics, ["lead"], where=where, months=(month, month))
+        counted = metrics[-1]
+        return [row for row in self._run(sql) if row.get(counted)]
+
+
+def contributions(
+    kpi: dict[str, Any],
+    members: Rows,
+    numerator: str,
+    denominator: str,
+    *,
+    against_only: bool = True,
+) -> Rows:
     """Each member's share of the miss of a ratio KPI: (its numerator - target x its
     denominator) over the whole denominator, in the KPI's unit. The members' contributions add
-    up to the KPI's distance to its target; those in the direction of the miss come first,
-    largest first."""
+    up to the KPI's distance to its target; those in the direction of the miss, largest first,
+    the first few (AGAINST_ONLY), else every member, the worst first."""
     total = sum(row[denominator] or 0 for row in members)
     if not total:
         return []
@@ -172,14 +214,16 @@ def contributions(kpi: dict[str, Any], members: Rows, numerator: str, denominato
                 "contribution": round((part - target * whole) / total, 6),
             }
         )
-    against = [row for row in result if row["contribution"] * worse > 0]
-    against.sort(key=lambda row: (-row["contribution"] * worse, str(row["member"])))
-    return against[:TOP_CONTRIBUTIONS]
+    result.sort(key=lambda row: (-row["contribution"] * worse, str(row["member"])))
+    if not against_only:
+        return result
+    return [row for row in result if row["contribution"] * worse > 0][:TOP_CONTRIBUTIONS]
 
 
-def gaps(kpi: dict[str, Any], members: Rows, metric: str) -> Rows:
+def gaps(kpi: dict[str, Any], members: Rows, metric: str, *, against_only: bool = True) -> Rows:
     """The members of a KPI that is no ratio (a median) furthest from its target on the wrong
-    side, furthest first: their values do not add up to the KPI's."""
+    side, furthest first (AGAINST_ONLY; else every member, the worst first): their values do
+    not add up to the KPI's."""
     target = float(kpi["target"])
     worse = -1.0 if kpi["better"] == "higher" else 1.0
     result = [
@@ -192,33 +236,22 @@ def gaps(kpi: dict[str, Any], members: Rows, metric: str) -> Rows:
             "gap": row[metric] - target,
         }
         for row in members
-        if row[metric] is not None and (row[metric] - target) * worse > 0
+        if row[metric] is not None and (not against_only or (row[metric] - target) * worse > 0)
     ]
     result.sort(key=lambda row: (-row["gap"] * worse, str(row["member"])))
-    return result[:TOP_CONTRIBUTIONS]
+    return result[:TOP_CONTRIBUTIONS] if against_only else result
 
 
 def _explanations(breakdowns: Breakdowns | None, scorecard: Rows, month: date) -> Rows:
     """For each KPI off track, the members of each breakdown that explain the miss."""
-    off_track = [kpi for kpi in scorecard if kpi["status"] == "off_track" and kpi["metric"]]
-    if not off_track or breakdowns is None:
+    if breakdowns is None:
         return []
-    explained = []
-    for kpi in off_track:
-        metric = kpi["metric"]
-        parts = breakdowns.ratio_parts(metric)
-        for name in BREAKDOWNS:
-            dimension = breakdowns.dimension(metric, name)
-            if dimension is None:
-                continue
-            if parts is not None:
-                rows = breakdowns.members(list(parts), dimension, month)
-                members = contributions(kpi, rows, *parts)
-            else:
-                members = gaps(kpi, breakdowns.members([metric], dimension, month), metric)
+    explained: Rows = []
+    for kpi in scorecard:
+        if kpi["status"] == "off_track" and kpi["metric"]:
             explained.extend(
-                {"kpi": kpi["kpi"], "breakdown": name, "rank": rank, **member}
-                for rank, member in enumerate(members, start=1)
+                {key: value for key, value in row.items() if key != "dimension"}
+                for row in breakdowns.explain(kpi, month)
             )
     return explained
 
@@ -365,7 +398,10 @@ def _reporting_time_zone(con: duckdb.DuckDBPyConnection) -> str:
 
 def breakdowns(con: duckdb.DuckDBPyConnection) -> Breakdowns | None:
     """The metric layer's breakdowns, when the warehouse carries its metric layer."""
-    return Breakdowns(con) if _has(con, MANIFEST_TABLE) else None
+    if not _has(con, MANIFEST_TABLE):
+        return None
+    manifest = con.execute(f"select manifest from {MANIFEST_TABLE}").fetchone()[0]
+    return Breakdowns(str(manifest), lambda sql: _rows(con, sql))
 
 
 def read(
