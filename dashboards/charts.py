@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import columns, ui
-from dashboards.i18n import language
+from dashboards.i18n import defined_labels, language
 
 
 def _named(frame: pd.DataFrame, *names: str) -> pd.DataFrame:
@@ -17,9 +17,10 @@ def _named(frame: pd.DataFrame, *names: str) -> pd.DataFrame:
     column's name (a melted series) by its heading."""
     shown = frame.copy()
     lang = language()
+    defined = defined_labels()
     for name in names:
         if name in ui.CODE_COLUMNS:
-            shown[name] = [ui.code_label(name, value) for value in shown[name]]
+            shown[name] = [ui.code_label(name, value, defined) for value in shown[name]]
         else:
             shown[name] = [
                 columns.label(value, lang) or value if isinstance(value, str) else value

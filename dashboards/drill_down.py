@@ -12,8 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import metrics, ui, warehouse
-from dashboards.i18n import format_int, format_kpi, kpi_label, language, month_label, t
-from smarketing.labels import value_label
+from dashboards.i18n import format_int, format_kpi, kpi_label, month_label, t, value_label
 from smarketing.pack.content import BREAKDOWNS
 
 LEADS = "marts.dim_leads"
@@ -30,10 +29,9 @@ def kpi_row(row: pd.Series) -> dict[str, Any]:
 def breakdown_table(kpi: dict[str, Any], members: list[dict[str, Any]]) -> pd.DataFrame:
     unit = kpi["unit"]
     ratio = any(member["contribution"] is not None for member in members)
-    lang = language()
     frame = pd.DataFrame(
         {
-            "group": [value_label(m["breakdown"], m["member"], lang) for m in members],
+            "group": [value_label(m["breakdown"], m["member"]) for m in members],
             "value": [format_kpi(unit, m["value"]) for m in members],
         }
     )
@@ -72,7 +70,7 @@ def render(row: pd.Series, month: date) -> None:
             st.info(t("drill.none"))
             return
         names = [name for name in BREAKDOWNS if any(m["breakdown"] == name for m in members)]
-        tabs = st.tabs([value_label("breakdown", name, language()) for name in names])
+        tabs = st.tabs([value_label("breakdown", name) for name in names])
         for tab, name in zip(tabs, names, strict=True):
             of_name = [m for m in members if m["breakdown"] == name]
             with tab:
@@ -87,13 +85,12 @@ def render(row: pd.Series, month: date) -> None:
 def render_leads(layer: Any, kpi: dict[str, Any], month: date, members: list[dict]) -> None:
     st.markdown(f"**{t('drill.leads')}**")
     choices = [m for m in members if m["member"] is not None]
-    lang = language()
     chosen = st.selectbox(
         t("drill.group"),
         range(len(choices)),
         format_func=lambda index: (
-            f"{value_label('breakdown', choices[index]['breakdown'], lang)} · "
-            f"{value_label(choices[index]['breakdown'], choices[index]['member'], lang)}"
+            f"{value_label('breakdown', choices[index]['breakdown'])} · "
+            f"{value_label(choices[index]['breakdown'], choices[index]['member'])}"
         ),
         key=f"drill_group_{kpi['kpi']}",
     )

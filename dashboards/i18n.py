@@ -369,9 +369,24 @@ def t(key: str, **values: Any) -> str:
     return entry[language()].format(**values) if values else entry[language()]
 
 
+VALUE_LABELS = "config.value_labels"
+
+
+def defined_labels() -> value_labels.Defined:
+    """The names smarketing.yml gives its segments and channels, as published."""
+    if not warehouse.has_relation(VALUE_LABELS):
+        return {}
+    return value_labels.defined(
+        warehouse.query(f"select kind, code, label_fr, label_en from {VALUE_LABELS}").to_dict(
+            "records"
+        )
+    )
+
+
 def value_label(kind: str, code: Any) -> str:
-    """The name of a mart's CODE of KIND (a status, a stage, …) in the current language."""
-    return value_labels.value_label(kind, code, language())
+    """The name of a mart's CODE of KIND (a status, a stage, a segment, …) in the current
+    language."""
+    return value_labels.value_label(kind, code, language(), defined_labels())
 
 
 def labels(values: Iterable[T], label: Callable[[T], str]) -> Callable[[T], str]:

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import columns, publication, warehouse
-from dashboards.i18n import MISSING, format_datetime, is_missing, language, t
+from dashboards.i18n import MISSING, defined_labels, format_datetime, is_missing, language, t
 from smarketing import formats
 from smarketing import labels as value_labels
 
@@ -121,22 +121,25 @@ STATUS_KINDS = ("status", "load", "publication", "check_status")
 YES_NO = {"fr": ("Oui", "Non"), "en": ("Yes", "No")}
 
 
-def code_label(name: str, value: Any) -> str:
-    """The name of VALUE of the code column NAME in the language."""
+def code_label(name: str, value: Any, names: value_labels.Defined | None = None) -> str:
+    """The name of VALUE of the code column NAME in the language (NAMES: smarketing.yml's,
+    read once per table)."""
+    if names is None:
+        names = defined_labels()
     lang = language()
     if name == "status" and not is_missing(value):
         for kind in STATUS_KINDS:
             if str(value) in value_labels.VALUES[kind]:
-                return value_labels.value_label(kind, value, lang)
-    return value_labels.value_label(CODE_COLUMNS[name], value, lang)
+                return value_labels.value_label(kind, value, lang, names)
+    return value_labels.value_label(CODE_COLUMNS[name], value, lang, names)
 
 
-def _formatter(name: str, column: pd.Series) -> Any:
+def _formatter(name: str, column: pd.Series, names: value_labels.Defined) -> Any:
     """How a value of column NAME is written for people, by the marts' naming convention
     (dbt/models/marts/README.md) and its type; None: as it is."""
     lang = language()
     if name in CODE_COLUMNS:
-        return lambda value: code_label(name, value)
+        return lambda value: code_label(name, value, names)
     if name == "column_name":  # a check's column: by its heading
         return lambda value: columns.label(str(value), lang) or str(value)
     if pd.api.types.is_bool_dtype(column):
@@ -163,7 +166,7 @@ def value_for_people(name: str, value: Any) -> str:
     if is_missing(value):
         return MISSING
     column = pd.Series([value])
-    write = _formatter(name, column)
+    write = _formatter(name, column, {})
     return str(value) if write is None else str(write(value))
 
 
@@ -172,8 +175,9 @@ def for_people(frame: pd.DataFrame) -> pd.DataFrame:
     percentages, numbers, months and dates in the language's formats, yes and no. The
     columns keep the marts' names (their headings are ``headings``)."""
     shown = frame.copy()
+    names = defined_labels()
     for column in shown.columns:
-        write = _formatter(str(column), shown[column])
+        write = _formatter(str(column), shown[column], names)
         if write is not None:
             shown[column] = [
                 MISSING if is_missing(value) and str(column) not in CODE_COLUMNS else write(value)

@@ -5,6 +5,7 @@ named here reads as its words (`field_marketing`: "Field marketing")."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 ALL = "(all)"
@@ -128,13 +129,26 @@ def humanise(code: str) -> str:
     return words[:1].upper() + words[1:] if words else code
 
 
-def value_label(kind: str, value: Any, lang: str) -> str:
-    """The name of VALUE of KIND (`segment`, `channel`, …) in LANG: an empty value and
-    `(unknown)` read as unknown; a team's or owner's name is shown as it is."""
+Defined = Mapping[tuple[str, str], Mapping[str, str]]
+
+
+def defined(rows: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], dict[str, str]]:
+    """The names smarketing.yml gives its own codes (rows of ``config.value_labels``: kind,
+    code, label_fr, label_en), by kind and code."""
+    return {
+        (str(row["kind"]), str(row["code"])): {"fr": row["label_fr"], "en": row["label_en"]}
+        for row in rows
+    }
+
+
+def value_label(kind: str, value: Any, lang: str, names: Defined | None = None) -> str:
+    """The name of VALUE of KIND (`segment`, `channel`, …) in LANG: the one smarketing.yml
+    gives it (NAMES, from ``defined``), else this catalogue's, else its words; an empty value
+    and `(unknown)` read as unknown; a team's or owner's name is shown as it is."""
     if value is None or value == UNKNOWN or (isinstance(value, float) and value != value):
         # a KPI without a value has no status
         return VALUES[kind]["none"][lang] if kind == "status" else _UNKNOWN[lang]
-    named = VALUES.get(kind, {}).get(str(value))
+    named = (names or {}).get((kind, str(value))) or VALUES.get(kind, {}).get(str(value))
     if named is not None:
         return named[lang]
     if kind in ("team", "owner_name", "response_bucket"):

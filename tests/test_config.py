@@ -21,6 +21,7 @@ from smarketing.config.tables import (
     column_types,
     definition_version,
     render_tables,
+    value_labels_csv,
     write_tables,
     written_definition,
 )
@@ -368,3 +369,18 @@ def test_the_definition_gives_dbt_its_vars(tmp_path: Path) -> None:
     assert "calendar.reporting_time_zone" in message and "Mars/Olympus_Mons" in message
     del data["calendar"]
     assert "calendar" in load_error(tmp_path, data)
+
+
+def test_segments_and_channels_are_named_in_both_languages_or_read_as_their_words(
+    tmp_path: Path,
+) -> None:
+    data = shipped_data()
+    del data["segments"]["smb"]["label"]
+    data["channels"]["partner"]["label"] = {"fr": "Apporteurs", "en": "Referral partners"}
+    rows = value_labels_csv(load_config(write(tmp_path, data))).splitlines()
+    assert rows[0] == "kind,code,label_fr,label_en"
+    assert "segment,mid_market,ETI,Mid-market" in rows
+    assert "channel,partner,Apporteurs,Referral partners" in rows
+    assert not [row for row in rows if row.startswith("segment,smb,")]
+    data["segments"]["mid_market"]["label"] = {"fr": "ETI"}
+    assert "segments.mid_market.label.en" in load_error(tmp_path, data)

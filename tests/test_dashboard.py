@@ -1012,12 +1012,17 @@ def test_a_kpi_drills_down_to_its_groups_and_leads(built: Path, warehouse_file: 
         con.close()
     distance = sum(row["contribution"] for row in segments)
     assert distance == pytest.approx(kpi.kpi_value - kpi.target, abs=1e-3)
+    # the segments by the names smarketing.yml gives them
+    names = labels.defined(
+        mart(warehouse_file, "select * from config.value_labels").to_dict("records")
+    )
+    assert names[("segment", "mid_market")] == {"fr": "ETI", "en": "Mid-market"}
     at = open_page("committee")
     at.button(key="drill_mql_to_sql_rate").click().run()
     assert not at.exception
     shown = frame_with(at, ["group", "value", "volume", "contribution"])
     assert shown["group"].tolist() == [
-        labels.value_label("segment", row["member"], "en") for row in segments
+        labels.value_label("segment", row["member"], "en", names) for row in segments
     ]
     assert shown["contribution"].tolist() == [
         format_kpi("share", row["contribution"], signed=True) for row in segments

@@ -16,8 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, filters, metrics, ui, warehouse
-from dashboards.i18n import format_percent, language, month_label, t
-from smarketing.labels import value_label
+from dashboards.i18n import format_percent, month_label, t, value_label
 
 RESPONSES = "marts.fct_sla_lead_response"
 COMPLIANCE = "marts.fct_sla_compliance"
@@ -238,10 +237,9 @@ def render_distribution(chosen: filters.Filters) -> None:
 def render_heatmap(teams: pd.DataFrame) -> None:
     """Compliance by team (rows, all of Sales first) and month (columns, oldest to latest):
     the mart's rate of each month, never one recomputed over several."""
-    lang = language()
     cells = teams.assign(
         month=[month_label(pd.Timestamp(month).date()) for month in teams["handoff_month"]],
-        team_label=[value_label("team", team, lang) for team in teams["team"]],
+        team_label=[value_label("team", team) for team in teams["team"]],
         rate_label=[format_percent(rate) for rate in teams["sla_compliance_rate"]],
     )
     months = list(dict.fromkeys(cells.sort_values("handoff_month")["month"]))

@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from smarketing.config.checks import Checks
-from smarketing.config.committee import Committee
+from smarketing.config.committee import Committee, KpiLabels
 from smarketing.config.currency import Currency
 from smarketing.config.custom_fields import CustomField
 from smarketing.config.fields import FieldBindings
@@ -196,6 +196,10 @@ class HubSpotSource(Strict):
 
 
 class ChannelSources(Strict):
+    label: KpiLabels | None = Field(
+        default=None,
+        description="The channel's name in French and English (default: its code's words).",
+    )
     salesforce_lead_sources: list[Value] = Field(
         default_factory=list,
         description="Salesforce LeadSource picklist values (legacy values included).",
@@ -220,6 +224,10 @@ class Segment(Strict):
         description="Largest number of employees in the segment; omitted for no upper bound.",
     )
     description: Value = Field(description="What the segment is, in a sentence.")
+    label: KpiLabels | None = Field(
+        default=None,
+        description="The segment's name in French and English (default: its code's words).",
+    )
 
     @model_validator(mode="after")
     def _ordered_bounds(self) -> Segment:

@@ -143,6 +143,18 @@ def currency_rates_csv(config: SmarketingConfig) -> str:
     )
 
 
+def value_labels_csv(config: SmarketingConfig) -> str:
+    """kind (segment, channel), code, label_fr, label_en: the names smarketing.yml gives its
+    segments and channels, which the dashboard and the committee pack show for their codes."""
+    rows = [
+        [kind, code, item.label.fr, item.label.en]
+        for kind, items in (("segment", config.segments), ("channel", config.channels))
+        for code, item in items.items()
+        if item.label is not None
+    ]
+    return csv_text(["kind", "code", "label_fr", "label_en"], rows)
+
+
 DEFINITION_TABLES: dict[str, Callable[[SmarketingConfig], str]] = {
     "employee_segments": employee_segments_csv,
     "lead_source_channels": lead_source_channels_csv,
@@ -160,6 +172,7 @@ DEFINITION_TABLES: dict[str, Callable[[SmarketingConfig], str]] = {
     "currency_rates": currency_rates_csv,
     "reporting_settings": reporting_settings_csv,
     "key_fields": key_fields_csv,
+    "value_labels": value_labels_csv,
 }
 
 

@@ -389,6 +389,15 @@ def _quality(con: duckdb.DuckDBPyConnection, month: date, time_zone: str) -> dic
     }
 
 
+def _value_labels(con: duckdb.DuckDBPyConnection) -> Rows:
+    """The names smarketing.yml gives its segments and channels, frozen with the pack."""
+    if not _has(con, "config.value_labels"):
+        return []
+    return _rows(
+        con, "select kind, code, label_fr, label_en from config.value_labels order by kind, code"
+    )
+
+
 def _reporting_time_zone(con: duckdb.DuckDBPyConnection) -> str:
     found = con.execute(
         "select value from config.reporting_settings where setting = 'reporting_time_zone'"
@@ -440,4 +449,5 @@ def read(
         "volume": _volume(con, month),
         "volume_total": volume_totals[0] if volume_totals else {},
         "quality": _quality(con, month, time_zone),
+        "value_labels": _value_labels(con),
     }

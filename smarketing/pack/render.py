@@ -11,8 +11,7 @@ from typing import Any
 
 import jinja2
 
-from smarketing import formats
-from smarketing.labels import value_label
+from smarketing import formats, labels
 from smarketing.pack import charts
 from smarketing.pack.content import BREAKDOWNS
 from smarketing.pack.text import text
@@ -27,6 +26,12 @@ class PdfUnavailable(RuntimeError):
 
 def file_stem(month: date, lang: str) -> str:
     return f"committee-{month:%Y-%m}-{lang}"
+
+
+def _namer(content: dict[str, Any], lang: str) -> Callable[[str, Any], str]:
+    """Names of codes in LANG: smarketing.yml's as frozen with the pack, else the catalogue's."""
+    names = labels.defined(content.get("value_labels") or [])
+    return lambda kind, value: labels.value_label(kind, value, lang, names)
 
 
 def _kpi_format(unit: Any, lang: str) -> Callable[..., str]:
@@ -47,6 +52,7 @@ def _instant(value: str | None, lang: str, time_zone: str) -> str:
 
 
 def _scorecard(content: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    named = _namer(content, lang)
     trend: dict[str, list[dict[str, Any]]] = {}
     for row in content["trend"]:
         trend.setdefault(row["kpi"], []).append(row)
@@ -67,7 +73,7 @@ def _scorecard(content: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 "previous": show(kpi["previous_value"]),
                 "change": show(kpi["change"], signed=True),
                 "status": kpi["status"] or "none",
-                "status_label": value_label("status", kpi["status"] or "none", lang),
+                "status_label": named("status", kpi["status"] or "none"),
                 "trend": charts.svg(spark, lang) if len(months) > 1 else "",
             }
         )
@@ -75,6 +81,7 @@ def _scorecard(content: dict[str, Any], lang: str) -> list[dict[str, Any]]:
 
 
 def _explanations(content: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    named = _namer(content, lang)
     kpis = {kpi["kpi"]: kpi for kpi in content["scorecard"]}
     explained = []
     for kpi in content["scorecard"]:
@@ -90,10 +97,10 @@ def _explanations(content: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 continue
             groups.append(
                 {
-                    "title": value_label("breakdown", name, lang),
+                    "title": named("breakdown", name),
                     "rows": [
                         {
-                            "member": value_label(name, row["member"], lang),
+                            "member": named(name, row["member"]),
                             "value": show(row["value"]),
                             "volume": formats.integer(row["denominator"], lang),
                             "contribution": show(row["contribution"], signed=True)
@@ -122,9 +129,10 @@ def _explanations(content: dict[str, Any], lang: str) -> list[dict[str, Any]]:
 
 
 def _funnel(content: dict[str, Any], lang: str) -> dict[str, Any]:
+    named = _namer(content, lang)
     rows = [
         {
-            "stage": value_label("stage", row["stage"], lang),
+            "stage": named("stage", row["stage"]),
             "entries": formats.integer(row["entry_count"], lang),
             "next_step": formats.percent(row["next_step_rate"], lang),
             "cumulative": formats.percent(row["cumulative_rate"], lang),
@@ -146,9 +154,10 @@ def _target_of(content: dict[str, Any], kpi: str) -> float | None:
 
 
 def _sla(content: dict[str, Any], lang: str) -> dict[str, Any]:
+    named = _namer(content, lang)
     rows = [
         {
-            "team": value_label("team", row["team"], lang),
+            "team": named("team", row["team"]),
             "handoffs": formats.integer(row["handoff_count"], lang),
             "met": formats.integer(row["met_count"], lang),
             "breached": formats.integer(row["breached_count"], lang),
@@ -178,9 +187,10 @@ def _sla(content: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def _reasons(content: dict[str, Any], lang: str) -> list[dict[str, str]]:
+    named = _namer(content, lang)
     return [
         {
-            "reason": value_label("reason", row["reason"], lang),
+            "reason": named("reason", row["reason"]),
             "disqualified": formats.integer(row["disqualified_count"], lang),
             "share": formats.percent(row["reason_share"], lang),
             "cumulative": formats.percent(row["cumulative_share"], lang),
@@ -190,16 +200,14 @@ def _reasons(content: dict[str, Any], lang: str) -> list[dict[str, str]]:
 
 
 def _volume(content: dict[str, Any], lang: str) -> dict[str, Any]:
+    named = _namer(content, lang)
     rows, bars = [], []
     for row in content["volume"]:
-        cell = (
-            f"{value_label('segment', row['segment'], lang)} · "
-            f"{value_label('channel', row['channel'], lang)}"
-        )
+        cell = f"{named('segment', row['segment'])} · {named('channel', row['channel'])}"
         rows.append(
             {
-                "segment": value_label("segment", row["segment"], lang),
-                "channel": value_label("channel", row["channel"], lang),
+                "segment": named("segment", row["segment"]),
+                "channel": named("channel", row["channel"]),
                 "mqls": formats.integer(row["mql_count"], lang),
                 "target": formats.integer(row["mql_target_count"], lang),
                 "attainment": formats.percent(row["attainment_ratio"], lang),
@@ -224,6 +232,7 @@ def _volume(content: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def _quality(content: dict[str, Any], lang: str) -> dict[str, Any]:
+    named = _namer(content, lang)
     quality = content["quality"]
     time_zone = content["time_zone"]
     runs = ", ".join(
@@ -231,7 +240,7 @@ def _quality(content: dict[str, Any], lang: str) -> dict[str, Any]:
             "quality.run_count",
             lang,
             count=formats.integer(run["run_count"], lang),
-            status=value_label("publication", run["status"], lang),
+            status=named("publication", run["status"]),
         )
         for run in quality["runs"]
     )
@@ -253,7 +262,7 @@ def _quality(content: dict[str, Any], lang: str) -> dict[str, Any]:
     return {
         "completeness": [
             {
-                "team": value_label("team", row["team"], lang),
+                "team": named("team", row["team"]),
                 "accepted": formats.integer(row["accepted_count"], lang),
                 "complete": formats.integer(row["complete_count"], lang),
                 "rate": formats.percent(row["key_field_completeness_rate"], lang),
@@ -267,7 +276,7 @@ def _quality(content: dict[str, Any], lang: str) -> dict[str, Any]:
         "checks": checks,
         "loads": [
             {
-                "status": value_label("load", row["status"], lang),
+                "status": named("load", row["status"]),
                 "files": formats.integer(row["file_count"], lang),
                 "loaded": formats.integer(row["rows_loaded"], lang),
                 "rejected": formats.integer(row["rows_rejected"], lang),
