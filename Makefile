@@ -46,6 +46,7 @@ demo: setup
 	@echo "            identity (record links, stable ids), marts (dim_leads, bridge_lead_source_records)"
 	@echo "Published:  $(dir $(SMARKETING_WAREHOUSE))serving.duckdb (shared: e-mails and phones pseudonymised,"
 	@echo "            no names) and serving_restricted.duckdb (everything; SMARKETING_ROLE=restricted make dashboard)"
+	@echo "Committee:  $(dir $(SMARKETING_WAREHOUSE))committee/ (each closed month's pack: PDF and HTML, French and English)"
 	@echo "Dagster UI: DAGSTER_HOME=$(DAGSTER_HOME) $(UV) run dagster dev -m dagster_project.definitions  (then open http://localhost:3000)"
 	@$(MAKE) --no-print-directory dashboard
 
