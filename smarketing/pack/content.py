@@ -114,7 +114,12 @@ class Breakdowns:
     def __init__(self, manifest: str, run: Callable[[str], Rows]) -> None:
         self._run = run
         self._writer = MetricSql(manifest)
-        self._metrics = {metric["name"]: metric for metric in json.loads(manifest)["metrics"]}
+        parsed = json.loads(manifest)
+        self._metrics = {metric["name"]: metric for metric in parsed["metrics"]}
+        self._measures = {
+            model["name"]: {measure["name"] for measure in model.get("measures") or []}
+            for model in parsed.get("semantic_models") or []
+        }
         # every month at once, asked once: a run that freezes a history asks each breakdown once
         self._by_month: dict[tuple[tuple[str, ...], str], dict[str, Rows]] = {}
 
@@ -126,8 +131,23 @@ class Breakdowns:
         params = definition["type_params"]
         return params["numerator"]["name"], params["denominator"]["name"]
 
+    def _home(self, metric: str) -> set[str]:
+        """The semantic models holding the measures METRIC counts."""
+        definition = self._metrics.get(metric) or {}
+        params = definition.get("type_params") or {}
+        if definition.get("type") == "ratio":
+            return self._home(params["numerator"]["name"]) | self._home(
+                params["denominator"]["name"]
+            )
+        measures = {(params.get("measure") or {}).get("name")} | {
+            measure.get("name") for measure in params.get("input_measures") or []
+        }
+        return {model for model, names in self._measures.items() if names & (measures - {None})}
+
     def dimension(self, metric: str, name: str) -> str | None:
-        """The metric layer's dimension NAME of METRIC nearest to it, or None."""
+        """The metric layer's dimension NAME of METRIC nearest to it: the one of the semantic
+        model its measures are in, else the one fewest joins away; None without one."""
+        home = self._home(metric)
         candidates = [
             dimension
             for dimension in self._writer.dimensions([metric])
@@ -135,7 +155,15 @@ class Breakdowns:
         ]
         if not candidates:
             return None
-        return min(candidates, key=lambda d: (len(d.entity_links), d.dunder_name)).dunder_name
+        return min(
+            candidates,
+            key=lambda d: (
+                d.semantic_model_reference is None
+                or d.semantic_model_reference.semantic_model_name not in home,
+                len(d.entity_links),
+                d.dunder_name,
+            ),
+        ).dunder_name
 
     def members(self, metrics: list[str], dimension: str, month: date) -> Rows:
         """The members of DIMENSION in MONTH with the values of METRICS."""

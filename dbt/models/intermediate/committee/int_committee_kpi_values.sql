@@ -12,6 +12,7 @@
 -- depends_on: {{ ref('fct_nurturing_share') }}
 -- depends_on: {{ ref('fct_opportunities') }}
 -- depends_on: {{ ref('fct_sla_compliance') }}
+-- depends_on: {{ ref('fct_sla_handoffs') }}
 -- depends_on: {{ ref('fct_sla_lead_response') }}
 -- depends_on: {{ ref('fct_sla_volume') }}
 -- depends_on: {{ ref('fct_speed_to_lead') }}
