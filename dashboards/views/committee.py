@@ -46,25 +46,31 @@ def trend(month: date) -> pd.DataFrame:
     )
 
 
-def in_units(kpis: pd.DataFrame, *, with_month: bool = False) -> pd.DataFrame:
-    """KPI rows as the committee reads them: the KPI's name, its figures in its unit, its
-    status (named by the table)."""
-    shown = pd.DataFrame(
+def in_units(
+    kpis: pd.DataFrame,
+    figures: tuple[str, ...] = ("kpi_value", "target", "previous_value", "change"),
+    kept: tuple[str, ...] = ("status",),
+    *,
+    change: str = "change",
+    leading: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """KPI rows as the committee reads them: the LEADING columns and the KEPT ones as they are
+    (named by the table), the KPI's name, its FIGURES in its unit (CHANGE as a signed
+    change)."""
+    rows = list(kpis.iterrows())
+    return pd.DataFrame(
         {
-            "kpi": [kpi_label(row) for _, row in kpis.iterrows()],
+            **{column: kpis[column].tolist() for column in leading},
+            "kpi": [kpi_label(row) for _, row in rows],
             **{
                 column: [
-                    format_kpi(row["unit"], row[column], signed=column == "change")
-                    for _, row in kpis.iterrows()
+                    format_kpi(row["unit"], row[column], signed=column == change) for _, row in rows
                 ]
-                for column in ("kpi_value", "target", "previous_value", "change")
+                for column in figures
             },
-            "status": kpis["status"].tolist(),
+            **{column: kpis[column].tolist() for column in kept},
         }
     )
-    if with_month:
-        shown.insert(0, "period_month", kpis["period_month"].tolist())
-    return shown
 
 
 def render_kpi(row: pd.Series, history: pd.DataFrame, month: date) -> None:
@@ -140,7 +146,7 @@ def render() -> None:
             ui.table(
                 latest_first[["period_month", *columns, "status"]],
                 f"committee_trend_{month:%Y-%m}",
-                shown=in_units(latest_first, with_month=True),
+                shown=in_units(latest_first, leading=("period_month",)),
             )
         render_revisions(month)
     render_packs()
@@ -214,21 +220,11 @@ def render_revisions(month: date) -> None:
         [month],
     )
     if not revised.empty:
-        shown = pd.DataFrame(
-            {
-                "kpi": [kpi_label(row) for _, row in revised.iterrows()],
-                **{
-                    column: [
-                        format_kpi(row["unit"], row[column], signed=column == "difference")
-                        for _, row in revised.iterrows()
-                    ]
-                    for column in ("frozen_value", "live_value", "difference")
-                },
-                **{
-                    column: revised[column].tolist()
-                    for column in ("frozen_status", "live_status", "closed_by", "frozen_at")
-                },
-            }
+        shown = in_units(
+            revised,
+            ("frozen_value", "live_value", "difference"),
+            ("frozen_status", "live_status", "closed_by", "frozen_at"),
+            change="difference",
         )
         columns = [column for column in revised.columns if column not in ("label_fr", "label_en")]
         with st.expander(t("committee.revisions", count=len(revised))):

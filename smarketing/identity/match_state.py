@@ -23,6 +23,7 @@ from smarketing.identity.deterministic import PROBABILISTIC
 from smarketing.identity.model import TF_COLUMNS, tf_table
 from smarketing.identity.sql import count
 from smarketing.identity.tables import MATCH_INPUTS, MATCH_MODEL, MATCH_TERM_FREQUENCIES
+from smarketing.relations import has_table
 
 RETRAIN_DRIFT = 0.10
 """The share of records gained or lost since training beyond which the model is trained again."""
@@ -36,22 +37,9 @@ class KeptModel:
     settings_fingerprint: str
 
 
-def has_table(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> bool:
-    """Whether CATALOG holds TABLE (``schema.name``)."""
-    schema, name = table.split(".")
-    return bool(
-        count(
-            con,
-            "select count(*) from duckdb_tables() "
-            "where database_name = ? and schema_name = ? and table_name = ?",
-            [catalog, schema, name],
-        )
-    )
-
-
 def kept_model(con: duckdb.DuckDBPyConnection, catalog: str) -> KeptModel | None:
     """The model the last training kept in CATALOG, if any (with its term frequencies)."""
-    if not all(has_table(con, catalog, t) for t in (MATCH_MODEL, MATCH_TERM_FREQUENCIES)):
+    if not all(has_table(con, t, catalog) for t in (MATCH_MODEL, MATCH_TERM_FREQUENCIES)):
         return None
     rows = con.execute(
         f"select parameters, trained_records, settings_fingerprint from {catalog}.{MATCH_MODEL}"
@@ -104,7 +92,7 @@ def flag_changed(
     groups they are in now (a group that split or merged changes which of its pairs are
     candidates). EDGES holds this run's deterministic links, KEPT_EDGES (in CATALOG) the last
     run's links; without them or the last run's inputs, every record. Returns how many."""
-    if has_table(con, catalog, kept_edges) and has_table(con, catalog, MATCH_INPUTS):
+    if has_table(con, kept_edges, catalog) and has_table(con, MATCH_INPUTS, catalog):
         changed = f"""
             with changed_inputs as (
                 select inputs.record_key
@@ -150,7 +138,7 @@ def keep_unchanged_pairs(
     """Append to EDGES the probabilistic links of KEPT_EDGES (in CATALOG, the last run's)
     between records not flagged ``is_changed`` in RECORDS: with the same model they score as
     they did."""
-    if not has_table(con, catalog, kept_edges):
+    if not has_table(con, kept_edges, catalog):
         return
     con.execute(
         f"""

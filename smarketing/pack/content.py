@@ -18,6 +18,7 @@ import duckdb
 
 from smarketing.metrics.queries import MANIFEST_TABLE, MONTH
 from smarketing.metrics.sql import MetricSql
+from smarketing.relations import has_table
 
 ALL = "(all)"
 # the breakdowns that explain a KPI's miss, in the pack's order: the metric layer's dimension
@@ -53,20 +54,9 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) 
     return [dict(zip(names, map(_plain, row), strict=True)) for row in cursor.fetchall()]
 
 
-def _has(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
-    schema, name = relation.split(".")
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )
-
-
 def closed_months(con: duckdb.DuckDBPyConnection) -> list[date]:
     """The months whose KPIs are frozen, oldest first."""
-    if not _has(con, "marts.fct_committee_kpi_snapshots"):
+    if not has_table(con, "marts.fct_committee_kpi_snapshots"):
         return []
     return [
         month
@@ -419,7 +409,7 @@ def _quality(con: duckdb.DuckDBPyConnection, month: date, time_zone: str) -> dic
 
 def _value_labels(con: duckdb.DuckDBPyConnection) -> Rows:
     """The names smarketing.yml gives its segments and channels, frozen with the pack."""
-    if not _has(con, "config.value_labels"):
+    if not has_table(con, "config.value_labels"):
         return []
     return _rows(
         con, "select kind, code, label_fr, label_en from config.value_labels order by kind, code"
@@ -435,7 +425,7 @@ def _reporting_time_zone(con: duckdb.DuckDBPyConnection) -> str:
 
 def breakdowns(con: duckdb.DuckDBPyConnection) -> Breakdowns | None:
     """The metric layer's breakdowns, when the warehouse carries its metric layer."""
-    if not _has(con, MANIFEST_TABLE):
+    if not has_table(con, MANIFEST_TABLE):
         return None
     manifest = con.execute(f"select manifest from {MANIFEST_TABLE}").fetchone()[0]
     return Breakdowns(str(manifest), lambda sql: _rows(con, sql))

@@ -10,6 +10,8 @@ from typing import Any
 
 import duckdb
 
+from smarketing.relations import has_table
+
 TABLE = "committee.packs"
 
 
@@ -26,17 +28,8 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _exists(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'committee' and table_name = 'packs'"
-        ).fetchone()[0]
-    )
-
-
 def frozen_months(con: duckdb.DuckDBPyConnection) -> set[date]:
-    if not _exists(con):
+    if not has_table(con, TABLE):
         return set()
     return {month for (month,) in con.execute(f"select period_month from {TABLE}").fetchall()}
 
@@ -51,7 +44,7 @@ def save(con: duckdb.DuckDBPyConnection, month: date, content: dict[str, Any]) -
 
 
 def load(con: duckdb.DuckDBPyConnection, month: date) -> dict[str, Any] | None:
-    if not _exists(con):
+    if not has_table(con, TABLE):
         return None
     found = con.execute(f"select content from {TABLE} where period_month = ?", [month]).fetchone()
     return None if found is None else json.loads(found[0])

@@ -33,6 +33,7 @@ from smarketing.ingest.schema import quote
 from smarketing.privacy import pseudonym, register
 from smarketing.privacy.register import ErasureRequest, RequestKind
 from smarketing.publish.serving import rewrite_serving_copy
+from smarketing.relations import has_table
 from smarketing.settings import Settings
 
 ERASED = "[erased]"
@@ -268,7 +269,7 @@ def _expand(con: duckdb.DuckDBPyConnection, raw: list[RawTable]) -> None:
             )
             """
         )
-    if _has(con, "identity", "person_links") and _has(con, "intermediate", "int_person_records"):
+    if all(has_table(con, t) for t in ("identity.person_links", "intermediate.int_person_records")):
         con.execute(
             """
             insert into erase_values
@@ -303,7 +304,7 @@ def _expand(con: duckdb.DuckDBPyConnection, raw: list[RawTable]) -> None:
             ) where value is not null and value <> ''
             """
         )
-        if _has(con, "identity", "person_phones"):
+        if has_table(con, "identity.person_phones"):
             con.execute(
                 """
                 insert into erase_values
@@ -341,7 +342,7 @@ def _delete(
             [run_id, table.kind.table],
         )
         removed += _deleted(con, f"delete from {table.name} where {where}")
-    if _has(con, "audit", "rejected_rows"):
+    if has_table(con, "audit.rejected_rows"):
         removed += _delete_rejected(con, None)
     if requested:
         removed += _scrub_models(con, None)
@@ -400,7 +401,7 @@ def _scrub_text(con: duckdb.DuckDBPyConnection, catalog: str | None) -> None:
         return
     for name, columns in HISTORY_TEXT.items():
         schema, table = name.split(".")
-        if not _has(con, schema, table, catalog):
+        if not has_table(con, f"{schema}.{table}", catalog):
             continue
         qualified = _qualified(catalog, schema, table)
         for column in columns:
@@ -452,7 +453,7 @@ def scrub_serving_copies(
             if rows:
                 con.executemany("insert into erase_values values (?, ?)", rows)
             _scrub_models(con, catalog)
-            if _has(con, "audit", "rejected_rows", catalog):
+            if has_table(con, "audit.rejected_rows", catalog):
                 _delete_rejected(con, catalog)
             _scrub_text(con, catalog)
 
@@ -481,20 +482,6 @@ def _text_columns(
             [database, list(schemas)],
         ).fetchall()
     ]
-
-
-def _has(
-    con: duckdb.DuckDBPyConnection, schema: str, table: str, catalog: str | None = None
-) -> bool:
-    database = catalog or con.execute("select current_database()").fetchone()[0]
-    return bool(
-        _count(
-            con,
-            "select count(*) from duckdb_tables() where database_name = ? and schema_name = ? "
-            "and table_name = ?",
-            [database, schema, table],
-        )
-    )
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> int:
