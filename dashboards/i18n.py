@@ -129,9 +129,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "drill.group": {"fr": "Groupe", "en": "Group"},
     "drill.no_leads": {
         "fr": "La couche de métriques ne tient pas cet indicateur lead par lead : la "
-        "décomposition ci-dessus est son niveau le plus fin (les leads sont sur la page SLA).",
+        "décomposition ci-dessus est son niveau le plus fin.",
         "en": "The metric layer does not hold this KPI lead by lead: the breakdown above is "
-        "its finest level (the leads are on the SLA page).",
+        "its finest level.",
     },
     "drill.leads_count": {
         "fr": "{count} lead(s) dans le groupe (les {shown} premiers au plus).",

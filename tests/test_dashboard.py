@@ -1037,3 +1037,49 @@ def test_a_kpi_drills_down_to_its_groups_and_leads(built: Path, warehouse_file: 
     }
     in_kpi = sum(1 for row in leads if row["sql_count"])
     assert (shown_leads["counts_towards_kpi"] == "Yes").sum() == min(in_kpi, len(shown_leads))
+
+
+def test_every_kpi_reaches_its_leads(warehouse_file: Path) -> None:
+    """Each KPI of the registry drills down to the leads of its largest segment: what they
+    count adds up to the segment's figure (a target is no lead's: the volume's leads are its
+    MQLs), and a median's leads are those it is the median of."""
+    _, month = period(warehouse_file)
+    kpis = mart(
+        warehouse_file,
+        """
+        select k.kpi, k.unit, k.kpi_value, k.target, k.better, c.metric
+        from marts.fct_committee_kpis as k join config.committee_kpis as c using (kpi)
+        where k.period_month = ? and k.kpi_value is not null
+        """,
+        [month],
+    ).to_dict("records")
+    assert {kpi["kpi"] for kpi in kpis} >= {
+        "key_field_completeness",
+        "nurturing_share",
+        "mql_volume_attainment",
+        "sla_compliance",
+    }
+    con = duckdb.connect(str(warehouse_file), read_only=True)
+    try:
+        layer = content.breakdowns(con)
+        for kpi in kpis:
+            members = [
+                row
+                for row in layer.explain(kpi, month, against_only=False)
+                if row["breakdown"] == "segment"
+            ]
+            assert members, kpi["kpi"]
+            parts = layer.ratio_parts(kpi["metric"])
+            largest = max(members, key=lambda row: row["denominator"] or 0)
+            leads = layer.leads(kpi, month, largest["dimension"], largest["member"])
+            assert leads, kpi["kpi"]
+            if parts is None:
+                continue
+            numerator, denominator = parts
+            assert sum(row[numerator] or 0 for row in leads) == largest["numerator"], kpi
+            if denominator in leads[0]:
+                assert sum(row[denominator] or 0 for row in leads) == largest["denominator"], kpi
+            else:
+                assert kpi["kpi"] == "mql_volume_attainment"
+    finally:
+        con.close()

@@ -136,7 +136,13 @@ def test_the_marts_follow_the_list(small: dict, tmp_path: Path) -> None:
     variables = {**dbt_vars(), "key_fields": ["email", "company"], "outbound_channels": []}
     result = dbt_build(
         warehouse,
-        ["dim_leads", "fct_key_field_completeness", "fct_crm_completeness", "int_lead_key_fields"],
+        [
+            "dim_leads",
+            "fct_key_field_completeness",
+            "fct_accepted_leads",
+            "fct_crm_completeness",
+            "int_lead_key_fields",
+        ],
         variables,
         tmp_path,
     )

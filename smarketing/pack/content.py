@@ -190,16 +190,22 @@ class Breakdowns:
 
     def leads(self, kpi: dict[str, Any], month: date, dimension: str, member: Any) -> Rows | None:
         """The leads behind KPI's MEMBER of DIMENSION in MONTH (their part of the numerator and
-        denominator), or None when the metric layer does not hold the KPI by lead."""
+        denominator, of those the metric layer holds by lead: a target is no lead's), or None
+        when it holds neither by lead."""
         metric = kpi["metric"]
         parts = self.ratio_parts(metric)
-        metrics = list(parts) if parts is not None else [metric]
-        if "lead" not in {entity.name for entity in self._writer.entities(metrics)}:
+        metrics = [
+            part
+            for part in (list(parts) if parts is not None else [metric])
+            if "lead" in {entity.name for entity in self._writer.entities([part])}
+        ]
+        if not metrics:
             return None
         where = {} if member is None else {dimension: str(member)}
         sql = self._writer.sql(metrics, ["lead"], where=where, months=(month, month))
-        counted = metrics[-1]
-        return [row for row in self._run(sql) if row.get(counted)]
+        # a period ratio's lead may be in the numerator only (an SQL of the month whose MQL
+        # came before it)
+        return [row for row in self._run(sql) if any(row.get(name) for name in metrics)]
 
 
 def contributions(

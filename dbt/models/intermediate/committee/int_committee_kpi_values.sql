@@ -6,12 +6,12 @@
 -- the marts the metric layer reads (models/semantic/): built before this model
 -- depends_on: {{ ref('dim_days') }}
 -- depends_on: {{ ref('dim_leads') }}
--- depends_on: {{ ref('fct_crm_completeness') }}
+-- depends_on: {{ ref('fct_accepted_leads') }}
 -- depends_on: {{ ref('fct_lead_funnel') }}
 -- depends_on: {{ ref('fct_lead_stage_events') }}
--- depends_on: {{ ref('fct_nurturing_share') }}
+-- depends_on: {{ ref('fct_mqls') }}
+-- depends_on: {{ ref('fct_nurturing_month_ends') }}
 -- depends_on: {{ ref('fct_opportunities') }}
--- depends_on: {{ ref('fct_sla_compliance') }}
 -- depends_on: {{ ref('fct_sla_handoffs') }}
 -- depends_on: {{ ref('fct_sla_lead_response') }}
 -- depends_on: {{ ref('fct_sla_volume') }}

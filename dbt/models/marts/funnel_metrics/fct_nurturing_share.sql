@@ -1,53 +1,8 @@
 with
 
-funnel as (
+month_ends as (
 
-    select * from {{ ref('fct_lead_funnel') }}
-
-),
-
--- calendar months (local time) from the first hand-off to the as-of month
-
-bounds as (
-
-    select
-        cast({{ dbt.date_trunc('month', 'min(' ~ local_time('handoff_at') ~ ')') }} as date)
-            as first_month,
-        cast({{ dbt.date_trunc('month', local_time(as_of())) }} as date) as last_month
-    from funnel
-
-),
-
-months as (
-
-    {{ month_series('bounds') }}
-
-),
-
--- at each month's end, every lead handed over in its current cycle (the cycle running at
--- that instant), and whether Sales had sent it back to nurturing by then
-
-month_end_cycles as (
-
-    select
-        months.period_month,
-        {{ breakdown_values('funnel.') }},
-        case
-            when funnel.is_nurtured
-                and {{ local_time('funnel.disqualified_at') }}
-                    < {{ dbt.dateadd('month', 1, 'months.period_month') }}
-                then 1
-            else 0
-        end as nurturing_flag
-    from months
-    inner join funnel
-        on {{ local_time('funnel.handoff_at') }}
-            < {{ dbt.dateadd('month', 1, 'months.period_month') }}
-        and (
-            funnel.cycle_end_at is null
-            or {{ local_time('funnel.cycle_end_at') }}
-                >= {{ dbt.dateadd('month', 1, 'months.period_month') }}
-        )
+    select * from {{ ref('fct_nurturing_month_ends') }}
 
 ),
 
@@ -57,8 +12,10 @@ snapshots as (
         period_month,
         {{ breakdown_labels() }},
         count(*) as handed_over_count,
-        {{ count_flag('nurturing_flag') }} as nurturing_count
-    from month_end_cycles
+        {{ count_flag('case when is_nurturing then 1 else 0 end') }} as nurturing_count,
+        -- every row of a month holds the same flag: the as-of month, not over yet
+        {{ dbt.bool_or('is_month_in_progress') }} as is_month_in_progress
+    from month_ends
     group by period_month, {{ breakdown_cube() }}
 
 ),
@@ -66,10 +23,14 @@ snapshots as (
 final as (
 
     select
-        snapshots.*,
+        period_month,
+        {%- for column in funnel_breakdowns() %}
+        {{ column }},
+        {%- endfor %}
+        handed_over_count,
+        nurturing_count,
         {{ share('nurturing_count', 'handed_over_count') }} as nurturing_share,
-        -- the as-of month is not over: its figures are as of the as-of date
-        period_month = (select last_month from bounds) as is_month_in_progress
+        is_month_in_progress
     from snapshots
 
 )

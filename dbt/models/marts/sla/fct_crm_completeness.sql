@@ -1,50 +1,12 @@
 with
 
-funnel as (
-
-    select * from {{ ref('fct_lead_funnel') }}
-
-),
-
-primary_leads as (
-
-    select * from {{ ref('int_primary_leads') }}
-
-),
-
-leads as (
-
-    select * from {{ ref('int_person_records') }}
-
-),
-
--- every cycle accepted by Sales, with its primary lead (as last delivered), in whichever CRM
-
 accepted as (
 
-    select
-        cast({{ dbt.date_trunc('month', local_time('funnel.sal_at')) }} as date) as sal_month,
-        coalesce(funnel.team, '(unknown)') as team,
-        coalesce(funnel.owner_id, '(unknown)') as owner_id,
-        coalesce(funnel.owner_name, '(unknown)') as owner_name,
-        leads.last_name,
-        leads.email_is_valid,
-        leads.email_is_placeholder,
-        leads.phone,
-        leads.company,
-        leads.country_code,
-        leads.number_of_employees as employee_count
-    from funnel
-    inner join primary_leads
-        on funnel.unified_lead_id = primary_leads.unified_lead_id
-    inner join leads
-        on primary_leads.record_key = leads.record_key
-    where funnel.sal_at is not null
+    select * from {{ ref('fct_accepted_leads') }}
 
 ),
 
--- which key fields (smarketing.yml `key_fields`) the primary lead holds, as
--- macros/key_fields.sql says
+-- which key fields each accepted lead holds, as 0/1 to be counted
 
 flagged as (
 
@@ -54,9 +16,9 @@ flagged as (
         owner_id,
         owner_name,
         {%- for field in key_fields() %}
-        case when {{ key_field_filled(field, 'accepted') }} then 1 else 0 end as has_{{ field }},
+        case when has_{{ field }} then 1 else 0 end as has_{{ field }},
         {%- endfor %}
-        case when {{ key_fields_filled('accepted') }} then 1 else 0 end as has_key_fields
+        case when has_key_fields then 1 else 0 end as has_key_fields
     from accepted
 
 ),

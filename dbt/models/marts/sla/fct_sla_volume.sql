@@ -1,8 +1,8 @@
 with
 
-funnel as (
+mqls as (
 
-    select * from {{ ref('fct_lead_funnel') }}
+    select * from {{ ref('fct_mqls') }}
 
 ),
 
@@ -17,10 +17,9 @@ targets as (
 bounds as (
 
     select
-        cast({{ dbt.date_trunc('month', 'min(' ~ local_time('mql_at') ~ ')') }} as date)
-            as first_month,
+        min(mql_month) as first_month,
         cast({{ dbt.date_trunc('month', local_time(as_of())) }} as date) as last_month
-    from funnel
+    from mqls
 
 ),
 
@@ -32,30 +31,18 @@ months as (
 
 -- MQLs per month, per segment and channel, and per campaign within them
 
-mqls as (
-
-    select
-        cast({{ dbt.date_trunc('month', local_time('mql_at')) }} as date) as period_month,
-        coalesce(segment, '(unknown)') as segment,
-        coalesce(channel, '(unknown)') as channel,
-        coalesce(campaign_name, '(unknown)') as campaign_name
-    from funnel
-    where mql_at is not null
-
-),
-
 mql_counts as (
 
     select
-        period_month,
+        mql_month as period_month,
         segment,
         channel,
         coalesce(campaign_name, '(all)') as campaign_name,
         count(*) as mql_count
     from mqls
     group by grouping sets (
-        (period_month, segment, channel),
-        (period_month, segment, channel, campaign_name)
+        (mql_month, segment, channel),
+        (mql_month, segment, channel, campaign_name)
     )
 
 ),
