@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from smarketing import formats
-from smarketing.pack import content, files_of
+from smarketing.pack import content, content_file, files_of, store
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts" / "committee-pack"
@@ -163,6 +163,37 @@ def test_a_pack_drawn_again_is_the_same_after_late_data(
     for name, original in pack.items():
         again = root / "packs" / "2026-10" / name
         assert again.read_bytes() == original.read_bytes(), f"{name} changed"
+
+
+def test_every_closed_month_is_drawn_on_demand(small: dict, tmp_path: Path) -> None:
+    """A first run freezes every closed month and draws the latest only; each month's frozen
+    content is in its folder, and the pack the dashboard draws from it when downloaded is the
+    file `smarketing committee pack` writes."""
+    from dashboards.views.committee import pack_download
+
+    folder = small["root"] / "committee"
+    warehouse = small["root"] / "warehouse.duckdb"
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        frozen = sorted(store.frozen_months(con))
+    finally:
+        con.close()
+    assert len(frozen) > 1 and frozen[-1] == MONTH
+    assert all(content_file(folder, month).is_file() for month in frozen)
+    oldest = frozen[0]
+    assert not any(path.is_file() for path in files_of(folder, oldest)), "drawn by the run"
+    drawn = {
+        (lang, kind): pack_download(folder, oldest, lang, kind)
+        for lang in ("fr", "en")
+        for kind in ("pdf", "html")
+    }
+    result = pack_command(f"{oldest:%Y-%m}", warehouse, tmp_path / "packs")
+    assert result.returncode == 0, result.stderr
+    for path in files_of(tmp_path / "packs", oldest):
+        lang, kind = path.stem.rsplit("-", 1)[1], path.suffix[1:]
+        download = drawn[(lang, kind)]
+        assert download is not None, path.name
+        assert download() == path.read_bytes(), f"{path.name} drawn on demand differs"
 
 
 def test_a_month_not_closed_has_no_pack(small: dict, tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from smarketing import labels
 from smarketing.config import load_config
 from smarketing.config.tables import definition_version
 from smarketing.labels import VALUES
-from smarketing.pack import content
+from smarketing.pack import content, store
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "dashboards" / "app.py"
@@ -1037,6 +1037,27 @@ def test_a_kpi_drills_down_to_its_groups_and_leads(built: Path, warehouse_file: 
     }
     in_kpi = sum(1 for row in leads if row["sql_count"])
     assert (shown_leads["counts_towards_kpi"] == "Yes").sum() == min(in_kpi, len(shown_leads))
+
+
+def test_the_committee_page_offers_every_closed_months_pack(built: Path) -> None:
+    """Every month frozen for the committee, latest first, with its PDF and HTML in the
+    language chosen (a month the run did not draw is drawn when downloaded)."""
+    con = duckdb.connect(str(built), read_only=True)
+    try:
+        frozen = sorted(store.frozen_months(con), reverse=True)
+    finally:
+        con.close()
+    assert len(frozen) > 1
+    for lang in ("fr", "en"):
+        at = open_page("committee", lang)
+        assert not at.exception
+        keys = [button.key for button in at.get("download_button") if button.key]
+        expected = [
+            f"pack_committee-{month:%Y-%m}-{lang}.{kind}"
+            for month in frozen
+            for kind in ("pdf", "html")
+        ]
+        assert [key for key in keys if key.startswith("pack_")] == expected
 
 
 def test_every_kpi_reaches_its_leads(warehouse_file: Path) -> None:

@@ -222,3 +222,34 @@ def test_no_page_shows_a_column_name_or_code_and_french_reads_french(
     assert any(f"{month} 2026" in committee for month in french_months)
     assert re.search(r"\d,\d[\u00a0\u202f ]%", committee), "no share written the French way"
     assert not re.search(r"\d\.\d%", committee), "a share written the English way"
+
+
+def test_a_pack_the_run_did_not_draw_downloads_from_the_committee_page(
+    app_url: str, browser: Browser, small: dict
+) -> None:
+    """The oldest closed month's PDF (frozen by the first run, not drawn) is drawn when its
+    button is clicked: the browser receives the pack."""
+    from dashboards.views.committee import pack_download
+    from smarketing.pack import files_of, store
+
+    con = duckdb.connect(str(small["root"] / "warehouse.duckdb"), read_only=True)
+    try:
+        oldest = min(store.frozen_months(con))
+    finally:
+        con.close()
+    folder = small["root"] / "committee"
+    assert not any(path.is_file() for path in files_of(folder, oldest))
+    page = browser.new_page(viewport={"width": 1440, "height": 2400}, locale="en-GB")
+    page.goto(f"{app_url}/")
+    settle(page)
+    buttons = page.locator('[data-testid="stDownloadButton"]')
+    # latest first, PDF then HTML: the oldest month's PDF is the last but one
+    with page.expect_download(timeout=PAGE_TIMEOUT_MS) as started:
+        buttons.nth(buttons.count() - 2).click()
+    download = started.value
+    assert download.suggested_filename == f"committee-{oldest:%Y-%m}-en.pdf"
+    received = Path(download.path()).read_bytes()
+    expected = pack_download(folder, oldest, "en", "pdf")
+    assert expected is not None and received == expected()
+    assert not errors_on(page)
+    page.close()

@@ -4,14 +4,18 @@ KPIs come in the mart's `display_order`, each value shown in its `unit`."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from dashboards import drill_down, filters, ui, warehouse
 from dashboards.i18n import format_kpi, kpi_label, language, month_label, t, value_label
-from smarketing.pack import files_of
+from smarketing.pack import content_file, draw
+from smarketing.pack import render as pack_render
 from smarketing.settings import Settings
 
 TABLE = "marts.fct_committee_kpis"
@@ -153,7 +157,8 @@ def render() -> None:
 
 
 def pack_months() -> list[date]:
-    """The months with a pack in the committee folder, latest first."""
+    """The months with a pack in the committee folder (drawn, or frozen to be drawn on
+    demand), latest first."""
     folder = Settings.from_env().committee_dir
     if not folder.is_dir():
         return []
@@ -168,6 +173,19 @@ def pack_months() -> list[date]:
     return sorted(months, reverse=True)
 
 
+def pack_download(folder: Path, month: date, lang: str, kind: str) -> Callable[[], bytes] | None:
+    """What MONTH's pack in LANG as KIND downloads, read or drawn when clicked: its file, else
+    the pack drawn from the month's frozen content (a month closed before the first run is
+    drawn on demand); None when there is neither (or no PDF can be drawn here)."""
+    path = folder / f"{month:%Y-%m}" / f"{pack_render.file_stem(month, lang)}.{kind}"
+    if path.is_file():
+        return path.read_bytes
+    source = content_file(folder, month)
+    if not source.is_file() or (kind == "pdf" and pack_render.pdf_unavailable() is not None):
+        return None
+    return functools.partial(draw, source, lang, kind)
+
+
 def render_packs() -> None:
     """Every month's pack, latest first, in the language chosen: PDF and HTML downloads."""
     st.subheader(t("committee.packs"))
@@ -179,25 +197,21 @@ def render_packs() -> None:
     folder = Settings.from_env().committee_dir
     lang = language()
     for month in months:
-        files = {
-            path.suffix: path
-            for path in files_of(folder, month)
-            if path.is_file() and path.stem.endswith(f"-{lang}")
-        }
         label, pdf_cell, html_cell = st.columns([3, 1, 1], vertical_alignment="center")
         label.markdown(f"**{month_label(month)}**")
-        for cell, suffix, mime in (
-            (pdf_cell, ".pdf", "application/pdf"),
-            (html_cell, ".html", "text/html"),
+        for cell, kind, mime in (
+            (pdf_cell, "pdf", "application/pdf"),
+            (html_cell, "html", "text/html"),
         ):
-            path = files.get(suffix)
-            if path is not None:
+            data = pack_download(folder, month, lang, kind)
+            if data is not None:
+                name = f"{pack_render.file_stem(month, lang)}.{kind}"
                 cell.download_button(
-                    t(f"committee.pack_{suffix[1:]}"),
-                    path.read_bytes(),
-                    file_name=path.name,
+                    t(f"committee.pack_{kind}"),
+                    data,
+                    file_name=name,
                     mime=mime,
-                    key=f"pack_{path.name}",
+                    key=f"pack_{name}",
                     on_click="ignore",
                     icon=":material/download:",
                 )

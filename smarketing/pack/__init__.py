@@ -1,10 +1,13 @@
 """The monthly committee pack: when a month is closed its content is frozen in the warehouse
 (``committee.packs``) and drawn in French and English, as PDF (A4 landscape) and as a
 self-contained HTML file, under ``<committee dir>/YYYY-MM/``. Drawn again from the same frozen
-content, a pack is the same file."""
+content, a pack is the same file. Each frozen month's content is also written beside its
+files (``committee-YYYY-MM.json``), so a pack not drawn yet is drawn on demand from it
+(``draw``: the dashboard's downloads)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,7 +16,7 @@ import duckdb
 
 from smarketing.pack import content, render, store
 
-__all__ = ["PackError", "Produced", "files_of", "produce"]
+__all__ = ["PackError", "Produced", "content_file", "draw", "files_of", "produce"]
 
 
 class PackError(Exception):
@@ -37,6 +40,18 @@ def files_of(folder: Path, month: date) -> list[Path]:
     return [
         folder / f"{month:%Y-%m}" / f"{stem}.{kind}" for kind in ("pdf", "html") for stem in stems
     ]
+
+
+def content_file(folder: Path, month: date) -> Path:
+    """The frozen content of MONTH's pack (JSON) in FOLDER, beside its files."""
+    return folder / f"{month:%Y-%m}" / f"committee-{month:%Y-%m}.json"
+
+
+def draw(source: Path, lang: str, kind: str) -> bytes:
+    """The pack in LANG as KIND (``pdf`` or ``html``) drawn from its content file SOURCE: the
+    bytes of the file ``produce`` writes."""
+    page = render.html(json.loads(source.read_text(encoding="utf-8")), lang)
+    return page.encode("utf-8") if kind == "html" else render.pdf(page)
 
 
 def _to_draw(
@@ -74,6 +89,12 @@ def produce(
         store.save(con, month, content.read(con, month, metric_layer))
         produced.frozen.append(month)
     frozen = sorted(store.frozen_months(con))
+    for month in frozen:
+        source = content_file(folder, month)
+        kept = None if source.is_file() else store.text(con, month)
+        if kept is not None:
+            source.parent.mkdir(parents=True, exist_ok=True)
+            render.replace(source, kept.encode("utf-8"))
     for month in _to_draw(folder, frozen, produced.frozen, months):
         frozen_content = store.load(con, month)
         assert frozen_content is not None  # every closed month was frozen above

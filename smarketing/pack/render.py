@@ -332,22 +332,30 @@ def pdf(page: str) -> bytes:
     return weasyprint.HTML(string=page).write_pdf()
 
 
+def pdf_unavailable() -> str | None:
+    """Why PDFs cannot be drawn here, or None when they can."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as error:
+        return str(error)
+    return None
+
+
 def write(content: dict[str, Any], folder: Path) -> list[Path]:
-    """The pack of CONTENT in every language, HTML and PDF, into FOLDER; the files written.
-    Each file is written beside and then renamed over the last one: a reader never sees half
-    a file."""
+    """The pack of CONTENT in every language, HTML and PDF, into FOLDER; the files written."""
     month = date.fromisoformat(content["month"])
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     pages = {lang: html(content, lang) for lang in LANGUAGES}
     for lang, page in pages.items():
-        written.append(_replace(folder / f"{file_stem(month, lang)}.html", page.encode("utf-8")))
+        written.append(replace(folder / f"{file_stem(month, lang)}.html", page.encode("utf-8")))
     for lang, page in pages.items():
-        written.append(_replace(folder / f"{file_stem(month, lang)}.pdf", pdf(page)))
+        written.append(replace(folder / f"{file_stem(month, lang)}.pdf", pdf(page)))
     return written
 
 
-def _replace(path: Path, data: bytes) -> Path:
+def replace(path: Path, data: bytes) -> Path:
+    """DATA written beside PATH, then renamed over it: a reader never sees half a file."""
     partial = path.with_name(f".{path.name}.partial")
     partial.write_bytes(data)
     partial.replace(path)

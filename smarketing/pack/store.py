@@ -43,8 +43,14 @@ def save(con: duckdb.DuckDBPyConnection, month: date, content: dict[str, Any]) -
     )
 
 
-def load(con: duckdb.DuckDBPyConnection, month: date) -> dict[str, Any] | None:
+def text(con: duckdb.DuckDBPyConnection, month: date) -> str | None:
+    """MONTH's content as kept (JSON), or None when it has none."""
     if not has_table(con, TABLE):
         return None
     found = con.execute(f"select content from {TABLE} where period_month = ?", [month]).fetchone()
-    return None if found is None else json.loads(found[0])
+    return None if found is None else found[0]
+
+
+def load(con: duckdb.DuckDBPyConnection, month: date) -> dict[str, Any] | None:
+    kept = text(con, month)
+    return None if kept is None else json.loads(kept)
