@@ -178,7 +178,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "expectation": ("Attente", "Expectation"),
     "column_name": ("Colonne", "Column"),
     "details": ("Détails", "Details"),
-    "volume": ("Volume", "Volume"),
+    "denominator": ("Volume", "Volume"),
     "contribution": ("Contribution", "Contribution"),
     "gap": ("Écart à la cible", "Gap to target"),
     "counts_towards_kpi": ("Compte pour l'indicateur", "Counts towards the KPI"),

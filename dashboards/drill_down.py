@@ -36,7 +36,7 @@ def breakdown_table(kpi: dict[str, Any], members: list[dict[str, Any]]) -> pd.Da
         }
     )
     if ratio:
-        frame["volume"] = [format_int(m["denominator"]) for m in members]
+        frame["denominator"] = [format_int(m["denominator"]) for m in members]
         frame["contribution"] = [format_kpi(unit, m["contribution"], signed=True) for m in members]
     else:
         frame["gap"] = [format_kpi(unit, m.get("gap"), signed=True) for m in members]

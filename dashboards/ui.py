@@ -186,13 +186,17 @@ def for_people(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def headings(frame: pd.DataFrame) -> dict[str, Any]:
-    """Each column's heading in the language (dashboards/columns.py), numbers aligned right;
-    a team's custom field reads as its words."""
+def headings(frame: pd.DataFrame, raw: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Each column's heading in the language (dashboards/columns.py), numbers aligned right
+    (those a page wrote itself too: a column of RAW, the values it wrote them from, that holds
+    numbers); a team's custom field reads as its words."""
     config: dict[str, Any] = {}
     for column in frame.columns:
         name = str(column)
-        numeric = pd.api.types.is_numeric_dtype(frame[column]) and name not in CODE_COLUMNS
+        numeric = name not in CODE_COLUMNS and any(
+            column in values and pd.api.types.is_numeric_dtype(values[column])
+            for values in (frame, raw if raw is not None else frame)
+        )
         config[name] = st.column_config.TextColumn(
             columns.label(name, language()) or value_labels.humanise(name),
             alignment="right" if numeric else "left",
@@ -206,7 +210,7 @@ def table(frame: pd.DataFrame, name: str, shown: pd.DataFrame | None = None) -> 
     downloading does not rerun the page. SHOWN: what to show instead of FRAME (values a page
     wrote itself, a KPI in its unit)."""
     shown = frame if shown is None else shown
-    st.dataframe(for_people(shown), hide_index=True, column_config=headings(shown))
+    st.dataframe(for_people(shown), hide_index=True, column_config=headings(shown, frame))
     st.download_button(
         t("download.csv"),
         frame.to_csv(index=False).encode("utf-8-sig"),

@@ -1020,7 +1020,7 @@ def test_a_kpi_drills_down_to_its_groups_and_leads(built: Path, warehouse_file: 
     at = open_page("committee")
     at.button(key="drill_mql_to_sql_rate").click().run()
     assert not at.exception
-    shown = frame_with(at, ["group", "value", "volume", "contribution"])
+    shown = frame_with(at, ["group", "value", "denominator", "contribution"])
     assert shown["group"].tolist() == [
         labels.value_label("segment", row["member"], "en", names) for row in segments
     ]
@@ -1037,6 +1037,22 @@ def test_a_kpi_drills_down_to_its_groups_and_leads(built: Path, warehouse_file: 
     }
     in_kpi = sum(1 for row in leads if row["sql_count"])
     assert (shown_leads["counts_towards_kpi"] == "Yes").sum() == min(in_kpi, len(shown_leads))
+
+
+def test_figures_a_page_writes_itself_are_aligned_right() -> None:
+    """The scorecard's figures (written in each KPI's unit by the page) and the drill-down's
+    are numbers: aligned right like every number; names and statuses left."""
+    at = open_page("committee")
+    at.button(key="drill_mql_to_sql_rate").click().run()
+    alignments = {}
+    for element in at.dataframe:
+        config = json.loads(element.proto.columns or "{}")
+        for column in element.value.columns:
+            alignments.setdefault(str(column), set()).add(config[str(column)].get("alignment"))
+    for column in ("kpi_value", "target", "previous_value", "change", "denominator"):
+        assert alignments[column] == {"right"}, column
+    for column in ("kpi", "status", "group"):
+        assert alignments[column] == {"left"}, column
 
 
 def test_the_committee_page_offers_every_closed_months_pack(built: Path) -> None:
