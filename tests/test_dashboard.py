@@ -26,6 +26,8 @@ from smarketing.config import load_config
 from smarketing.config.tables import definition_version
 from smarketing.labels import VALUES
 from smarketing.pack import content, store
+from smarketing.quality.suites import check_labels
+from tests.conftest import DEMO_WARNINGS
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "dashboards" / "app.py"
@@ -733,6 +735,30 @@ def test_governance_completeness_duplicates_and_audit(warehouse_file: Path) -> N
         assert "check history is not available yet" in infos
     links = " ".join(element.value for element in at.markdown)
     assert "Data Docs of the last run" in links or "Data Docs are not available yet" in infos
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_checks_that_did_not_pass_are_named_by_what_they_check(
+    warehouse_file: Path, lang: str
+) -> None:
+    """The last run's checks that did not pass, each by its label in the language (the
+    suites' meta.label), never by its identifier."""
+    problems = mart(
+        warehouse_file,
+        """
+        select check_name from audit.quality_history
+        where status <> 'passed' and run_id = (
+            select run_id from audit.quality_runs order by checked_at desc limit 1
+        )
+        order by severity, suite, check_name
+        """,
+    )["check_name"].tolist()
+    assert set(problems) == set(DEMO_WARNINGS)
+    labels = check_labels()
+    at = open_page("governance", lang)
+    shown = frame_with(at, ["severity", "status", "check_name", "column_name", "details"])
+    assert shown["check_name"].tolist() == [labels[name][lang] for name in problems]
+    assert not any(name in " ".join(shown["check_name"]) for name in problems)
 
 
 # 6 lead 360

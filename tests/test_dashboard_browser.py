@@ -184,7 +184,8 @@ def test_no_page_shows_a_column_name_or_code_and_french_reads_french(
         con.close()
     assert {"kpi_value", "handoff_count", "sla_compliance_rate"} <= names
     column_name = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names))) + r")\b")
-    codes = re.compile(r"\b(on_track|off_track|at_risk)\b|\((all|unknown)\)")
+    # a KPI's status, a breakdown's '(all)', a check's identifier
+    codes = re.compile(r"\b(on_track|off_track|at_risk|gx_\w+)\b|\((all|unknown)\)")
     page = browser.new_page(viewport={"width": 1440, "height": 2400}, locale="fr-FR")
     found: dict[str, list[str]] = {}
     texts: dict[str, str] = {}

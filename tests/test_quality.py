@@ -114,6 +114,30 @@ def test_suites_are_gx_suites_each_expectation_with_a_severity() -> None:
     assert severities == {"blocking", "warning"}
 
 
+def test_every_check_says_what_it_checks_in_french_and_english(tmp_path: Path) -> None:
+    """Each shipped check has its label in both languages (what the dashboard shows); a
+    key-field check names its field in the label's language; two checks of a suite never
+    read the same."""
+    for suite in SUITES:
+        seen: dict[str, set[str]] = {"fr": set(), "en": set()}
+        for expectation in suite.expectations:
+            label = expectation.label
+            assert label is not None, f"{suite.name}/{expectation.name} has no meta.label"
+            for lang in ("fr", "en"):
+                assert "{" not in label[lang] and "_" not in label[lang], label
+                assert label[lang] not in seen[lang], f"{suite.name}: {label[lang]!r} twice"
+                seen[lang].add(label[lang])
+    inbound_suite = next(s for s in SUITES if s.name == "inbound_leads")
+    inbound = {e.name: e.label for e in inbound_suite.expectations}
+    assert "E-mail" in inbound["inbound_email_complete"]["fr"]
+    assert "Téléphone" in inbound["inbound_phone_complete"]["fr"]
+    assert "Phone" in inbound["inbound_phone_complete"]["en"]
+    broken = json.loads(json.dumps(BROKEN_SUITE))
+    broken["expectations"][2]["meta"]["label"] = {"en": "Leads have an id"}
+    with pytest.raises(SuiteError, match=r"broken\.json.*lead_id_present.*meta\.label"):
+        load_suites(write_suites(tmp_path, broken))
+
+
 def test_completeness_target_is_read_from_the_yaml_not_repeated() -> None:
     inbound = next(s for s in SUITES if s.name == "inbound_leads")
     for expectation in inbound.expectations:

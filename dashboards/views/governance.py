@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboards import charts, filters, ui, warehouse
-from dashboards.i18n import format_int, format_percent, t
+from dashboards.i18n import format_int, format_percent, language, t
+from smarketing.labels import humanise
+from smarketing.quality.suites import CHECK_PREFIX, SuiteError, check_labels
 from smarketing.settings import Settings
 
 COMPLETENESS = "marts.fct_key_field_completeness"
@@ -200,6 +203,32 @@ def unpassed_checks(run_id: str) -> pd.DataFrame:
     )
 
 
+@st.cache_resource
+def labels_of_checks() -> dict[str, Any]:
+    """What each check of the suites checks, by check name and language (their meta.label);
+    none when the suites cannot be read here (a check is then named by its words)."""
+    try:
+        return dict(check_labels())
+    except SuiteError:
+        return {}
+
+
+def checks_for_people(problems: pd.DataFrame) -> pd.DataFrame:
+    """The checks of PROBLEMS named by what they check, in the language; what the table
+    shows of them."""
+    labels = labels_of_checks()
+    lang = language()
+    named = [
+        (labels.get(name) or {}).get(lang) or humanise(str(name).removeprefix(CHECK_PREFIX))
+        for name in problems["check_name"]
+    ]
+    return problems[["severity", "status"]].assign(
+        check_name=named,
+        column_name=problems["column_name"],
+        details=problems["details"],
+    )
+
+
 def render_checks() -> None:
     st.subheader(t("governance.checks"))
     if warehouse.has_relation(QUALITY_RUNS):
@@ -211,7 +240,7 @@ def render_checks() -> None:
                 problems = unpassed_checks(latest)
                 st.caption(t("governance.last_run_problems", count=len(problems)))
                 if not problems.empty:
-                    ui.table(problems, "quality_problems")
+                    ui.table(problems, "quality_problems", shown=checks_for_people(problems))
     else:
         st.info(t("governance.checks_not_yet"), icon=":material/schedule:")
     docs = data_docs()

@@ -11,9 +11,11 @@ is too slow; GX itself only reads them when the checks run (``engine.py``). A su
   other placeholders below filled in the asset, the reads and the query;
 - expectation ``meta.name`` (the check is ``gx_<name>``) and ``meta.severity``: ``blocking``
   (a failure holds the publication back) or ``warning`` (recorded only);
+- expectation ``meta.label``: ``{"fr": …, "en": …}``, what the check checks in words people
+  read (the dashboard shows it instead of the check's name);
 - expectation ``meta.for_each: "key_field"``: one expectation per key field of smarketing.yml
   (``key_fields``), ``{field}`` replaced by the field in its strings (name, kwargs,
-  description).
+  description) and ``{field_label}`` in its label by the field's name in the label's language.
 
 An unknown expectation type is not caught here but when GX builds the suite: it is then an
 engine error of that check, never a pass.
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from smarketing.ingest.registry import export_kinds
+from smarketing.labels import VALUES, value_label
 
 EXPECTATIONS_ENV = "SMARKETING_EXPECTATIONS"
 DEFAULT_EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
@@ -43,6 +46,8 @@ COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
 CHECK_PREFIX = "gx_"
 KEY_FIELD = "key_field"
 FIELD_PLACEHOLDER = "{field}"
+FIELD_LABEL_PLACEHOLDER = "{field_label}"
+LANGUAGES = ("fr", "en")
 
 
 class SuiteError(Exception):
@@ -63,6 +68,8 @@ class ExpectationDef:
     description: str | None
     document: Mapping[str, Any]
     """The expectation's JSON object, as GX reads it."""
+    label: Mapping[str, str] | None = None
+    """What it checks, by language (``meta.label``)."""
 
     @property
     def check_name(self) -> str:
@@ -193,6 +200,19 @@ def load_suites(
     return _with_severities(suites, severities or {})
 
 
+def check_labels(folder: Path | None = None) -> dict[str, Mapping[str, str]]:
+    """What each check of the suites checks (``meta.label``), by check name (``gx_<name>``)
+    and language; a key-field check under every key field the warehouse knows."""
+    fields = [field for field in VALUES[KEY_FIELD] if field != "key_fields"]
+    suites = load_suites(folder, severities={}, key_fields=fields)
+    return {
+        expectation.check_name: expectation.label
+        for suite in suites
+        for expectation in suite.expectations
+        if expectation.label is not None
+    }
+
+
 def _with_severities(suites: list[Suite], severities: Mapping[str, str]) -> list[Suite]:
     """SUITES with the severities SEVERITIES decide; a key no suite has is an error."""
     used: set[str] = set()
@@ -301,7 +321,24 @@ def _expanded(
     if FIELD_PLACEHOLDER not in str(meta.get("name")):
         raise SuiteError(f"{where}: meta.name of a for_each expectation needs {FIELD_PLACEHOLDER}")
     template = {**item, "meta": {k: v for k, v in meta.items() if k != "for_each"}}
-    return [(_filled(template, field), f" ({KEY_FIELD} {field})") for field in key_fields()]
+    return [
+        (_labelled(_filled(template, field), field), f" ({KEY_FIELD} {field})")
+        for field in key_fields()
+    ]
+
+
+def _labelled(item: dict[str, Any], field: str) -> dict[str, Any]:
+    """ITEM with ``{field_label}`` in its label replaced by FIELD's name in each language."""
+    label = item["meta"].get("label")
+    if not isinstance(label, dict):
+        return item
+    named = {
+        lang: text.replace(FIELD_LABEL_PLACEHOLDER, value_label(KEY_FIELD, field, lang))
+        if isinstance(text, str)
+        else text
+        for lang, text in label.items()
+    }
+    return {**item, "meta": {**item["meta"], "label": named}}
 
 
 def _filled(value: Any, field: str) -> Any:
@@ -330,6 +367,16 @@ def _load_expectation(item: Any, where: str, parameters: set[str] | None) -> Exp
             f"{where} ({name}): meta.severity must be one of {', '.join(SEVERITIES)}, "
             f"got {severity!r}"
         )
+    label = meta.get("label")
+    if label is not None and not (
+        isinstance(label, dict)
+        and set(label) == set(LANGUAGES)
+        and all(isinstance(text, str) and text.strip() for text in label.values())
+    ):
+        raise SuiteError(
+            f'{where} ({name}): meta.label must be {{"fr": …, "en": …}}, two non-empty '
+            f"texts, got {label!r}"
+        )
     expectation = ExpectationDef(
         name=name,
         type=kind,
@@ -337,6 +384,7 @@ def _load_expectation(item: Any, where: str, parameters: set[str] | None) -> Exp
         severity=severity,
         description=item.get("description"),
         document=item,
+        label=label,
     )
     unknown = expectation.parameters - parameters if parameters is not None else set()
     if unknown:
