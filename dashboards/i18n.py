@@ -50,9 +50,34 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "banner.held_back": {
         "fr": "Le dernier passage ({when}) a échoué à ses contrôles et n'a pas été publié : "
-        "les chiffres affichés sont ceux de la dernière publication. {reason}",
+        "les chiffres affichés sont ceux de la dernière publication (pourquoi : page "
+        "Gouvernance des données).",
         "en": "The last run ({when}) failed its checks and was held back: the figures shown "
-        "are those of the last publication. {reason}",
+        "are those of the last publication (why: the Data governance page).",
+    },
+    "held.title": {
+        "fr": "Dernier passage non publié ({when})",
+        "en": "Last run held back ({when})",
+    },
+    "held.check_failed": {
+        "fr": "Contrôle bloquant en échec : {check} ({details})",
+        "en": "Blocking check failed: {check} ({details})",
+    },
+    "held.check_error": {
+        "fr": "Contrôle impossible à évaluer : {check} ({details})",
+        "en": "Check could not be evaluated: {check} ({details})",
+    },
+    "held.dbt_test": {
+        "fr": "Test dbt en échec : {test} sur {table}",
+        "en": "dbt test failed: {test} on {table}",
+    },
+    "held.delivery": {
+        "fr": "Livraison non chargée : {detail}",
+        "en": "Delivery not loaded: {detail}",
+    },
+    "held.step": {
+        "fr": "Étape en échec : {step} {message}",
+        "en": "Step failed: {step} {message}",
     },
     "missing.table": {
         "fr": "La table `{name}` n'est pas encore dans l'entrepôt : lancez `smarketing run`.",

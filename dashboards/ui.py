@@ -54,11 +54,7 @@ def banner() -> None:
     if warehouse.is_restricted():
         text += " · " + t("banner.role_restricted")
     if status.held_back_at is not None:
-        held = t(
-            "banner.held_back",
-            when=format_datetime(status.held_back_at),
-            reason=status.held_back_reason or "",
-        )
+        held = t("banner.held_back", when=format_datetime(status.held_back_at))
         st.warning(f"{text}  \n{held}", icon=":material/warning:")
     else:
         st.caption(f":material/database: {text}")

@@ -761,6 +761,46 @@ def test_checks_that_did_not_pass_are_named_by_what_they_check(
     assert not any(name in " ".join(shown["check_name"]) for name in problems)
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_held_back_run_says_why_in_words_people_read(
+    warehouse_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """The banner says the last run was held back and where to read why; the governance page
+    lists why, a check by what it checks (never its identifier), what was found as recorded."""
+    serving = tmp_path / "serving.duckdb"
+    shutil.copyfile(warehouse_file, serving)
+    reason = "\n".join(
+        [
+            "blocking check failed: inbound_leads/gx_inbound_email_complete on "
+            "staging.stg_salesforce__lead (has_email): 91.20 % filled (88 of 1,000 not filled)",
+            "delivery not loaded: hubspot/contacts-truncated.csv: cannot be decoded as utf-16 text",
+            "step dbt_after_identity failed: a model failed",
+        ]
+    )
+    (tmp_path / "publication.json").write_text(
+        json.dumps(
+            {
+                "run_id": "r2",
+                "status": "held_back",
+                "finished_at": "2026-11-20T08:00:00+00:00",
+                "reason": reason,
+            }
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(warehouse.SERVING_ENV, str(serving))
+    label = check_labels()["gx_inbound_email_complete"][lang]
+    at = open_page("governance", lang)
+    assert not at.exception
+    shown = " ".join(element.value for element in at.warning)
+    assert CATALOGUE["held.title"][lang].split(" (")[0] in shown
+    assert label in shown and "88 of 1,000 not filled" in shown
+    assert "hubspot/contacts-truncated.csv" in shown
+    assert "gx_" not in shown and "blocking check failed" not in shown
+    # the banner points to this page
+    assert CATALOGUE["banner.held_back"][lang].rsplit("(", 1)[1] in shown
+
+
 # 6 lead 360
 
 

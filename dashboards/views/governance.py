@@ -7,14 +7,15 @@ rejected rows."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, filters, ui, warehouse
-from dashboards.i18n import format_int, format_percent, language, t
+from dashboards import charts, filters, publication, ui, warehouse
+from dashboards.i18n import format_datetime, format_int, format_percent, language, t
 from smarketing.labels import humanise
 from smarketing.quality.suites import CHECK_PREFIX, SuiteError, check_labels
 from smarketing.settings import Settings
@@ -229,8 +230,60 @@ def checks_for_people(problems: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# the lines of a held-back run's reason (smarketing/publish, smarketing/quality/history.py)
+CHECK_LINE = re.compile(
+    r"^(?P<kind>blocking check failed|check engine error): [\w.]+/(?P<check>\w+) on \S+"
+    r"(?: \([^)]*\))?: (?P<details>.*)$"
+)
+DBT_TEST_LINE = re.compile(r"^blocking check failed: dbt test (?P<test>\S+) on (?P<table>\S+)$")
+DELIVERY_LINE = re.compile(r"^delivery not loaded: (?P<detail>.*)$")
+STEP_LINE = re.compile(r"^step (?P<step>\S+) failed(?:: (?P<message>.*))?$")
+
+
+def held_back_reasons(reason: str) -> list[str]:
+    """Each line of a held-back run's REASON in the language, a check by what it checks; what
+    was found (the files, rows, figures) as recorded."""
+    labels = labels_of_checks()
+    lang = language()
+    said = []
+    for line in filter(None, (line.strip() for line in reason.splitlines())):
+        if found := CHECK_LINE.match(line):
+            check = found["check"]
+            named = (labels.get(check) or {}).get(lang) or humanise(
+                check.removeprefix(CHECK_PREFIX)
+            )
+            kind = "failed" if found["kind"].startswith("blocking") else "error"
+            said.append(t(f"held.check_{kind}", check=named, details=found["details"]))
+        elif found := DBT_TEST_LINE.match(line):
+            said.append(t("held.dbt_test", test=found["test"], table=found["table"]))
+        elif found := DELIVERY_LINE.match(line):
+            said.append(t("held.delivery", detail=found["detail"]))
+        elif found := STEP_LINE.match(line):
+            said.append(t("held.step", step=found["step"], message=found["message"] or "").strip())
+        else:
+            said.append(line)
+    return said
+
+
+def render_held_back() -> None:
+    """Why the last run was not published, when it was not."""
+    status = publication.status()
+    if status.held_back_at is None:
+        return
+    lines = held_back_reasons(status.held_back_reason or "")
+    st.warning(
+        "\n".join(
+            [f"**{t('held.title', when=format_datetime(status.held_back_at))}**", ""]
+            + [f"- {line}" for line in lines]
+        ),
+        icon=":material/block:",
+    )
+
+
 def render_checks() -> None:
     st.subheader(t("governance.checks"))
+    with ui.guarded():
+        render_held_back()
     if warehouse.has_relation(QUALITY_RUNS):
         with ui.guarded():
             runs = check_runs()
