@@ -179,7 +179,8 @@ def test_banner_warns_when_the_last_run_was_held_back(
     warehouse_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A run that failed its blocking checks is not published: readers see the previous
-    publication, and the banner says why (publication.json beside the serving copy)."""
+    publication, and the banner says so and where to read why (publication.json beside the
+    serving copy; the reasons are on the governance page, in words people read)."""
     serving = tmp_path / "serving.duckdb"
     shutil.copy(warehouse_file, serving)
     con = duckdb.connect(str(serving))
@@ -202,7 +203,8 @@ def test_banner_warns_when_the_last_run_was_held_back(
     monkeypatch.setenv(warehouse.SERVING_ENV, str(serving))
     at = open_page("committee")
     warning = at.warning[0].value
-    assert "held back" in warning and "gx_dim_leads_key_fields failed" in warning
+    assert "held back" in warning and "(why: the Data governance page)" in warning
+    assert "gx_dim_leads_key_fields" not in warning
     assert "checks: the last run failed" in warning
 
 
