@@ -12,7 +12,7 @@
     {%- set data_as_of = ref('fct_data_as_of') -%}
     {%- set value = env_var('SMARKETING_AS_OF', '') | trim -%}
     {%- if value -%}
-        cast('{{ value }}' as timestamp with time zone)
+        cast('{{ value }}' as {{ smarketing.type_instant() }})
     {%- else -%}
         (select as_of from {{ data_as_of }})
     {%- endif -%}
@@ -21,11 +21,30 @@
 {#- TS (an instant) as wall-clock time in the reporting time zone (var reporting_time_zone),
     for calendar months and days as the committee reads them. -#}
 {% macro local_time(ts) -%}
+    {{ return(adapter.dispatch('local_time', 'smarketing')(ts)) }}
+{%- endmacro %}
+
+{#- SQL's `at time zone`: an instant to the zone's wall-clock time (DuckDB, Postgres) -#}
+{% macro default__local_time(ts) -%}
     ({{ ts }} at time zone '{{ var("reporting_time_zone") }}')
 {%- endmacro %}
 
 {#- DAY (a calendar date, as a tool's user wrote it) as the instant it starts in the reporting
     time zone: a date alone is the org's wall-clock day, never the database session's -#}
 {% macro local_day_start(day) -%}
+    {{ return(adapter.dispatch('local_day_start', 'smarketing')(day)) }}
+{%- endmacro %}
+
+{#- a wall-clock time `at time zone` is the instant it is there (DuckDB, Postgres) -#}
+{% macro default__local_day_start(day) -%}
     (cast({{ day }} as timestamp) at time zone '{{ var("reporting_time_zone") }}')
+{%- endmacro %}
+
+{#- the type of an instant (an absolute point in time, shown in the session's time zone) -#}
+{% macro type_instant() -%}
+    {{ return(adapter.dispatch('type_instant', 'smarketing')()) }}
+{%- endmacro %}
+
+{% macro default__type_instant() -%}
+    timestamp with time zone
 {%- endmacro %}

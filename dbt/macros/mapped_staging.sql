@@ -90,7 +90,7 @@
 {% macro mapped_typed(mapping, field, type) -%}
     {%- if mapping['columns'].get(field) is none -%}
         {%- set sql_type = {
-            'timestamp': dbt.type_timestamp() ~ ' with time zone' if target.type == 'duckdb' else dbt.type_timestamp(),
+            'timestamp': smarketing.type_instant(),
             'number': 'double', 'integer': 'bigint', 'boolean': 'boolean',
         }.get(type, dbt.type_string()) -%}
         cast(null as {{ sql_type }})

@@ -33,7 +33,7 @@ kpi_values as (
         cast(metric_time__month as date) as period_month,
         '{{ kpi }}' as kpi,
         -- 4 decimals, as every share of the marts: the change is the difference shown
-        round(cast({{ metric }} as double precision), 4) as kpi_value
+        round(cast({{ metric }} as double), 4) as kpi_value
     from ({{ value_sql }}) as values_{{ kpi }}
     {%- if not loop.last %}
     union all
@@ -42,7 +42,7 @@ kpi_values as (
     select
         cast(null as date) as period_month,
         cast(null as {{ dbt.type_string() }}) as kpi,
-        cast(null as double precision) as kpi_value
+        cast(null as double) as kpi_value
     where 1 = 0
     {%- endfor %}
 

@@ -54,7 +54,7 @@ final as (
     select
         {%- set forced = env_var('SMARKETING_AS_OF', '') | trim %}
         {%- if forced %}
-        cast('{{ forced }}' as timestamp with time zone) as as_of,
+        cast('{{ forced }}' as {{ type_instant() }}) as as_of,
         'as_of_option' as as_of_source,
         {%- else %}
         coalesce(latest_record_at, {{ dbt.current_timestamp() }}) as as_of,
