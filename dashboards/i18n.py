@@ -169,6 +169,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Each closed month's pack, with the figures frozen when it closed: to send, "
         "print or file.",
     },
+    "committee.packs_earlier": {
+        "fr": "Mois précédents ({count})",
+        "en": "Earlier months ({count})",
+    },
     "committee.packs_none": {
         "fr": "Aucun dossier pour l'instant : il est produit à la clôture d'un mois "
         "(`smarketing committee pack AAAA-MM` pour un mois déjà clos).",

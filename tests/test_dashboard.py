@@ -1142,6 +1142,9 @@ def test_the_committee_page_offers_every_closed_months_pack(built: Path) -> None
             for kind in ("pdf", "html")
         ]
         assert [key for key in keys if key.startswith("pack_")] == expected
+        # the last year's packs in view, earlier months folded
+        earlier = CATALOGUE["committee.packs_earlier"][lang].format(count=len(frozen) - 12)
+        assert (earlier in [expander.label for expander in at.expander]) == (len(frozen) > 12)
 
 
 def test_every_kpi_reaches_its_leads(warehouse_file: Path) -> None:

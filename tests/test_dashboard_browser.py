@@ -243,6 +243,8 @@ def test_a_pack_the_run_did_not_draw_downloads_from_the_committee_page(
     page = browser.new_page(viewport={"width": 1440, "height": 2400}, locale="en-GB")
     page.goto(f"{app_url}/")
     settle(page)
+    # the last year's packs in view, earlier months folded
+    page.get_by_text(re.compile(r"^Earlier months \(\d+\)$")).click()
     buttons = page.locator('[data-testid="stDownloadButton"]')
     # latest first, PDF then HTML: the oldest month's PDF is the last but one
     with page.expect_download(timeout=PAGE_TIMEOUT_MS) as started:

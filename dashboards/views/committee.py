@@ -22,6 +22,8 @@ TABLE = "marts.fct_committee_kpis"
 REVISIONS = "marts.fct_committee_kpi_revisions"
 KPIS = "config.committee_kpis"
 COLUMNS_PER_ROW = 4
+# the packs of the last year in view, earlier ones folded
+PACKS_SHOWN = 12
 TREND_MONTHS = 12
 # Named, not `*`: a warehouse built before a column existed says so (ui.guarded).
 KPI_COLUMNS = (
@@ -196,25 +198,34 @@ def render_packs() -> None:
     st.caption(t("committee.packs_help"))
     folder = Settings.from_env().committee_dir
     lang = language()
-    for month in months:
-        label, pdf_cell, html_cell = st.columns([3, 1, 1], vertical_alignment="center")
-        label.markdown(f"**{month_label(month)}**")
-        for cell, kind, mime in (
-            (pdf_cell, "pdf", "application/pdf"),
-            (html_cell, "html", "text/html"),
-        ):
-            data = pack_download(folder, month, lang, kind)
-            if data is not None:
-                name = f"{pack_render.file_stem(month, lang)}.{kind}"
-                cell.download_button(
-                    t(f"committee.pack_{kind}"),
-                    data,
-                    file_name=name,
-                    mime=mime,
-                    key=f"pack_{name}",
-                    on_click="ignore",
-                    icon=":material/download:",
-                )
+    for month in months[:PACKS_SHOWN]:
+        render_pack(folder, month, lang)
+    if len(months) > PACKS_SHOWN:
+        with st.expander(t("committee.packs_earlier", count=len(months) - PACKS_SHOWN)):
+            for month in months[PACKS_SHOWN:]:
+                render_pack(folder, month, lang)
+
+
+def render_pack(folder: Path, month: date, lang: str) -> None:
+    """MONTH's line: its name, its PDF and its HTML in LANG."""
+    label, pdf_cell, html_cell = st.columns([3, 1, 1], vertical_alignment="center")
+    label.markdown(f"**{month_label(month)}**")
+    for cell, kind, mime in (
+        (pdf_cell, "pdf", "application/pdf"),
+        (html_cell, "html", "text/html"),
+    ):
+        data = pack_download(folder, month, lang, kind)
+        if data is not None:
+            name = f"{pack_render.file_stem(month, lang)}.{kind}"
+            cell.download_button(
+                t(f"committee.pack_{kind}"),
+                data,
+                file_name=name,
+                mime=mime,
+                key=f"pack_{name}",
+                on_click="ignore",
+                icon=":material/download:",
+            )
 
 
 def render_revisions(month: date) -> None:
