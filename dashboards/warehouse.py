@@ -38,6 +38,8 @@ SAFE_CONFIG: dict[str, Any] = {
 REPORTING_SETTINGS = "config.reporting_settings"
 
 CACHE_TTL_SECONDS = 600
+# opens of a serving copy a publication swapped meanwhile (one swap per publication)
+SWAP_ATTEMPTS = 3
 
 
 class WarehouseUnavailable(Exception):
@@ -114,12 +116,39 @@ def reporting_time_zone() -> str:
     return _time_zone_of(str(path), path.stat().st_mtime_ns)
 
 
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _open(path: Path, config: dict[str, Any]) -> duckdb.DuckDBPyConnection:
+    """PATH opened read-only, from one file: DuckDB opens the path three times while it
+    starts (its magic, its header, then its blocks), so a publication swapping the file in
+    between would give it the header of one file and the blocks of the next (`Failed to
+    load metadata pointer`); a swap seen across the open is opened again."""
+    for attempt in range(1, SWAP_ATTEMPTS + 1):
+        before = _file_id(path)
+        try:
+            con = duckdb.connect(str(path), read_only=True, config=config)
+        except duckdb.Error:
+            if attempt < SWAP_ATTEMPTS and _file_id(path) != before:
+                continue
+            raise
+        if _file_id(path) == before or attempt == SWAP_ATTEMPTS:
+            return con
+        con.close()
+    raise AssertionError("unreachable")
+
+
 def connect(path: Path, extra_config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection to PATH with the safe settings, instants in the reporting time
     zone, its configuration locked; the caller closes it."""
     if not path.is_file():
         raise WarehouseUnavailable(f"no warehouse file at {path}")
-    con = duckdb.connect(str(path), read_only=True, config={**SAFE_CONFIG, **(extra_config or {})})
+    con = _open(path, {**SAFE_CONFIG, **(extra_config or {})})
     try:
         # TimeZone comes with ICU, loaded after connect: set it, then lock everything.
         con.execute("set TimeZone = ?", [_published_time_zone(con)])

@@ -33,16 +33,17 @@ LATE_MQLS = 6
 # the HubSpot record id under which the erased person is delivered again
 RETURNING_ID = "990099"
 RUN_TIMEOUT = 900
+# the dashboard's reads (dashboards/warehouse.py connect), in a loop while the pipeline runs
 READER = r"""
 import json, sys, time
 from pathlib import Path
-import duckdb
+from dashboards.warehouse import connect
 
 serving, stop = Path(sys.argv[1]), Path(sys.argv[2])
 reads, errors, runs = 0, [], []
 while not stop.exists():
     try:
-        con = duckdb.connect(str(serving), read_only=True)
+        con = connect(serving)
         try:
             con.execute("select count(*) from marts.dim_leads").fetchone()
             run = con.execute(

@@ -20,6 +20,7 @@ import pytest
 from dagster_project.defs.publish.definitions import serving_copy_asset
 from dagster_project.lib.resources import PublicationResource
 from dagster_project.lib.warehouse import WarehouseResource
+from dashboards import warehouse as dashboard_warehouse
 from smarketing.publish import CheckCounts, begin_run, hold_back, publish, read_status
 from smarketing.publish.records import PublicationRecord
 from smarketing.publish.serving import PublishError, ServedCopy, replace_serving_copies
@@ -59,6 +60,44 @@ def record(run_id: str) -> PublicationRecord:
 
 
 # --- the serving copy and the records, on tiny warehouses -----------------------------------
+
+
+def one_view(path: Path, n: int) -> None:
+    con = duckdb.connect(str(path))
+    con.execute(f"create schema marts; create view marts.v as select {n} as n")
+    con.close()
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_dashboard_opening_the_copy_while_it_is_swapped_reads_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: bool
+) -> None:
+    """DuckDB opens a file three times while it starts: a publication swapping the serving
+    copy in between hands it one file's header and the next one's blocks. The dashboard sees
+    the swap and opens the new copy again (whether DuckDB failed, FAILS, or not)."""
+    serving, published = tmp_path / "serving.duckdb", tmp_path / "next.duckdb"
+    one_view(serving, 1)
+    one_view(published, 2)
+    real = duckdb.connect
+    swaps: list[str] = []
+
+    def swapping(database: str, *args: object, **kwargs: object) -> duckdb.DuckDBPyConnection:
+        con = real(database, *args, **kwargs)
+        if not swaps:  # the publication renames the new copy over it meanwhile
+            swaps.append(database)
+            os.replace(published, serving)
+            if fails:
+                con.close()
+                raise duckdb.InternalException("Failed to load metadata pointer")
+        return con
+
+    monkeypatch.setattr(duckdb, "connect", swapping)
+    con = dashboard_warehouse._open(serving, {})
+    try:
+        assert con.execute("select n from marts.v").fetchone() == (2,)
+    finally:
+        con.close()
+    assert swaps == [str(serving)]
 
 
 def test_the_serving_copy_is_swapped_in_whole_and_open_readers_keep_theirs(
