@@ -25,6 +25,7 @@ from smarketing.publish import CheckCounts, begin_run, hold_back, publish, read_
 from smarketing.publish.records import PublicationRecord
 from smarketing.publish.serving import PublishError, ServedCopy, replace_serving_copies
 from smarketing.publish.status import PublicationStatus
+from smarketing.quality import reasons
 from smarketing.settings import Settings
 from tests.redelivery import sha256
 
@@ -328,4 +329,41 @@ def test_readers_never_see_a_lock_error_while_the_pipeline_runs(scenario: dict) 
     assert reader["runs"] == [
         scenario["before"].run_id,
         scenario["corrected"]["status"]["run_id"],
+    ]
+
+
+def test_each_reason_line_reads_back_as_what_it_says() -> None:
+    """The lines a held-back run records are read back by the module that writes them (the
+    dashboard says them in its language)."""
+    written = "\n".join(
+        [
+            reasons.check(
+                reasons.CHECK_FAILED,
+                "inbound_leads",
+                "gx_inbound_email_complete",
+                "staging.stg_salesforce__lead",
+                "has_email",
+                "91.20 % filled",
+            ),
+            reasons.check(
+                reasons.CHECK_ERROR,
+                "dim_leads",
+                "gx_email_valid",
+                "marts.dim_leads",
+                None,
+                "check engine error: boom",
+            ),
+            reasons.dbt_test("not_null_dim_leads_unified_lead_id", "marts.dim_leads"),
+            reasons.delivery("hubspot/contacts.csv: cannot be decoded"),
+            reasons.step("dbt_after_identity", "a model failed"),
+            "(not recorded in audit.publications: locked)",
+        ]
+    )
+    assert [(line.kind, line.fields) for line in reasons.read(written)] == [
+        ("check_failed", {"check": "gx_inbound_email_complete", "details": "91.20 % filled"}),
+        ("check_error", {"check": "gx_email_valid", "details": "check engine error: boom"}),
+        ("dbt_test", {"test": "not_null_dim_leads_unified_lead_id", "table": "marts.dim_leads"}),
+        ("delivery", {"detail": "hubspot/contacts.csv: cannot be decoded"}),
+        ("step", {"step": "dbt_after_identity", "message": "a model failed"}),
+        ("other", {"line": "(not recorded in audit.publications: locked)"}),
     ]

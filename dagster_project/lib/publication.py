@@ -14,6 +14,7 @@ from dagster_project.lib.catalog import AFTER_PUBLICATION
 from smarketing import duckdb_limits
 from smarketing.publish import hold_back
 from smarketing.publish.checks import CheckEvaluation, RunChecks, summarise
+from smarketing.quality import reasons as reason_lines
 from smarketing.quality.checks import refresh_data_docs
 from smarketing.quality.parameters import PARAMETER_NAMES
 from smarketing.quality.suites import CHECK_PREFIX, load_suites
@@ -70,7 +71,7 @@ def hold_back_publication(context: dg.HookContext) -> None:
         reasons: Sequence[str] = checks.blocking
         if not context.step_key.startswith(CHECK_PREFIX) or not reasons:
             message = str(error).strip().splitlines()[0] if error and str(error).strip() else ""
-            reasons = [*reasons, f"step {context.step_key} failed: {message}".rstrip(": ")]
+            reasons = [*reasons, reason_lines.step(context.step_key, message)]
         record = hold_back(
             settings, context.run_id, reasons, checks.started_at, checks.counts, checks.problems
         )

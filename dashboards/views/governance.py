@@ -7,7 +7,6 @@ rejected rows."""
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import streamlit as st
 from dashboards import charts, filters, publication, ui, warehouse
 from dashboards.i18n import format_datetime, format_int, format_percent, language, t
 from smarketing.labels import humanise
+from smarketing.quality import reasons
 from smarketing.quality.suites import CHECK_PREFIX, SuiteError, check_labels
 from smarketing.settings import Settings
 
@@ -230,38 +230,23 @@ def checks_for_people(problems: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-# the lines of a held-back run's reason (smarketing/publish, smarketing/quality/history.py)
-CHECK_LINE = re.compile(
-    r"^(?P<kind>blocking check failed|check engine error): [\w.]+/(?P<check>\w+) on \S+"
-    r"(?: \([^)]*\))?: (?P<details>.*)$"
-)
-DBT_TEST_LINE = re.compile(r"^blocking check failed: dbt test (?P<test>\S+) on (?P<table>\S+)$")
-DELIVERY_LINE = re.compile(r"^delivery not loaded: (?P<detail>.*)$")
-STEP_LINE = re.compile(r"^step (?P<step>\S+) failed(?:: (?P<message>.*))?$")
-
-
 def held_back_reasons(reason: str) -> list[str]:
     """Each line of a held-back run's REASON in the language, a check by what it checks; what
     was found (the files, rows, figures) as recorded."""
     labels = labels_of_checks()
     lang = language()
     said = []
-    for line in filter(None, (line.strip() for line in reason.splitlines())):
-        if found := CHECK_LINE.match(line):
-            check = found["check"]
+    for line in reasons.read(reason):
+        if line.kind in ("check_failed", "check_error"):
+            check = line.fields["check"]
             named = (labels.get(check) or {}).get(lang) or humanise(
                 check.removeprefix(CHECK_PREFIX)
             )
-            kind = "failed" if found["kind"].startswith("blocking") else "error"
-            said.append(t(f"held.check_{kind}", check=named, details=found["details"]))
-        elif found := DBT_TEST_LINE.match(line):
-            said.append(t("held.dbt_test", test=found["test"], table=found["table"]))
-        elif found := DELIVERY_LINE.match(line):
-            said.append(t("held.delivery", detail=found["detail"]))
-        elif found := STEP_LINE.match(line):
-            said.append(t("held.step", step=found["step"], message=found["message"] or "").strip())
+            said.append(t(f"held.{line.kind}", check=named, details=line.fields["details"]))
+        elif line.kind == "other":
+            said.append(line.fields["line"])
         else:
-            said.append(line)
+            said.append(t(f"held.{line.kind}", **line.fields).strip())
     return said
 
 

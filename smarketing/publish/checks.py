@@ -15,7 +15,7 @@ from datetime import datetime
 import duckdb
 
 from smarketing.publish.records import CheckCounts
-from smarketing.quality import history
+from smarketing.quality import history, reasons
 from smarketing.quality.parameters import PARAMETER_NAMES
 from smarketing.quality.suites import CHECK_PREFIX, load_suites
 
@@ -61,7 +61,7 @@ def unreadable_deliveries(con: duckdb.DuckDBPyConnection, run_id: str) -> list[s
         ).fetchall()
     except duckdb.CatalogException:  # nothing was ever loaded
         return []
-    return [f"delivery not loaded: {error or source_file}" for source_file, error in rows]
+    return [reasons.delivery(error or source_file) for source_file, error in rows]
 
 
 def summarise(
@@ -76,7 +76,7 @@ def summarise(
     quality = history.run_quality(con, run_id)
     # GX's blocking failures come from its history, with the file and row they name
     blocking = [
-        f"blocking check failed: dbt test {e.check} on {e.asset}"
+        reasons.dbt_test(e.check, e.asset)
         for e in blocking_failed
         if not e.check.startswith(CHECK_PREFIX)
     ]

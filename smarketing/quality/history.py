@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from smarketing.quality import reasons
 from smarketing.quality.engine import StoredValidation
 from smarketing.quality.results import UnitResult
 
@@ -148,9 +149,9 @@ def _select(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[tupl
 
 
 LABELS = {
-    ("error", "blocking"): "check engine error",
-    ("error", "warning"): "check engine error",
-    ("failed", "blocking"): "blocking check failed",
+    ("error", "blocking"): reasons.CHECK_ERROR,
+    ("error", "warning"): reasons.CHECK_ERROR,
+    ("failed", "blocking"): reasons.CHECK_FAILED,
     ("failed", "warning"): "warning",
 }
 
@@ -189,8 +190,7 @@ def run_quality(con: duckdb.DuckDBPyConnection, run_id: str) -> RunQuality:
     for status, severity, label, check, asset, column, details in rows:
         if status == "passed":
             continue
-        where = f" ({column})" if column else ""
-        line = f"{LABELS[(status, severity)]}: {label}/{check} on {asset}{where}: {details}"
+        line = reasons.check(LABELS[(status, severity)], label, check, asset, column, details)
         problems.append(line)
         if status == "error" or severity == "blocking":
             blocking.append(line)
