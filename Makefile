@@ -4,6 +4,8 @@ SHELL := /bin/bash
 
 UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+# --inexact: an extra installed by hand (`uv sync --extra spark`) stays installed
+SYNC := $(UV) sync --frozen --quiet --inexact
 DATA ?= data
 SCALE ?= demo
 export SMARKETING_INBOX ?= $(abspath $(DATA)/inbox)
@@ -31,7 +33,7 @@ help:
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
 		|| python3 -m pip install --quiet "uv==$(UV_VERSION)"
-	@$(UV) sync --frozen --quiet
+	@$(SYNC)
 
 demo: setup
 	@mkdir -p "$(SMARKETING_INBOX)" "$(DAGSTER_HOME)"
@@ -59,7 +61,9 @@ dashboard: setup
 run: setup
 	@$(UV) run smarketing run
 
+# the engine macros' tests run on Spark too: its extra (pyspark, dbt-spark) and Java 17
 test: setup
+	@$(SYNC) --extra spark
 	@$(UV) run ruff check .
 	@$(UV) run pytest
 

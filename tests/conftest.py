@@ -28,6 +28,13 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 # not watch a new file before reading it (tests/test_hostile_files.py sets its own)
 os.environ.setdefault("SMARKETING_SETTLE_SECONDS", "0")
 
+# Great Expectations imports pyspark's Spark Connect module when pyspark is installed (the
+# Spark extra), which takes a main module with neither spec nor file for its own doctests and
+# exits the process (pyspark/sql/connect/utils.py): pytest-xdist's workers have such a module
+_main = sys.modules["__main__"]
+if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    _main.__file__ = __file__
+
 
 # The runs' warehouses, Dagster histories and dbt artifacts go to a RAM disk when the machine has
 # one: a run writes and syncs hundreds of files. Pass --basetemp to choose.

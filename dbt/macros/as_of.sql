@@ -29,6 +29,11 @@
     ({{ ts }} at time zone '{{ var("reporting_time_zone") }}')
 {%- endmacro %}
 
+{#- Spark: the instant's wall-clock time there (the session reads instants in UTC) -#}
+{% macro spark__local_time(ts) -%}
+    cast(from_utc_timestamp({{ ts }}, '{{ var("reporting_time_zone") }}') as timestamp_ntz)
+{%- endmacro %}
+
 {#- DAY (a calendar date, as a tool's user wrote it) as the instant it starts in the reporting
     time zone: a date alone is the org's wall-clock day, never the database session's -#}
 {% macro local_day_start(day) -%}
@@ -40,6 +45,10 @@
     (cast({{ day }} as timestamp) at time zone '{{ var("reporting_time_zone") }}')
 {%- endmacro %}
 
+{% macro spark__local_day_start(day) -%}
+    {{ smarketing.spark_instant("cast(" ~ day ~ " as timestamp)", var("reporting_time_zone")) }}
+{%- endmacro %}
+
 {#- the type of an instant (an absolute point in time, shown in the session's time zone) -#}
 {% macro type_instant() -%}
     {{ return(adapter.dispatch('type_instant', 'smarketing')()) }}
@@ -47,4 +56,9 @@
 
 {% macro default__type_instant() -%}
     timestamp with time zone
+{%- endmacro %}
+
+{#- Spark's TIMESTAMP is an instant (shown in the session's time zone) -#}
+{% macro spark__type_instant() -%}
+    timestamp
 {%- endmacro %}

@@ -66,6 +66,11 @@
     (epoch({{ end_at }}) - epoch({{ start_at }}))
 {%- endmacro %}
 
+{#- microseconds since the epoch, as DuckDB's epoch() a double -#}
+{% macro spark__seconds_between(start_at, end_at) -%}
+    (cast(unix_micros({{ end_at }}) - unix_micros({{ start_at }}) as double) / 1000000)
+{%- endmacro %}
+
 {#- Whole minutes elapsed from instant `start_at` to instant `end_at` (see seconds_between). -#}
 {% macro minutes_between(start_at, end_at) -%}
     cast(round({{ seconds_between(start_at, end_at) }} / 60.0) as {{ dbt.type_bigint() }})

@@ -20,3 +20,7 @@
 {% macro duckdb__clean_id(column) -%}
     nullif(regexp_replace({{ smarketing.clean_text(column) }}, '^0{15}(AAA)?$', ''), '')
 {%- endmacro %}
+
+{% macro spark__clean_id(column) -%}
+    nullif(regexp_replace({{ smarketing.clean_text(column) }}, r'^0{15}(AAA)?$', ''), '')
+{%- endmacro %}

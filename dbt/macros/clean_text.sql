@@ -23,6 +23,11 @@
     nullif(regexp_replace({{ column }}, '^{{ blank }}*(?i:{{ smarketing.null_spellings_pattern() }}){{ blank }}*$|^{{ blank }}+|{{ blank }}+$', '', 'g'), '')
 {%- endmacro %}
 
+{% macro spark__clean_text(column) -%}
+    {%- set blank -%} [\s\x{00A0}\x{202F}\x{FEFF}] {%- endset -%}
+    nullif(regexp_replace({{ column }}, r'^{{ blank }}*(?i:{{ smarketing.null_spellings_pattern() }}){{ blank }}*$|^{{ blank }}+|{{ blank }}+$', ''), '')
+{%- endmacro %}
+
 {#- The spellings of an empty value, lower case (clean_text compares them case-insensitively). -#}
 {% macro null_spellings() -%}
     {{ return(['null', 'n/a', 'n.a.', 'n.a', '-', '--']) }}

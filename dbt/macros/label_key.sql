@@ -14,3 +14,7 @@
 {% macro duckdb__label_key(column) -%}
     lower(strip_accents(replace({{ smarketing.clean_text(column) }}, '’', '''')))
 {%- endmacro %}
+
+{% macro spark__label_key(column) -%}
+    {{ smarketing.spark_strip_accents("lower(replace(" ~ smarketing.clean_text(column) ~ ", '’', ''''))") }}
+{%- endmacro %}

@@ -139,6 +139,13 @@
     )
 {%- endmacro %}
 
+{% macro spark__parse_timestamp_format(column, format) -%}
+    {{ smarketing.spark_instant(
+        smarketing.spark_parse_formats(smarketing.clean_text(column), [smarketing.spark_datetime_pattern(format)]),
+        var("source_time_zone")
+    ) }}
+{%- endmacro %}
+
 {#- The mappings of ENTITIES whose raw table exists (the loader creates it; a plain
     `dbt build` on a warehouse loaded without mappings has none). -#}
 {% macro _mapped_relations(entities) -%}

@@ -23,3 +23,7 @@
 {% macro duckdb__parse_date(column, time_zone, date_order='_date_order') -%}
     cast(timezone('{{ time_zone }}', {{ smarketing.duckdb__parse_timestamp(column, time_zone, date_order) }}) as date)
 {%- endmacro %}
+
+{% macro spark__parse_date(column, time_zone, date_order='_date_order') -%}
+    cast(from_utc_timestamp({{ smarketing.spark__parse_timestamp(column, time_zone, date_order) }}, {{ smarketing._sql_text(time_zone) }}) as date)
+{%- endmacro %}

@@ -64,6 +64,32 @@
     try_cast({{ smarketing._decimal_point_text(text, english) }} as {{ type }})
 {%- endmacro %}
 
+{% macro spark__parse_number(column, type) -%}
+    {#- as duckdb__parse_number, in Java's regular expressions ($1 for a group) -#}
+    {%- set text -%}
+        regexp_replace(
+            regexp_replace(
+                regexp_replace(
+                    replace({{ smarketing.clean_text(column) }}, '−', '-'),
+                    r"[\s\x{00A0}\x{202F}%'’]|[A-Za-z]{0,2}[$€£¥₹]", ''
+                ),
+                r'^([-(]?)[A-Za-z]{3}|[A-Za-z]{3}(\)?)$', '$1$2'
+            ),
+            r'^\((.*)\)$', '-$1'
+        )
+    {%- endset -%}
+    {%- set english -%}
+        {{ smarketing.clean_text(column) }} rlike r'[$£]|(^|[^A-Za-z])(USD|GBP|CAD|AUD)([^A-Za-z]|$)'
+    {%- endset -%}
+    {%- set number = smarketing._decimal_point_text(text, english) -%}
+    {%- if type | lower in ('bigint', 'int', 'integer', 'smallint', 'tinyint') -%}
+        {#- DuckDB rounds a decimal text cast to an integer (12.7 is 13); Spark's cast gives NULL -#}
+        try_cast(round(try_cast({{ number }} as double)) as {{ type }})
+    {%- else -%}
+        try_cast({{ number }} as {{ type }})
+    {%- endif -%}
+{%- endmacro %}
+
 {# `text` rewritten with a decimal point and no thousands separator (rules above);
    `english`: a boolean SQL expression, true when commas can only group thousands. #}
 {% macro _decimal_point_text(text, english=none) -%}

@@ -100,3 +100,59 @@
             ])
     end
 {%- endmacro %}
+
+{% macro spark__parse_timestamp(column, time_zone, date_order='_date_order') -%}
+    {%- set value = smarketing.clean_text(column) -%}
+    {%- set offsets = [] -%}
+    {%- for separator in ["'T'", " "] -%}
+        {%- for seconds in [":ss.SSSSSS", ":ss"] -%}
+            {%- for zone in ["Z", "XXX"] -%}
+                {%- do offsets.append("yyyy-MM-dd" ~ separator ~ "HH:mm" ~ seconds ~ zone) -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    coalesce(
+        {{ smarketing.spark_parse_formats("regexp_replace(" ~ value ~ ", r'[zZ]$', '+0000')", offsets) }},
+        {{ smarketing.spark_instant(smarketing.spark__parse_naive_timestamp(value, date_order), time_zone) }}
+    )
+{%- endmacro %}
+
+{# Spark's one-letter fields (d, M, H, h) read one or two digits, as DuckDB's %d, %m, %H do. #}
+{% macro spark__parse_naive_timestamp(value, date_order='_date_order') -%}
+    {%- set day_first = ['d/M/yyyy H:mm', 'd/M/yyyy H:mm:ss', 'd/M/yyyy'] -%}
+    {%- set month_first = ['M/d/yyyy H:mm', 'M/d/yyyy H:mm:ss', 'M/d/yyyy'] -%}
+    {%- set month_first_12h = ['M/d/yyyy h:mm a', 'M/d/yyyy h:mm:ss a'] -%}
+    case
+        when {{ value }} rlike r'^\d{4}-\d{1,2}-\d{1,2}([ T].*)?$'
+            then {{ smarketing.spark_parse_formats(value, [
+                'yyyy-M-d H:mm', 'yyyy-M-d H:mm:ss', 'yyyy-M-d H:mm:ss.SSSSSS',
+                "yyyy-M-d'T'H:mm", "yyyy-M-d'T'H:mm:ss", "yyyy-M-d'T'H:mm:ss.SSSSSS",
+                'yyyy-M-d h:mm a', 'yyyy-M-d h:mm:ss a', 'yyyy-M-d'
+            ]) }}
+        {#- the file's own order says month first #}
+        when {{ date_order }} = 'month_first'
+            and {{ value }} rlike r'^\d{1,2}/\d{1,2}/\d{4}( .*)?$'
+            then coalesce(
+                {{ smarketing.spark_parse_formats(value, month_first_12h + month_first) }},
+                {{ smarketing.spark_parse_formats(value, day_first) }}
+            )
+        {#- an AM/PM marker: US locale, month first #}
+        when {{ value }} rlike r'^\d{1,2}/\d{1,2}/\d{4} .*[AaPp][Mm]$'
+            then {{ smarketing.spark_parse_formats(value, month_first_12h) }}
+        {#- a 4-digit year: day first, month first when day first is impossible #}
+        when {{ value }} rlike r'^\d{1,2}/\d{1,2}/\d{4}( .*)?$'
+            then coalesce(
+                {{ smarketing.spark_parse_formats(value, day_first) }},
+                {{ smarketing.spark_parse_formats(value, month_first) }}
+            )
+        when {{ value }} rlike r'^\d{1,2}-\d{1,2}-\d{4}( .*)?$'
+            then {{ smarketing.spark_parse_formats(value, ['d-M-yyyy H:mm', 'd-M-yyyy H:mm:ss', 'd-M-yyyy']) }}
+        when {{ value }} rlike r'^\d{1,2}\.\d{1,2}\.\d{4}( .*)?$'
+            then {{ smarketing.spark_parse_formats(value, ['d.M.yyyy H:mm', 'd.M.yyyy H:mm:ss', 'd.M.yyyy']) }}
+        {#- a 2-digit year: month first (US locale) #}
+        when {{ value }} rlike r'^\d{1,2}/\d{1,2}/\d{2}( .*)?$'
+            then {{ smarketing.spark_century(smarketing.spark_parse_formats(value, [
+                'M/d/yy h:mm a', 'M/d/yy h:mm:ss a', 'M/d/yy H:mm', 'M/d/yy H:mm:ss', 'M/d/yy'
+            ])) }}
+    end
+{%- endmacro %}

@@ -50,3 +50,8 @@
     -- the row as a struct: every column, a null told apart from an empty string
     bit_xor(hash({{ relation }}))
 {%- endmacro %}
+
+{% macro spark__records_fingerprint(relation) -%}
+    -- the row as a struct: every column, a null told apart from an empty string
+    bit_xor(xxhash64(struct({{ relation }}.*)))
+{%- endmacro %}

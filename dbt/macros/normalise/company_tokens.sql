@@ -20,3 +20,9 @@
         replace({{ smarketing.fold_text(column) }}, '.', ''), '[^a-z0-9]+', ' ', 'g'
     )), '')
 {%- endmacro %}
+
+{% macro spark__company_tokens(column) -%}
+    nullif(trim(regexp_replace(
+        replace({{ smarketing.fold_text(column) }}, '.', ''), r'[^a-z0-9]+', ' '
+    )), '')
+{%- endmacro %}

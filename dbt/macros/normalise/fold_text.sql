@@ -18,3 +18,7 @@
 {% macro duckdb__fold_text(column) -%}
     strip_accents(replace(replace(replace(lower(trim({{ column }})), 'œ', 'oe'), 'æ', 'ae'), 'ß', 'ss'))
 {%- endmacro %}
+
+{% macro spark__fold_text(column) -%}
+    {{ smarketing.spark_strip_accents("replace(replace(replace(lower(trim(" ~ column ~ ")), 'œ', 'oe'), 'æ', 'ae'), 'ß', 'ss')") }}
+{%- endmacro %}

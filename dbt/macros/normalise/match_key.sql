@@ -18,3 +18,7 @@
 {% macro duckdb__match_key(column) -%}
     nullif(regexp_replace({{ smarketing.fold_text(column) }}, '[^a-z0-9]', '', 'g'), '')
 {%- endmacro %}
+
+{% macro spark__match_key(column) -%}
+    nullif(regexp_replace({{ smarketing.fold_text(column) }}, r'[^a-z0-9]', ''), '')
+{%- endmacro %}

@@ -19,3 +19,11 @@
         else {{ smarketing.parse_number(column, 'bigint') }}
     end
 {%- endmacro %}
+
+{% macro spark__parse_employee_count(column) -%}
+    case
+        when trim({{ column }}) rlike r'^(\d+\s*[-–]\s*\d+|\d+\s*\+)$'
+            then try_cast(regexp_extract(trim({{ column }}), r'^(\d+)', 1) as bigint)
+        else {{ smarketing.parse_number(column, 'bigint') }}
+    end
+{%- endmacro %}

@@ -24,3 +24,16 @@
         ' '
     ), '')
 {%- endmacro %}
+
+{% macro spark__tidy_case(column) -%}
+    nullif(array_join(
+        transform(
+            split(regexp_replace(lower(trim({{ column }})), r'\s+', ' '), ' '),
+            word -> array_join(
+                transform(split(word, '-'), part -> concat(upper(substr(part, 1, 1)), substr(part, 2))),
+                '-'
+            )
+        ),
+        ' '
+    ), '')
+{%- endmacro %}

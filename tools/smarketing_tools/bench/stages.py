@@ -507,7 +507,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("load", run_load),
     Stage("floor", run_floor),
     # dbt up to what the identity resolution reads, the resolution, then the marts on it
-    Stage("dbt", dbt_stage(exclude=DBT_AFTER_IDENTITY)),
+    Stage("dbt", dbt_stage(exclude=f"{DBT_AFTER_IDENTITY} tag:engine")),
     Stage("identity", command_stage(module_argv("smarketing.identity"), schema_rows("identity"))),
     Stage("marts", with_identity_accuracy(dbt_stage(DBT_AFTER_IDENTITY))),
     Stage("dagster", run_dagster),
