@@ -32,7 +32,7 @@
 
 {#- NUMERATOR / DENOMINATOR as a share rounded to 4 decimals; empty when nothing to divide -#}
 {% macro share(numerator, denominator) -%}
-    round(cast({{ numerator }} as double) / nullif({{ denominator }}, 0), 4)
+    {{ smarketing.round_half('cast(' ~ numerator ~ ' as double) / nullif(' ~ denominator ~ ', 0)', 4) }}
 {%- endmacro %}
 
 {#- the number of rows where FLAG (a 0/1 column) is 1, as a plain integer (0 over no rows) -#}

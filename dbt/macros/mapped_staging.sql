@@ -176,7 +176,7 @@
         {%- endfor %}
         cast(null as {{ dbt.type_string() }}) as _source_file,
         cast(null as bigint) as _row_number,
-        cast(null as {{ dbt.type_timestamp() }}) as _loaded_at
+        cast(null as {{ smarketing.type_instant() }}) as _loaded_at
     where 1 = 0
     {%- endif %}
     {#- a field read into a derived category (status -> stage) keeps the tool's own text -#}

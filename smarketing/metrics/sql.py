@@ -9,25 +9,43 @@ marts (the pipeline's, a serving copy).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
 
 class _ExplainOnly:
-    """The part of MetricFlow's SQL client its ``explain`` uses: the dialect, nothing else."""
+    """The part of MetricFlow's SQL client its ``explain`` uses: the dialect, nothing else
+    (ENGINE: ``duckdb``, or ``spark``, written as for Databricks, whose SQL is Spark's)."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine: str = "duckdb") -> None:
         from metricflow.protocols.sql_client import SqlEngine
-        from metricflow.sql.render.duckdb_renderer import DuckDbSqlPlanRenderer
 
-        self.sql_engine_type = SqlEngine.DUCKDB
-        self.sql_plan_renderer = DuckDbSqlPlanRenderer()
+        if engine == "spark":
+            from metricflow.sql.render.databricks import DatabricksSqlPlanRenderer
+
+            self.sql_engine_type = SqlEngine.DATABRICKS
+            self.sql_plan_renderer = DatabricksSqlPlanRenderer()
+        else:
+            from metricflow.sql.render.duckdb_renderer import DuckDbSqlPlanRenderer
+
+            self.sql_engine_type = SqlEngine.DUCKDB
+            self.sql_plan_renderer = DuckDbSqlPlanRenderer()
 
     def render_bind_parameter_key(self, key: str) -> str:
         return f"${key}"
 
     def close(self) -> None:
         return None
+
+
+# a table as MetricFlow names it: "catalog"."schema"."table" (the catalog optional)
+_TABLE_NAME = re.compile(r'(?:"[^"]+"\.)?"([^"]+)"\."([^"]+)"')
+
+
+def _spark_table_names(statement: str) -> str:
+    """STATEMENT with its tables named by schema and table only, in Spark's quotes."""
+    return _TABLE_NAME.sub(r"`\1`.`\2`", statement)
 
 
 def literal(value: str | date) -> str:
@@ -37,9 +55,9 @@ def literal(value: str | date) -> str:
 
 class MetricSql:
     """Writes the SQL of metric queries on the semantic manifest MANIFEST_JSON (dbt's
-    ``semantic_manifest.json``)."""
+    ``semantic_manifest.json``), in ENGINE's dialect (``duckdb`` or ``spark``)."""
 
-    def __init__(self, manifest_json: str) -> None:
+    def __init__(self, manifest_json: str, engine: str = "duckdb") -> None:
         from metricflow.engine.metricflow_engine import MetricFlowEngine
         from metricflow_semantics.model.dbt_manifest_parser import (
             parse_manifest_from_dbt_generated_manifest,
@@ -47,7 +65,8 @@ class MetricSql:
         from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
 
         manifest = parse_manifest_from_dbt_generated_manifest(manifest_json)
-        self._engine = MetricFlowEngine(SemanticManifestLookup(manifest), _ExplainOnly())
+        self._dialect = "spark" if engine == "spark" else "duckdb"
+        self._engine = MetricFlowEngine(SemanticManifestLookup(manifest), _ExplainOnly(engine))
 
     def dimensions(self, metrics: Sequence[str]) -> list:
         """The dimensions METRICS can be grouped by (MetricFlow's ``Dimension``: ``name``,
@@ -88,7 +107,11 @@ class MetricSql:
             where_constraints=constraints or None,
             order_by_names=list(order_by) or None,
         )
-        tree = sqlglot.parse_one(self._engine.explain(request).sql_statement.sql, read="duckdb")
+        statement = self._engine.explain(request).sql_statement.sql
+        if self._dialect == "spark":
+            # sqlglot would write Spark's median as percentile_approx: names only are rewritten
+            return _spark_table_names(statement)
+        tree = sqlglot.parse_one(statement, read="duckdb")
         # the manifest named the warehouse file it was parsed on: schema and table only
         for table in tree.find_all(exp.Table):
             table.set("catalog", None)

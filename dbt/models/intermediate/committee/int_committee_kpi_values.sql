@@ -33,7 +33,7 @@ kpi_values as (
         cast(metric_time__month as date) as period_month,
         '{{ kpi }}' as kpi,
         -- 4 decimals, as every share of the marts: the change is the difference shown
-        round(cast({{ metric }} as double), 4) as kpi_value
+        {{ round_half(metric, 4) }} as kpi_value
     from ({{ value_sql }}) as values_{{ kpi }}
     {%- if not loop.last %}
     union all

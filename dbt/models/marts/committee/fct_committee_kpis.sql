@@ -77,10 +77,10 @@ final as (
         scorecard.description,
         scorecard.unit,
         scorecard.display_order,
-        round(scorecard.kpi_value, 4) as kpi_value,
+        {{ round_half('scorecard.kpi_value', 4) }} as kpi_value,
         scorecard.target,
-        round(scorecard.previous_value, 4) as previous_value,
-        round(scorecard.kpi_value - scorecard.previous_value, 4) as change,
+        {{ round_half('scorecard.previous_value', 4) }} as previous_value,
+        {{ round_half('scorecard.kpi_value - scorecard.previous_value', 4) }} as change,
         case
             when scorecard.kpi_value is null then null
             -- how far the value is on the wrong side of the target (0 or less: met)

@@ -87,9 +87,8 @@ stage_durations as (
             unified_lead_id,
             cycle,
             stage,
-            round(
-                {{ minutes_between('entered_at', 'next_entered_at') }} / 1440.0, 2
-            ) as days_in_stage
+            {{ days_from_minutes(minutes_between('entered_at', 'next_entered_at')) }}
+                as days_in_stage
         from (
             select
                 unified_lead_id,

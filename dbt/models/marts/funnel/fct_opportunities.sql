@@ -123,7 +123,7 @@ final as (
         opportunities.opportunity_name,
         opportunities.amount,
         amounts.currency_iso_code,
-        round(opportunities.amount / amounts.conversion_rate, 2) as amount_corporate,
+        {{ round_half('opportunities.amount / amounts.conversion_rate', 2) }} as amount_corporate,
         amounts.corporate_currency,
         case
             when opportunities.amount is null then null
@@ -149,24 +149,13 @@ final as (
         opportunities.close_date,
 
         ----------  durations in days (elapsed minutes / 1440, 2 decimals)
-        round(
-            {{ minutes_between('opportunities.created_at', 'opportunities.closed_at') }}
-            / 1440.0,
-            2
-        ) as cycle_days,
+        {{ days_from_minutes(minutes_between('opportunities.created_at', 'opportunities.closed_at')) }}
+            as cycle_days,
         case when opportunities.is_won then
-            round(
-                {{ minutes_between('funnel.created_at', 'opportunities.closed_at') }}
-                / 1440.0,
-                2
-            )
+            {{ days_from_minutes(minutes_between('funnel.created_at', 'opportunities.closed_at')) }}
         end as lead_created_to_won_days,
         case when opportunities.is_won then
-            round(
-                {{ minutes_between('funnel.mql_at', 'opportunities.closed_at') }}
-                / 1440.0,
-                2
-            )
+            {{ days_from_minutes(minutes_between('funnel.mql_at', 'opportunities.closed_at')) }}
         end as mql_to_won_days
 
     from opportunities

@@ -58,8 +58,8 @@ final as (
         sum(amount) as won_amount,
         {%- for duration in durations %}
         count({{ duration }}) as {{ duration }}_count,
-        round(avg({{ duration }}) / 1440.0, 2) as {{ duration }}_average,
-        round(percentile_cont(0.5) within group (order by {{ duration }}) / 1440.0, 2)
+        {{ days_from_minutes('avg(' ~ duration ~ ')') }} as {{ duration }}_average,
+        {{ days_from_minutes('percentile_cont(0.5) within group (order by ' ~ duration ~ ')') }}
             as {{ duration }}_median
         {{- ',' if not loop.last }}
         {%- endfor %}

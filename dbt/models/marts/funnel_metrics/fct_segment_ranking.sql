@@ -62,8 +62,8 @@ performance as (
         count(case when is_won then 1 end) as won_count,
         count(case when not is_won then 1 end) as lost_count,
         coalesce(sum(case when is_won then amount end), 0) as won_revenue,
-        round(avg(case when is_won then amount end), 2) as average_won_amount,
-        round(avg(case when is_won then cycle_days end), 2) as average_won_cycle_days
+        {{ round_half('avg(case when is_won then amount end)', 2) }} as average_won_amount,
+        {{ round_half('avg(case when is_won then cycle_days end)', 2) }} as average_won_cycle_days
     from windowed
     group by grouping sets (
         (period_window, segment),

@@ -142,9 +142,9 @@ final as (
         feedback.decision,
         feedback.decision_at,
         feedback.decision_status,
-        round(feedback.decision_business_hours, 2) as decision_business_hours,
+        {{ round_half('feedback.decision_business_hours', 2) }} as decision_business_hours,
         feedback.deadline_business_hours,
-        round(feedback.business_hours_elapsed, 2) as business_hours_elapsed,
+        {{ round_half('feedback.business_hours_elapsed', 2) }} as business_hours_elapsed,
         -- decided on the unrounded business hours; unknown while still within the deadline
         case
             when feedback.decision_at is not null

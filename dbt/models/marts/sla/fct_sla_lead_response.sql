@@ -135,10 +135,10 @@ final as (
         responses.first_touch_at,
         responses.first_touch_type,
         responses.first_touch_task_id,
-        round(responses.business_hours_to_first_touch, 2) as business_hours_to_first_touch,
-        round(responses.calendar_hours_to_first_touch, 2) as calendar_hours_to_first_touch,
+        {{ round_half('responses.business_hours_to_first_touch', 2) }} as business_hours_to_first_touch,
+        {{ round_half('responses.calendar_hours_to_first_touch', 2) }} as calendar_hours_to_first_touch,
         responses.limit_business_hours,
-        round(responses.business_hours_elapsed, 2) as business_hours_elapsed,
+        {{ round_half('responses.business_hours_elapsed', 2) }} as business_hours_elapsed,
         -- decided on the unrounded business hours
         case
             when responses.first_touch_at is not null

@@ -1,0 +1,43 @@
+{#
+    VALUE rounded to DIGITS decimals (a double), half away from zero, as DuckDB's round()
+    does: by the exact binary value of the double, so 0.075 (stored as 0.07499999...) is 0.07
+    and 0.125 (stored exactly) is 0.13. Spark's round() reads the double's shortest decimal
+    spelling instead (0.075 is 0.08) and keeps decimals decimal: on Spark the exact value is
+    found from the product's rounding error (Dekker's product, plain double arithmetic).
+#}
+{% macro round_half(value, digits) -%}
+    {{ return(adapter.dispatch('round_half', 'smarketing')(value, digits)) }}
+{%- endmacro %}
+
+{% macro default__round_half(value, digits) -%}
+    round(cast({{ value }} as double), {{ digits }})
+{%- endmacro %}
+
+{% macro spark__round_half(value, digits) -%}
+    {%- set scale = (10 ** digits) ~ 'D' -%}
+    {#- y = x * scale rounded to a double; error = x * scale - y, exactly (x split in two
+        halves of 26 bits, scale below 2^26): y + error is the exact product -#}
+    {%- set error -%}
+        ((x - (134217729D * x - (134217729D * x - x))) * {{ scale }}
+            + ((134217729D * x - (134217729D * x - x)) * {{ scale }} - y))
+    {%- endset -%}
+    {%- set rounded -%}
+        (case
+            when y - floor(y) > 0.5D then floor(y) + 1
+            when y - floor(y) < 0.5D then floor(y)
+            when {{ error }} > 0 then floor(y) + 1
+            when {{ error }} < 0 then floor(y)
+            when y > 0 then floor(y) + 1
+            else floor(y)
+        end) / {{ scale }}
+    {%- endset -%}
+    {{ smarketing.spark_let(
+        'cast(' ~ value ~ ' as double)', 'x',
+        smarketing.spark_let('x * ' ~ scale, 'y', rounded)
+    ) }}
+{%- endmacro %}
+
+{#- Elapsed MINUTES as days, 2 decimals (a double on every engine) -#}
+{% macro days_from_minutes(minutes) -%}
+    {{ smarketing.round_half('cast(' ~ minutes ~ ' as double) / 1440', 2) }}
+{%- endmacro %}
