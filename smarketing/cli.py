@@ -500,6 +500,46 @@ def committee_pack(months: tuple[str, ...], warehouse: Path | None) -> None:
     _draw_packs(Settings.from_env(), list(months))
 
 
+@main.group()
+def spark() -> None:
+    """The models on Apache Spark (its extra: `uv sync --extra spark`; Java 17)."""
+
+
+@spark.command("build")
+@WAREHOUSE_OPTION
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Spark's tables, metastore and lake (default: $SMARKETING_SPARK_HOME, else spark/ "
+    "beside the warehouse).",
+)
+def spark_build(warehouse: Path | None, home: Path | None) -> None:
+    """Build and test every model on a local Spark, from the warehouse's inputs.
+
+    The raw deliveries, load audit, definition and identity links of the warehouse (built by
+    `smarketing run`) are written to Parquet, then dbt builds the project on the profile's
+    `spark` output as of the warehouse's own instant: the same tables, in Spark's warehouse.
+    """
+    from smarketing.spark.build import HOME_ENV, build
+
+    if warehouse:
+        os.environ[WAREHOUSE_ENV] = str(warehouse)
+    settings = Settings.from_env()
+    if not settings.warehouse.is_file():
+        raise click.ClickException(f"{settings.warehouse} does not exist: run `smarketing run`")
+    folder = home or Path(os.environ.get(HOME_ENV) or settings.warehouse.parent / "spark")
+    from dagster_project.lib.dbt_project import dbt_vars
+
+    try:
+        result = build(settings.warehouse, folder.resolve(), dbt_vars(), echo=sys.stdout)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Spark's tables: {result.tables} (Parquet, <schema>.db/<table>/)")
+    click.echo(f"Full log: {result.log}")
+    sys.exit(result.returncode)
+
+
 @main.command()
 @click.option("--email", default=None, help="The person's e-mail address.")
 @click.option(

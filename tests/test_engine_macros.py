@@ -77,7 +77,7 @@ def require_spark() -> None:
         pytest.fail("Spark's extra is not installed: uv sync --extra spark")
 
 
-@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
 def test_every_engine_macro_gives_the_same_results(engine: str, tmp_path: Path) -> None:
     if engine == "spark":
         require_spark()

@@ -5,7 +5,7 @@
     they held or hold, whose `email_is_shared` they may change; merged on `record_key`. Records
     never leave raw but by an erasure, which rebuilds everything (smarketing/build_state.py). -#}
 {{ config(
-    materialized='incremental',
+    materialized=smarketing.merge_materialization(),
     unique_key='record_key',
     incremental_strategy='delete+insert',
     on_schema_change='fail'

@@ -6,7 +6,7 @@
     Incremental: a daily run derives the events delivered since the last build, and every event
     when a campaign changed (macros/event_incremental.sql). -#}
 {{ config(
-    materialized='incremental',
+    materialized=smarketing.merge_materialization(),
     unique_key='event_key',
     incremental_strategy='delete+insert',
     on_schema_change='fail',

@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=smarketing.merge_materialization(),
     unique_key='unified_lead_id',
     incremental_strategy='delete+insert',
     post_hook="{{ drop_vanished_persons() }}"

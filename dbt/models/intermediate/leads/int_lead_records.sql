@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 
 with
 

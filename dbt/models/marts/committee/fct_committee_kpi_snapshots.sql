@@ -4,12 +4,15 @@
     but not these. A month closes at the end of its Nth working day after the month's end
     (config.committee_settings: closes_on_working_day; business calendar: config.business_days),
     or when `smarketing committee close YYYY-MM` closes it (dbt var close_months).
-    full_refresh is off: `dbt build --full-refresh` keeps the frozen figures.
+    full_refresh is off: `dbt build --full-refresh` keeps the frozen figures. Rows are only
+    ever added (the months not frozen yet), so the model needs no merge: an append on engines
+    without one (Spark without a table format).
 -#}
 {{
     config(
         materialized='incremental',
-        unique_key=['period_month', 'kpi'],
+        incremental_strategy='append' if target.type == 'spark' else none,
+        unique_key=none if target.type == 'spark' else ['period_month', 'kpi'],
         full_refresh=false,
         on_schema_change='append_new_columns',
     )

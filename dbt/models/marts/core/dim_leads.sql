@@ -2,7 +2,7 @@
 -- seventeen survivorship CTEs and their joins held every hash table at once and spilled (at
 -- 1 M people: 60 s, against about 20 s in three steps)
 {{ config(
-    materialized='incremental',
+    materialized=smarketing.merge_materialization(),
     unique_key='unified_lead_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',

@@ -1,0 +1,167 @@
+"""The same project on Spark gives the same tables.
+
+The small run's inputs (its raw deliveries, load audit, definition and identity links) are
+written to Parquet, and the seeds and models are built on a local Spark
+(``smarketing.spark.build``: dbt-spark's session method, as of the run's instant); every
+staging, intermediate and mart table is compared with the DuckDB build's, column types and
+rows. The generator's truth tests then run on the Spark tables."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import tests.test_funnel_metrics as funnel_metrics
+from dagster_project.lib.dbt_project import dbt_vars
+from smarketing.spark.build import build
+from tests.test_engine_macros import require_spark
+from tests.truth import truth_funnel_connection
+
+# on its own worker (the small run is shared between workers), with `make test-spark`
+pytestmark = [pytest.mark.xdist_group("spark"), pytest.mark.spark]
+
+BUILT = ("staging", "intermediate", "marts")
+# what differs by nature: the engine's own row hash (it says a lead's records changed, on the
+# engine that wrote it) and the instant of the build
+ENGINE_COLUMNS = {"records_fingerprint", "built_at", "frozen_at"}
+
+
+@pytest.fixture(scope="module")
+def spark_build(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    require_spark()
+    root = tmp_path_factory.mktemp("spark")
+    warehouse = root / "duckdb.duckdb"
+    shutil.copyfile(small["root"] / "warehouse.duckdb", warehouse)
+    # the seeds and models: the data tests ran on DuckDB, whose tables these equal
+    with pytest.MonkeyPatch.context() as patch:
+        # small tables: compiling the staging's wide projections costs more than it saves
+        patch.setenv("SMARKETING_SPARK_CODEGEN", "false")
+        built = build(warehouse, root / "spark", dbt_vars(), resource_types=("seed", "model"))
+    results_file = built.target / "run_results.json"
+    if not results_file.is_file():
+        pytest.fail(f"dbt did not run on Spark:\n{built.log.read_text()[-3000:]}")
+    yield {
+        "root": root,
+        "duckdb": warehouse,
+        "tables": built.tables,
+        "build": built,
+        "results": json.loads(results_file.read_text(encoding="utf-8")),
+        "manifest": json.loads((built.target / "manifest.json").read_text(encoding="utf-8")),
+    }
+
+
+def test_every_model_builds_on_spark(spark_build: dict) -> None:
+    assert spark_build["build"].returncode == 0, spark_build["build"].log.read_text()[-3000:]
+    results = spark_build["results"]["results"]
+    failed = [
+        f"{r['unique_id']}: {r['status']} {r['message']}"
+        for r in results
+        if r["status"] not in ("success", "pass")
+    ]
+    assert not failed, "\n".join(failed[:20])
+    built = {r["unique_id"] for r in results if r["unique_id"].startswith("model.")}
+    assert built == {k for k in spark_build["manifest"]["nodes"] if k.startswith("model.")}
+    assert len(built) > 60
+
+
+def family(data_type: str) -> str:
+    """The kind of a column's DuckDB type, as both engines can give it (DuckDB sums integers
+    into HUGEINT where Spark keeps BIGINT)."""
+    name = data_type.upper()
+    if name in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"):
+        return "integer"
+    if name.startswith("DECIMAL"):
+        return "decimal"
+    return name
+
+
+def columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
+    return {row[0]: row[1] for row in con.execute(f"describe select * from {relation}").fetchall()}
+
+
+def compare(con: duckdb.DuckDBPyConnection, schema: str, table: str, spark: Path) -> list[str]:
+    """How SCHEMA.TABLE of the DuckDB build differs from Spark's (its Parquet folder in SPARK):
+    missing or other columns, other types, rows only one of them holds."""
+    folder = spark / f"{schema}.db" / table
+    if not folder.is_dir():
+        return [f"{schema}.{table}: not built on Spark"]
+    spark_relation = f"read_parquet('{folder}/*.parquet')"
+    ours, theirs = columns(con, f"{schema}.{table}"), columns(con, spark_relation)
+    problems = []
+    if set(ours) != set(theirs):
+        problems.append(f"{schema}.{table}: columns {sorted(set(ours) ^ set(theirs))}")
+    compared = [c for c in ours if c in theirs and c not in ENGINE_COLUMNS]
+    problems += [
+        f"{schema}.{table}.{c}: {ours[c]} on DuckDB, {theirs[c]} on Spark"
+        for c in compared
+        if family(ours[c]) != family(theirs[c])
+    ]
+    select = ", ".join(f'cast("{c}" as varchar)' for c in compared)
+    for first, second, side in [
+        (f"{schema}.{table}", spark_relation, "DuckDB"),
+        (spark_relation, f"{schema}.{table}", "Spark"),
+    ]:
+        extra = con.execute(
+            f"select count(*) from (select {select} from {first}"
+            f" except all select {select} from {second})"
+        ).fetchone()[0]
+        if extra:
+            problems.append(f"{schema}.{table}: {extra} row(s) only on {side}")
+    return problems
+
+
+def test_every_table_equals_the_duckdb_build_row_for_row(spark_build: dict) -> None:
+    con = duckdb.connect(str(spark_build["duckdb"]), read_only=True)
+    con.execute("set timezone = 'UTC'")
+    tables = con.execute(
+        "select table_schema, table_name from information_schema.tables"
+        " where table_schema in (select unnest(?)) order by all",
+        [list(BUILT)],
+    ).fetchall()
+    assert len(tables) > 60
+    spark = spark_build["tables"]
+    problems = [p for schema, table in tables for p in compare(con, schema, table, spark)]
+    assert not problems, "\n".join(problems)
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def spark_truth(small: dict, spark_build: dict) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The truth tests' connection, on a DuckDB file whose staging, intermediate and mart
+    tables are views of Spark's tables, beside the small run's exports and truth."""
+    root = spark_build["root"] / "spark_as_warehouse"
+    root.mkdir()
+    for folder in ("inbox", "truth"):
+        (root / folder).symlink_to(small["root"] / folder)
+    con = duckdb.connect(str(root / "warehouse.duckdb"))
+    for schema in BUILT:
+        con.execute(f"create schema {schema}")
+        for folder in sorted((spark_build["tables"] / f"{schema}.db").iterdir()):
+            con.execute(
+                f"create view {schema}.{folder.name} as"
+                f" select * from read_parquet('{folder}/*.parquet')"
+            )
+    con.close()
+    connection = truth_funnel_connection(root)
+    yield connection
+    connection.close()
+
+
+@pytest.mark.parametrize(
+    "truth_test",
+    [
+        funnel_metrics.test_cohort_conversion_equals_the_truth,
+        funnel_metrics.test_period_conversion_equals_the_truth,
+        funnel_metrics.test_sales_cycle_length_equals_the_truth,
+        funnel_metrics.test_nurturing_share_equals_the_truth,
+        funnel_metrics.test_segment_ranking_equals_the_truth,
+    ],
+    ids=lambda test: test.__name__,
+)
+def test_the_truth_tests_pass_on_spark(spark_truth: duckdb.DuckDBPyConnection, truth_test) -> None:
+    truth_test(spark_truth)
