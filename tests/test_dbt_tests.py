@@ -8,7 +8,6 @@ The project's own generic data tests must catch what they exist for."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,7 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib.dbt_project import DBT_DIR, dbt_executable, dbt_vars, project_args
+from dagster_project.lib.dbt_project import dbt_vars
+from tests import dbt_process
 
 
 @pytest.fixture
@@ -28,32 +28,8 @@ def warehouse(small: dict, tmp_path: Path) -> Path:
 
 def dbt_test(warehouse: Path, select: str) -> tuple[subprocess.CompletedProcess[str], dict]:
     """``dbt test --select SELECT`` on WAREHOUSE: the process and its run_results.json."""
-    target = warehouse.parent / "target"
-    run = subprocess.run(
-        [
-            dbt_executable(),
-            "test",
-            "--select",
-            select,
-            "--vars",
-            json.dumps(dbt_vars()),
-            *project_args(target, warehouse.parent / "logs"),
-        ],
-        env={
-            **os.environ,
-            "SMARKETING_WAREHOUSE": str(warehouse),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        },
-        cwd=DBT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    results_file = target / "run_results.json"
-    if not results_file.is_file():
-        pytest.fail(f"dbt did not run:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
-    return run, json.loads(results_file.read_text(encoding="utf-8"))
+    env = {"SMARKETING_WAREHOUSE": str(warehouse)}
+    return dbt_process.dbt_test(warehouse.parent, select, dbt_vars(), env)
 
 
 def test_every_dbt_unit_test_passes(warehouse: Path) -> None:

@@ -7,8 +7,6 @@ definition's time zones."""
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import shutil
 import subprocess
@@ -19,7 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib.dbt_project import DBT_DIR, dbt_vars, project_args
+from dagster_project.lib.dbt_project import DBT_DIR, dbt_vars
+from tests.dbt_process import dbt_test
 
 ENGINE_TESTS = DBT_DIR / "tests" / "engine"
 SPARK_MACROS = DBT_DIR / "macros" / "engine_spark.sql"
@@ -33,37 +32,15 @@ def run_engine_tests(engine: str, folder: Path) -> tuple[subprocess.CompletedPro
         "source_time_zone": "Europe/Paris",
         "reporting_time_zone": "Europe/Paris",
     }
-    target = folder / "target"
-    run = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "test",
-            "--target",
-            "dev" if engine == "duckdb" else engine,
-            "--select",
-            "tag:engine",
-            "--vars",
-            json.dumps(variables),
-            *project_args(target, folder / "logs"),
-        ],
-        env={
-            **os.environ,
-            "SMARKETING_WAREHOUSE": str(folder / "engine.duckdb"),
-            "SMARKETING_SPARK_HOME": str(folder / "spark"),
-            "SMARKETING_SPARK_CORES": "1",
-            "SMARKETING_SPARK_MEMORY": "1g",
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        },
-        cwd=DBT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    results_file = target / "run_results.json"
-    if not results_file.is_file():
-        pytest.fail(f"dbt did not run on {engine}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
-    return run, json.loads(results_file.read_text(encoding="utf-8"))
+    env = {
+        "SMARKETING_WAREHOUSE": str(folder / "engine.duckdb"),
+        "SMARKETING_SPARK_HOME": str(folder / "spark"),
+        "SMARKETING_SPARK_CORES": "1",
+        "SMARKETING_SPARK_MEMORY": "1g",
+    }
+    options = ["--target", "dev" if engine == "duckdb" else engine]
+    dbt = str(Path(sys.executable).with_name("dbt"))
+    return dbt_test(folder, "tag:engine", variables, env, options, executable=dbt)
 
 
 def require_spark() -> None:
