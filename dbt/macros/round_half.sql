@@ -15,25 +15,27 @@
 
 {% macro spark__round_half(value, digits) -%}
     {%- set scale = (10 ** digits) ~ 'D' -%}
-    {#- y = x * scale rounded to a double; error = x * scale - y, exactly (x split in two
-        halves of 26 bits, scale below 2^26): y + error is the exact product -#}
-    {%- set error -%}
-        ((x - (134217729D * x - (134217729D * x - x))) * {{ scale }}
-            + ((134217729D * x - (134217729D * x - x)) * {{ scale }} - y))
-    {%- endset -%}
+    {#- y: x * scale rounded to a double; high: x's upper 26 bits, so that high * scale and
+        (x - high) * scale are exact (scale below 2^26) and error = x * scale - y exactly -#}
     {%- set rounded -%}
         (case
             when y - floor(y) > 0.5D then floor(y) + 1
             when y - floor(y) < 0.5D then floor(y)
-            when {{ error }} > 0 then floor(y) + 1
-            when {{ error }} < 0 then floor(y)
+            when error > 0 then floor(y) + 1
+            when error < 0 then floor(y)
             when y > 0 then floor(y) + 1
             else floor(y)
         end) / {{ scale }}
     {%- endset -%}
+    {%- set with_error = smarketing.spark_let(
+        '(high * ' ~ scale ~ ' - y) + (x - high) * ' ~ scale, 'error', rounded
+    ) -%}
+    {%- set with_high = smarketing.spark_let(
+        '134217729D * x - (134217729D * x - x)', 'high', with_error
+    ) -%}
     {{ smarketing.spark_let(
         'cast(' ~ value ~ ' as double)', 'x',
-        smarketing.spark_let('x * ' ~ scale, 'y', rounded)
+        smarketing.spark_let('x * ' ~ scale, 'y', with_high)
     ) }}
 {%- endmacro %}
 

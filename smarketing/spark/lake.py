@@ -2,9 +2,10 @@
 
 The loader's raw deliveries and load audit, the definition's ``config`` tables and the
 identity resolution's links live in the run's DuckDB file; a Spark build reads them from one
-Parquet folder per table (``<lake>/<schema>/<table>/``), which dbt registers as external
-tables when it starts (var ``spark_lake``, ``dbt/macros/spark_lake.sql``). The committee KPIs'
-queries, written by MetricFlow in DuckDB's dialect, are written in Spark's.
+Parquet folder per table (``<lake>/<schema>/<table>/``), registered as external tables
+before a build (``run-operation register_lake``, var ``spark_lake``:
+smarketing/spark/build.py). The committee KPIs' queries, written by MetricFlow in DuckDB's
+dialect, are written anew in Spark's.
 """
 
 from __future__ import annotations
