@@ -1,4 +1,3 @@
-{%- set won_cents = 'cast(sum(case when is_won then cast(amount as decimal(18, 2)) end) as double)' -%}
 with
 
 opportunities as (
@@ -62,11 +61,8 @@ performance as (
         count(*) as closed_count,
         count(case when is_won then 1 end) as won_count,
         count(case when not is_won then 1 end) as lost_count,
-        -- amounts summed in cents, exactly: a sum of doubles depends on the order of its
-        -- terms, which no engine promises (DuckDB and Spark differ by a cent's fraction)
-        coalesce({{ won_cents }}, 0) as won_revenue,
-        {{ round_half(won_cents ~ ' / nullif(count(case when is_won then 1 end), 0)', 2) }}
-            as average_won_amount,
+        coalesce(sum(case when is_won then amount end), 0) as won_revenue,
+        {{ round_half('avg(case when is_won then amount end)', 2) }} as average_won_amount,
         {{ round_half('avg(case when is_won then cycle_days end)', 2) }} as average_won_cycle_days
     from windowed
     group by grouping sets (
