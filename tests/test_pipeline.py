@@ -273,13 +273,14 @@ def test_an_anonymised_delivery_loads_builds_and_publishes(handmade: dict) -> No
             order by opportunity_id
             """
         ).fetchall()
-        # every total is in euros: the yen (no rate) are in none
+        # every total is in euros (in cents, exactly): the yen (no rate) are in none
         totals = con.execute(
             """
             select
-                (select sum(won_revenue) from marts.fct_segment_ranking
+                (select sum(won_revenue::decimal(18, 2)) from marts.fct_segment_ranking
                  where period_window = 'all_time' and ranking_level = 'segment'),
-                (select sum(amount_corporate) from marts.fct_opportunities where is_won)
+                (select sum(amount_corporate::decimal(18, 2)) from marts.fct_opportunities
+                 where is_won)
             """
         ).fetchone()
         statuses = con.execute(

@@ -4,7 +4,8 @@ The small run's inputs (its raw deliveries, load audit, definition and identity 
 written to Parquet, and the seeds and models are built on a local Spark
 (``smarketing.spark.build``: dbt-spark's session method, as of the run's instant); every
 staging, intermediate and mart table is compared with the DuckDB build's, column types and
-rows. The generator's truth tests then run on the Spark tables."""
+rows. The generator's truth tests then run on the Spark tables. The hand-made deliveries of
+the real export shapes (``tests/handmade.py``) are built and compared the same way."""
 
 from __future__ import annotations
 
@@ -31,21 +32,21 @@ BUILT = ("staging", "intermediate", "marts")
 ENGINE_COLUMNS = {"records_fingerprint", "built_at", "frozen_at"}
 
 
-@pytest.fixture(scope="module")
-def spark_build(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+def spark_build_of(run_root: Path, root: Path, variables: dict) -> dict:
+    """The seeds and models built on Spark from the inputs of the run in RUN_ROOT (its
+    warehouse copied to ROOT), with VARIABLES: the data tests ran on DuckDB, whose tables
+    these must equal."""
     require_spark()
-    root = tmp_path_factory.mktemp("spark")
     warehouse = root / "duckdb.duckdb"
-    shutil.copyfile(small["root"] / "warehouse.duckdb", warehouse)
-    # the seeds and models: the data tests ran on DuckDB, whose tables these equal
+    shutil.copyfile(run_root / "warehouse.duckdb", warehouse)
     with pytest.MonkeyPatch.context() as patch:
         # small tables: compiling the staging's wide projections costs more than it saves
         patch.setenv("SMARKETING_SPARK_CODEGEN", "false")
-        built = build(warehouse, root / "spark", dbt_vars(), resource_types=("seed", "model"))
+        built = build(warehouse, root / "spark", variables, resource_types=("seed", "model"))
     results_file = built.target / "run_results.json"
     if not results_file.is_file():
         pytest.fail(f"dbt did not run on Spark:\n{built.log.read_text()[-3000:]}")
-    yield {
+    return {
         "root": root,
         "duckdb": warehouse,
         "tables": built.tables,
@@ -53,6 +54,20 @@ def spark_build(small: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "results": json.loads(results_file.read_text(encoding="utf-8")),
         "manifest": json.loads((built.target / "manifest.json").read_text(encoding="utf-8")),
     }
+
+
+@pytest.fixture(scope="module")
+def spark_build(small: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return spark_build_of(small["root"], tmp_path_factory.mktemp("spark"), dbt_vars())
+
+
+@pytest.fixture(scope="module")
+def spark_handmade(handmade: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The hand-made deliveries (the real export samples: Salesforce reports and Data Export,
+    HubSpot UI exports, a Pipedrive export read through its mapping, placeholders) on Spark,
+    with their own definition and mappings."""
+    variables = dbt_vars(handmade["root"] / "smarketing.yml")
+    return spark_build_of(handmade["root"], tmp_path_factory.mktemp("spark_handmade"), variables)
 
 
 def test_every_model_builds_on_spark(spark_build: dict) -> None:
@@ -115,8 +130,10 @@ def compare(con: duckdb.DuckDBPyConnection, schema: str, table: str, spark: Path
     return problems
 
 
-def test_every_table_equals_the_duckdb_build_row_for_row(spark_build: dict) -> None:
-    con = duckdb.connect(str(spark_build["duckdb"]), read_only=True)
+def assert_same_tables(built: dict) -> None:
+    """Every staging, intermediate and mart table of BUILT's DuckDB warehouse equals Spark's."""
+    assert built["build"].returncode == 0, built["build"].log.read_text()[-3000:]
+    con = duckdb.connect(str(built["duckdb"]), read_only=True)
     con.execute("set timezone = 'UTC'")
     tables = con.execute(
         "select table_schema, table_name from information_schema.tables"
@@ -124,10 +141,23 @@ def test_every_table_equals_the_duckdb_build_row_for_row(spark_build: dict) -> N
         [list(BUILT)],
     ).fetchall()
     assert len(tables) > 60
-    spark = spark_build["tables"]
-    problems = [p for schema, table in tables for p in compare(con, schema, table, spark)]
-    assert not problems, "\n".join(problems)
+    problems = [p for schema, table in tables for p in compare(con, schema, table, built["tables"])]
     con.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_every_table_equals_the_duckdb_build_row_for_row(spark_build: dict) -> None:
+    assert_same_tables(spark_build)
+
+
+@pytest.mark.xdist_group("spark_handmade")  # beside the small run's build, on the other worker
+def test_real_export_shapes_give_the_same_tables_on_spark(spark_handmade: dict) -> None:
+    con = duckdb.connect(str(spark_handmade["duckdb"]), read_only=True)
+    mapped = con.execute("select count(*) from staging.stg_mapped__persons").fetchone()[0]
+    leads = con.execute("select count(*) from marts.dim_leads").fetchone()[0]
+    con.close()
+    assert mapped > 0 and leads > 0  # the mapped tool's people and the leads are there
+    assert_same_tables(spark_handmade)
 
 
 @pytest.fixture(scope="module")

@@ -43,3 +43,12 @@
 {% macro days_from_minutes(minutes) -%}
     {{ smarketing.round_half('cast(' ~ minutes ~ ' as double) / 1440', 2) }}
 {%- endmacro %}
+
+{#
+    The sum of AMOUNT (money already rounded to cents), exactly, as a double: a sum of
+    doubles depends on the order of its terms, which no engine promises (DuckDB and Spark
+    differ by a fraction of a cent on the same rows); summed as decimals it does not.
+#}
+{% macro sum_cents(amount) -%}
+    cast(sum(cast({{ amount }} as decimal(18, 2))) as double)
+{%- endmacro %}

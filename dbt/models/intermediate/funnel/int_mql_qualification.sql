@@ -184,11 +184,13 @@ judged as (
         fit.is_fit,
         fit.is_fit or (
             coalesce(tool_mqls.is_mapped_mql, false)
-            and coalesce(
-                fit.country_code in (
+            -- no country: nothing to check (not `coalesce(x in (...), true)`: Spark gives
+            -- false, not NULL, for a NULL looked up in a subquery)
+            and (
+                fit.country_code is null
+                or fit.country_code in (
                     select value from mql_criteria where criterion = 'fit_country'
-                ),
-                true
+                )
             )
             and coalesce(fit.employee_count >= thresholds.fit_min_employees, true)
         ) as meets_fit

@@ -25,7 +25,7 @@ opportunities as (
 
 won_amounts as (
 
-    select unified_lead_id, cycle, sum(amount_corporate) as won_amount
+    select unified_lead_id, cycle, {{ sum_cents('amount_corporate') }} as won_amount
     from opportunities
     where is_won
         and unified_lead_id is not null
@@ -63,7 +63,7 @@ periods as (
         {%- for stage in stages %}
         {{ count_flag(stage ~ '_flag') }} as {{ stage }}_count,
         {%- endfor %}
-        coalesce(sum(won_amount), 0) as won_amount
+        coalesce({{ sum_cents('won_amount') }}, 0) as won_amount
     from entries
     group by period_month, {{ breakdown_cube() }}
 

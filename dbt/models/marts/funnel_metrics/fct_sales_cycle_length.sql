@@ -55,7 +55,7 @@ final as (
         won_month,
         {{ breakdown_labels() }},
         count(*) as won_count,
-        sum(amount) as won_amount,
+        {{ sum_cents('amount') }} as won_amount,
         {%- for duration in durations %}
         count({{ duration }}) as {{ duration }}_count,
         {{ days_from_minutes('avg(' ~ duration ~ ')') }} as {{ duration }}_average,

@@ -1,3 +1,4 @@
+{%- set won_cents = sum_cents('case when is_won then amount end') -%}
 with
 
 opportunities as (
@@ -61,8 +62,9 @@ performance as (
         count(*) as closed_count,
         count(case when is_won then 1 end) as won_count,
         count(case when not is_won then 1 end) as lost_count,
-        coalesce(sum(case when is_won then amount end), 0) as won_revenue,
-        {{ round_half('avg(case when is_won then amount end)', 2) }} as average_won_amount,
+        coalesce({{ won_cents }}, 0) as won_revenue,
+        {{ round_half(won_cents ~ ' / nullif(count(case when is_won then 1 end), 0)', 2) }}
+            as average_won_amount,
         {{ round_half('avg(case when is_won then cycle_days end)', 2) }} as average_won_cycle_days
     from windowed
     group by grouping sets (
