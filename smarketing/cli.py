@@ -514,12 +514,20 @@ def spark() -> None:
     help="Spark's tables, metastore and lake (default: $SMARKETING_SPARK_HOME, else spark/ "
     "beside the warehouse).",
 )
-def spark_build(warehouse: Path | None, home: Path | None) -> None:
+@click.option(
+    "--checks/--no-checks",
+    default=True,
+    show_default=True,
+    help="Then run the Great Expectations suites on Spark's tables (Spark dataframes).",
+)
+def spark_build(warehouse: Path | None, home: Path | None, checks: bool) -> None:
     """Build and test every model on a local Spark, from the warehouse's inputs.
 
     The raw deliveries, load audit, definition and identity links of the warehouse (built by
     `smarketing run`) are written to Parquet, then dbt builds the project on the profile's
     `spark` output as of the warehouse's own instant: the same tables, in Spark's warehouse.
+    The Great Expectations suites then run on Spark's tables; a blocking failure or an engine
+    error ends the command with status 1.
     """
     from smarketing.spark.build import HOME_ENV, build
 
@@ -537,7 +545,26 @@ def spark_build(warehouse: Path | None, home: Path | None) -> None:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Spark's tables: {result.tables} (Parquet, <schema>.db/<table>/)")
     click.echo(f"Full log: {result.log}")
-    sys.exit(result.returncode)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+    if not checks:
+        return
+    from smarketing.quality.checks import stops_the_run
+    from smarketing.quality.parameters import suite_parameters
+    from smarketing.quality.suites import load_suites
+    from smarketing.spark import quality
+    from smarketing.spark.session import local_session
+
+    units = [unit for suite in load_suites() for unit in suite.units()]
+    click.echo(f"Checking {len(units)} datasets on Spark …")
+    spark = local_session(result.home)
+    try:
+        results = quality.run_checks(spark, units, suite_parameters())
+    finally:
+        spark.stop()
+    for line in quality.summary(results):
+        click.echo(line)
+    sys.exit(1 if stops_the_run(results) else 0)
 
 
 @main.command()

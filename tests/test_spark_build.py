@@ -19,7 +19,13 @@ import pytest
 
 import tests.test_funnel_metrics as funnel_metrics
 from dagster_project.lib.dbt_project import dbt_vars
+from smarketing.quality import engine as duckdb_engine
+from smarketing.quality.parameters import suite_parameters
+from smarketing.quality.results import UnitResult
+from smarketing.quality.suites import load_suites
+from smarketing.spark import quality as spark_quality
 from smarketing.spark.build import build
+from smarketing.spark.session import local_session
 from tests.test_engine_macros import require_spark
 from tests.truth import truth_funnel_connection
 
@@ -30,6 +36,7 @@ BUILT = ("staging", "intermediate", "marts")
 # what differs by nature: the engine's own row hash (it says a lead's records changed, on the
 # engine that wrote it) and the instant of the build
 ENGINE_COLUMNS = {"records_fingerprint", "built_at", "frozen_at"}
+SAMPLED = duckdb_engine.RESULT_FORMAT["partial_unexpected_count"]
 
 
 def spark_build_of(run_root: Path, root: Path, variables: dict) -> dict:
@@ -195,3 +202,59 @@ def spark_truth(small: dict, spark_build: dict) -> Iterator[duckdb.DuckDBPyConne
 )
 def test_the_truth_tests_pass_on_spark(spark_truth: duckdb.DuckDBPyConnection, truth_test) -> None:
     truth_test(spark_truth)
+
+
+def outcome_facts(result: UnitResult) -> dict[tuple[str, str], tuple]:
+    """What each expectation of RESULT found, as both engines must find it: the failing rows
+    shown when they are all shown (GX samples ten, each engine its own ten)."""
+    return {
+        (result.unit.label, o.expectation.name): (
+            o.status,
+            o.element_count,
+            o.unexpected_count,
+            o.error,
+            sorted(o.unexpected_rows) if (o.unexpected_count or 0) <= SAMPLED else SAMPLED,
+        )
+        for o in result.outcomes
+    }
+
+
+def assert_same_checks(built: dict) -> dict[tuple[str, str], tuple]:
+    """Every suite unit validated by GX on BUILT's Spark tables (Spark dataframes) passes,
+    fails and counts as the same unit validated on its DuckDB build (pandas dataframes)."""
+    units = [unit for suite in load_suites() for unit in suite.units()]
+    parameters = suite_parameters()
+    con = duckdb.connect(str(built["duckdb"]), read_only=True)
+    try:
+        on_duckdb = [duckdb_engine.validate_unit(con, unit, parameters) for unit in units]
+    finally:
+        con.close()
+    spark = local_session(built["build"].home)
+    try:
+        on_spark = spark_quality.run_checks(spark, units, parameters)
+    finally:
+        spark.stop()
+    expected = {k: v for r in on_duckdb for k, v in outcome_facts(r).items()}
+    found = {k: v for r in on_spark for k, v in outcome_facts(r).items()}
+    assert len(expected) > 100
+    assert not [k for k, v in expected.items() if v[0] == "error"]  # the DuckDB checks ran
+    differences = [
+        f"{k}: DuckDB {expected[k]}, Spark {found.get(k)}"
+        for k in expected
+        if found.get(k) != expected[k]
+    ]
+    assert not differences, "\n".join(differences)
+    return expected
+
+
+def test_the_checks_give_the_same_results_on_spark_dataframes(spark_build: dict) -> None:
+    assert_same_checks(spark_build)
+
+
+@pytest.mark.xdist_group("spark_handmade")
+def test_the_checks_of_real_export_shapes_give_the_same_results_on_spark(
+    spark_handmade: dict,
+) -> None:
+    facts = assert_same_checks(spark_handmade)
+    # the messy samples fail checks, with the failing rows shown: those were compared too
+    assert [k for k, v in facts.items() if v[0] == "failed" and isinstance(v[4], list) and v[4]]

@@ -1,4 +1,5 @@
-"""Running the suites with Great Expectations 1.x, on pandas frames read from DuckDB.
+"""Running the suites with Great Expectations 1.x, on pandas frames read from DuckDB (on
+Spark dataframes: ``smarketing.spark.quality``).
 
 GX's SQL data source fails every expectation on DuckDB (``MetricResolutionError``), so each
 dataset is queried with DuckDB and validated as a dataframe. GX reports a metric it could not
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,6 +95,29 @@ def validate_frame(
     checked_at: datetime | None = None,
 ) -> UnitResult:
     """Validate FRAME against UNIT's suite; each expectation passed, failed or error."""
+
+    def batch(context: AbstractDataContext) -> Any:
+        return context.data_sources.pandas_default.read_dataframe(frame, asset_name=unit.label)
+
+    def name_rows(validation: Any) -> None:
+        if all(column in frame.columns for column in ROW_COLUMNS):
+            _name_rows(validation, frame, unit)
+
+    return validate_batch(batch, unit, parameters, checked_at, after=name_rows)
+
+
+def validate_batch(
+    batch: Callable[[AbstractDataContext], Any],
+    unit: SuiteUnit,
+    parameters: Mapping[str, Any],
+    checked_at: datetime | None = None,
+    *,
+    result_format: Mapping[str, Any] = RESULT_FORMAT,
+    after: Callable[[Any], None] | None = None,
+) -> UnitResult:
+    """Validate the GX batch BATCH makes (a pandas or a Spark dataframe) against UNIT's suite,
+    with RESULT_FORMAT; AFTER sees GX's validation first. Each expectation passed, failed or
+    error."""
     checked_at = checked_at or datetime.now(UTC)
     built: list[tuple[ExpectationDef, Expectation]] = []
     outcomes: dict[str, Outcome] = {}
@@ -105,7 +129,9 @@ def validate_frame(
     validation: dict[str, Any] | None = None
     if built:
         try:
-            result = _validate(frame, unit, [gx for _, gx in built], parameters)
+            result = _validate(batch, unit, [gx for _, gx in built], parameters, result_format)
+            if after is not None:
+                after(result)
         except Exception as exc:  # a failure of GX itself is an engine error
             message = f"Great Expectations failed: {_first_line(exc)}"
             outcomes.update(
@@ -126,10 +152,11 @@ def validate_frame(
 
 
 def _validate(
-    frame: pd.DataFrame,
+    batch: Callable[[AbstractDataContext], Any],
     unit: SuiteUnit,
     expectations: list[Expectation],
     parameters: Mapping[str, Any],
+    result_format: Mapping[str, Any],
 ) -> Any:
     from great_expectations.core import ExpectationSuite
 
@@ -138,13 +165,9 @@ def _validate(
     )
     if len(suite.expectations) != len(expectations):  # GX drops what it cannot build, silently
         raise RuntimeError(f"GX kept {len(suite.expectations)} of {len(expectations)} expectations")
-    batch = _gx_context().data_sources.pandas_default.read_dataframe(frame, asset_name=unit.label)
-    validation = batch.validate(
-        suite, result_format=dict(RESULT_FORMAT), expectation_parameters=dict(parameters)
+    return batch(_gx_context()).validate(
+        suite, result_format=dict(result_format), expectation_parameters=dict(parameters)
     )
-    if all(column in frame.columns for column in ROW_COLUMNS):
-        _name_rows(validation, frame, unit)
-    return validation
 
 
 def _name_rows(validation: Any, frame: pd.DataFrame, unit: SuiteUnit) -> None:
