@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -523,9 +524,11 @@ def spark() -> None:
 def spark_build(warehouse: Path | None, home: Path | None, checks: bool) -> None:
     """Build and test every model on a local Spark, from the warehouse's inputs.
 
-    The raw deliveries, load audit, definition and identity links of the warehouse (built by
-    `smarketing run`) are written to Parquet, then dbt builds the project on the profile's
-    `spark` output as of the warehouse's own instant: the same tables, in Spark's warehouse.
+    The raw deliveries, load audit and definition of the warehouse (built by `smarketing run`)
+    are written to Parquet, then dbt builds the project on the profile's `spark` output as of
+    the warehouse's own instant, in two parts around the identity resolution (Splink's pairs,
+    training and scores on Spark; the warehouse's ids kept): the same tables, in Spark's
+    warehouse.
     The Great Expectations suites then run on Spark's tables; a blocking failure or an engine
     error ends the command with status 1.
     """
@@ -545,26 +548,21 @@ def spark_build(warehouse: Path | None, home: Path | None, checks: bool) -> None
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Spark's tables: {result.tables} (Parquet, <schema>.db/<table>/)")
     click.echo(f"Full log: {result.log}")
-    if result.returncode != 0:
-        sys.exit(result.returncode)
-    if not checks:
-        return
-    from smarketing.quality.checks import stops_the_run
-    from smarketing.quality.parameters import suite_parameters
-    from smarketing.quality.suites import load_suites
-    from smarketing.spark import quality
-    from smarketing.spark.session import local_session
+    seconds = dict(result.seconds)
+    stopped = result.returncode
+    if stopped == 0 and checks:
+        from smarketing.quality.checks import stops_the_run
+        from smarketing.spark import quality
 
-    units = [unit for suite in load_suites() for unit in suite.units()]
-    click.echo(f"Checking {len(units)} datasets on Spark …")
-    spark = local_session(result.home)
-    try:
-        results = quality.run_checks(spark, units, suite_parameters())
-    finally:
-        spark.stop()
-    for line in quality.summary(results):
-        click.echo(line)
-    sys.exit(1 if stops_the_run(results) else 0)
+        started = time.monotonic()
+        results = quality.check_build(result.home, echo=click.echo)
+        seconds["checks"] = round(time.monotonic() - started, 2)
+        for line in quality.summary(results):
+            click.echo(line)
+        stopped = 1 if stops_the_run(results) else 0
+    result.timings.write_text(json.dumps(seconds, indent=2), encoding="utf-8")
+    click.echo("Stages: " + ", ".join(f"{stage} {s:.1f} s" for stage, s in seconds.items()))
+    sys.exit(stopped)
 
 
 @main.command()

@@ -24,8 +24,8 @@ from smarketing.quality.parameters import suite_parameters
 from smarketing.quality.results import UnitResult
 from smarketing.quality.suites import load_suites
 from smarketing.spark import quality as spark_quality
-from smarketing.spark.build import build
-from smarketing.spark.session import local_session
+from smarketing.spark.build import PARTS, build
+from smarketing.spark.session import local_session, register_tables
 from tests.test_engine_macros import require_spark
 from tests.truth import truth_funnel_connection
 
@@ -37,6 +37,10 @@ BUILT = ("staging", "intermediate", "marts")
 # engine that wrote it) and the instant of the build
 ENGINE_COLUMNS = {"records_fingerprint", "built_at", "frozen_at"}
 SAMPLED = duckdb_engine.RESULT_FORMAT["partial_unexpected_count"]
+# what each engine estimates from its own random sample (the match model's u, from random
+# pairs): compared within TOLERANCE, by the table's key
+ESTIMATED = {("marts", "bridge_lead_source_records", "match_probability"): "record_key"}
+TOLERANCE = 0.01
 
 
 def spark_build_of(run_root: Path, root: Path, variables: dict) -> dict:
@@ -50,16 +54,17 @@ def spark_build_of(run_root: Path, root: Path, variables: dict) -> dict:
         # small tables: compiling the staging's wide projections costs more than it saves
         patch.setenv("SMARKETING_SPARK_CODEGEN", "false")
         built = build(warehouse, root / "spark", variables, resource_types=("seed", "model"))
-    results_file = built.target / "run_results.json"
-    if not results_file.is_file():
+    results = built.run_results()
+    if not results:
         pytest.fail(f"dbt did not run on Spark:\n{built.log.read_text()[-3000:]}")
+    manifest = built.target / PARTS[0] / "manifest.json"
     return {
         "root": root,
         "duckdb": warehouse,
         "tables": built.tables,
         "build": built,
-        "results": json.loads(results_file.read_text(encoding="utf-8")),
-        "manifest": json.loads((built.target / "manifest.json").read_text(encoding="utf-8")),
+        "results": results,
+        "manifest": json.loads(manifest.read_text(encoding="utf-8")),
     }
 
 
@@ -79,7 +84,7 @@ def spark_handmade(handmade: dict, tmp_path_factory: pytest.TempPathFactory) -> 
 
 def test_every_model_builds_on_spark(spark_build: dict) -> None:
     assert spark_build["build"].returncode == 0, spark_build["build"].log.read_text()[-3000:]
-    results = spark_build["results"]["results"]
+    results = spark_build["results"]
     failed = [
         f"{r['unique_id']}: {r['status']} {r['message']}"
         for r in results
@@ -117,7 +122,8 @@ def compare(con: duckdb.DuckDBPyConnection, schema: str, table: str, spark: Path
     problems = []
     if set(ours) != set(theirs):
         problems.append(f"{schema}.{table}: columns {sorted(set(ours) ^ set(theirs))}")
-    compared = [c for c in ours if c in theirs and c not in ENGINE_COLUMNS]
+    estimated = {c: key for (s, t, c), key in ESTIMATED.items() if (s, t) == (schema, table)}
+    compared = [c for c in ours if c in theirs and c not in ENGINE_COLUMNS | set(estimated)]
     problems += [
         f"{schema}.{table}.{c}: {ours[c]} on DuckDB, {theirs[c]} on Spark"
         for c in compared
@@ -134,6 +140,14 @@ def compare(con: duckdb.DuckDBPyConnection, schema: str, table: str, spark: Path
         ).fetchone()[0]
         if extra:
             problems.append(f"{schema}.{table}: {extra} row(s) only on {side}")
+    for column, key in estimated.items():
+        apart = con.execute(
+            f"select count(*) from {schema}.{table} as ours join {spark_relation} as theirs"
+            f" using ({key}) where ours.{column} is distinct from theirs.{column}"
+            f" and not abs(ours.{column} - theirs.{column}) <= {TOLERANCE}"
+        ).fetchone()[0]
+        if apart:
+            problems.append(f"{schema}.{table}.{column}: {apart} value(s) {TOLERANCE} apart")
     return problems
 
 
@@ -165,6 +179,36 @@ def test_real_export_shapes_give_the_same_tables_on_spark(spark_handmade: dict) 
     con.close()
     assert mapped > 0 and leads > 0  # the mapped tool's people and the leads are there
     assert_same_tables(spark_handmade)
+
+
+def test_the_identity_resolution_ran_on_spark_with_the_same_links(spark_build: dict) -> None:
+    """Splink trained its model and scored every candidate pair on Spark (the warehouse's
+    kept model is not taken): the same pairs linked by the same rules, the same ids, each
+    probability within TOLERANCE of DuckDB's (u is estimated from each engine's own sample)."""
+    resolution = spark_build["build"].resolution
+    assert resolution is not None
+    assert resolution.trained == "no model kept yet"
+    assert resolution.candidate_pairs > 0 and resolution.probabilistic_links > 0
+    lake = spark_build["build"].home / "lake" / "identity"
+    con = duckdb.connect(str(spark_build["duckdb"]), read_only=True)
+    try:
+        matches = "select record_key_l, record_key_r, match_rule, match_probability from {}"
+        ours = con.execute(matches.format("identity.person_matches")).fetchall()
+        theirs = con.execute(
+            matches.format(f"read_parquet('{lake}/person_matches/*.parquet')")
+        ).fetchall()
+        ids = "select record_key, unified_lead_id from {} order by all"
+        same_ids = (
+            con.execute(ids.format("identity.person_links")).fetchall()
+            == con.execute(ids.format(f"read_parquet('{lake}/person_links/*.parquet')")).fetchall()
+        )
+    finally:
+        con.close()
+    assert {row[:3] for row in ours} == {row[:3] for row in theirs}
+    assert sum(row[2] == "probabilistic" for row in theirs) == resolution.probabilistic_links
+    probability = {row[:3]: row[3] for row in ours}
+    assert all(abs(row[3] - probability[row[:3]]) <= TOLERANCE for row in theirs)
+    assert same_ids
 
 
 @pytest.fixture(scope="module")
@@ -231,6 +275,7 @@ def assert_same_checks(built: dict) -> dict[tuple[str, str], tuple]:
         con.close()
     spark = local_session(built["build"].home)
     try:
+        register_tables(spark, built["build"].home)
         on_spark = spark_quality.run_checks(spark, units, parameters)
     finally:
         spark.stop()

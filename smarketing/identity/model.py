@@ -1,5 +1,5 @@
-"""Probabilistic matching with Splink (Fellegi-Sunter) on DuckDB, for what the deterministic
-links left apart.
+"""Probabilistic matching with Splink (Fellegi-Sunter) on DuckDB or Spark (``backend``), for
+what the deterministic links left apart.
 
 **Candidates (blocking).** Only pairs of records that are not already one person
 (``l.det_cluster <> r.det_cluster``) and share at least one of:
@@ -59,8 +59,9 @@ from typing import Any
 import duckdb
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-from splink import DuckDBAPI, Linker, SettingsCreator
+from splink import Linker, SettingsCreator
 
+from smarketing.identity.backend import SplinkBackend
 from smarketing.identity.deterministic import EDGES, PROBABILISTIC
 from smarketing.identity.sql import count
 
@@ -111,11 +112,11 @@ def _organisation() -> cl.CustomComparison:
                 "same company, domains not different",
             ),
             cll.CustomLevel("web_domain_l = web_domain_r", "same domain"),
-            cll.CustomLevel(
-                "jaro_winkler_similarity(company_key_l, company_key_r) >= 0.9 and "
-                + domain_unknown,
-                "similar company, a domain unknown",
-            ),
+            # Splink's own level: each engine names its Jaro-Winkler function its own way
+            cll.And(
+                cll.JaroWinklerLevel("company_key", 0.9),
+                cll.CustomLevel(domain_unknown),
+            ).configure(label_for_charts="similar company, a domain unknown"),
             cll.ElseLevel(),
         ],
     )
@@ -206,11 +207,12 @@ def settings_fingerprint() -> str:
     return hashlib.sha256(json.dumps(document, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def train(con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI, records: str) -> dict[str, Any]:
-    """The model trained on ``records`` (with ``det_cluster``), as Splink writes it to JSON;
-    the term frequencies of ``records`` left in the work tables ``tf_<column>``."""
+def train(con: duckdb.DuckDBPyConnection, splink: SplinkBackend, records: str) -> dict[str, Any]:
+    """The model trained on ``records`` (with ``det_cluster``) in SPLINK's database, as Splink
+    writes it to JSON; the term frequencies of ``records`` left in the work tables
+    ``tf_<column>``."""
     prior = prior_from_deterministic_clusters(con, records)
-    linker = Linker(db_api.register(records), settings(prior), log_level=None)
+    linker = Linker(splink.register(records), settings(prior), log_level=None)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=U_SAMPLE_SEED)
     labelled_pairs = count(
         con,
@@ -221,10 +223,11 @@ def train(con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI, records: str) -> di
         linker.training.estimate_m_from_label_column("det_cluster")
     for column in TF_COLUMNS:
         frequencies = linker.table_management.compute_tf_table(column)
+        splink.fetch(frequencies, "computed_frequencies")
         con.execute(
-            f"create or replace table {tf_table(column)} as "
-            f"select * from {frequencies.physical_name}"
+            f"create or replace table {tf_table(column)} as select * from computed_frequencies"
         )
+        splink.drop("computed_frequencies")
     return floor_m_probabilities(linker.misc.save_model_to_json(), m_floor(labelled_pairs))
 
 
@@ -236,14 +239,15 @@ def tf_table(column: str) -> str:
 
 def probabilistic_edges(
     con: duckdb.DuckDBPyConnection,
-    db_api: DuckDBAPI,
+    splink: SplinkBackend,
     records: str,
     model: dict[str, Any],
     *,
     changed_only: bool = False,
 ) -> ModelRun:
     """Score the candidate pairs of ``records`` with MODEL and the term frequencies of the
-    ``tf_<column>`` tables, and append the pairs it links to the edges table. CHANGED_ONLY:
+    ``tf_<column>`` tables in SPLINK's database, and append the pairs it links to the edges
+    table. CHANGED_ONLY:
     only the pairs with a record flagged ``is_changed`` (the others were scored before)."""
     parameters = copy.deepcopy(model)
     if changed_only:
@@ -252,27 +256,29 @@ def probabilistic_edges(
             for rule in parameters["blocking_rules_to_generate_predictions"]
         ]
     linker = Linker(
-        db_api.register(records, table_name=f"{records}_scored"), parameters, log_level=None
+        splink.register(records, as_name=f"{records}_scored"), parameters, log_level=None
     )
     for column in TF_COLUMNS:
         linker.table_management.register_term_frequency_lookup(
-            db_api.register(tf_table(column)), column
+            splink.register(tf_table(column)), column
         )
     predictions = linker.inference.predict(warning_mode="never")
+    splink.fetch(predictions, "scored_pairs", ("record_key_l", "record_key_r", "match_probability"))
     counted = con.execute(
         f"""
         select count(*), count(*) filter (where match_probability >= {MATCH_THRESHOLD})
-        from {predictions.physical_name}
+        from scored_pairs
         """
     ).fetchall()[0]
     con.execute(
         f"""
         insert into {EDGES}
         select record_key_l, record_key_r, '{PROBABILISTIC}', match_probability
-        from {predictions.physical_name}
+        from scored_pairs
         where match_probability >= {MATCH_THRESHOLD}
         """
     )
+    splink.drop("scored_pairs")
     predictions.drop_table_from_database_and_remove_from_cache()
     candidates, linked = int(counted[0]), int(counted[1])
     return ModelRun(candidates, linked, float(model["probability_two_random_records_match"]), model)

@@ -27,13 +27,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 from splink import DuckDBAPI
 
 from smarketing import duckdb_limits
 from smarketing.identity import match_state
+from smarketing.identity.backend import DuckDBSplink, SparkSplink, SplinkBackend
 from smarketing.identity.clusters import connected_components
 from smarketing.identity.deterministic import (
     EDGES,
@@ -61,6 +62,9 @@ from smarketing.identity.tables import (
     REGISTRY,
     SCHEMA,
 )
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 WAREHOUSE = "warehouse"
 """Catalog name the warehouse file is attached under in the work database."""
@@ -111,10 +115,12 @@ def resolve_identities(
     progress: Progress = _quiet,
     now: datetime | None = None,
     retrain: bool = False,
+    spark: SparkSession | None = None,
 ) -> Resolution:
     """Resolve every person record of ``warehouse`` and write the ``identity`` tables: the
     pairs of the records that changed scored with the model kept by an earlier run, or every
-    pair with a model trained now (``match_state``; RETRAIN forces it)."""
+    pair with a model trained now (``match_state``; RETRAIN forces it). With SPARK, Splink
+    trains and scores on Spark (``backend``); the rest is DuckDB's work either way."""
     now = now or datetime.now(UTC)
     result = Resolution()
     started = last = time.monotonic()
@@ -134,6 +140,7 @@ def resolve_identities(
         path = str(warehouse).replace("'", "''")
         con.execute(f"attach '{path}' as {WAREHOUSE}")
         db_api = DuckDBAPI(con)
+        splink: SplinkBackend = DuckDBSplink(con) if spark is None else SparkSplink(con, spark)
         read = load_records(
             con, SOURCE_RECORDS, PLACEHOLDERS, f"{WAREHOUSE}.{PHONE_NUMBERS}", progress
         )
@@ -158,7 +165,7 @@ def resolve_identities(
 
         match_state.fingerprint_inputs(con, RECORDS)
         if result.records > 1:
-            _match(con, db_api, result, retrain)
+            _match(con, splink, result, retrain)
         step(
             "probabilistic",
             f"{result.candidate_pairs:,} candidate pairs scored"
@@ -214,16 +221,16 @@ def _best_links_sql() -> str:
 
 
 def _match(
-    con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI, result: Resolution, retrain: bool
+    con: duckdb.DuckDBPyConnection, splink: SplinkBackend, result: Resolution, retrain: bool
 ) -> None:
     """The probabilistic edges of ``records_to_match``: every pair with a model trained now,
     or the pairs of the changed records with the kept model (the others kept as scored)."""
     kept = match_state.kept_model(con, WAREHOUSE)
     reason = match_state.training_reason(kept, result.records, settings_fingerprint(), retrain)
     if reason is not None or kept is None:
-        parameters = train(con, db_api, "records_to_match")
+        parameters = train(con, splink, "records_to_match")
         result.trained, result.rescored_records = reason, result.records
-        run = probabilistic_edges(con, db_api, "records_to_match", parameters)
+        run = probabilistic_edges(con, splink, "records_to_match", parameters)
     else:
         match_state.load_term_frequencies(con, WAREHOUSE)
         result.rescored_records = match_state.flag_changed(
@@ -234,7 +241,7 @@ def _match(
             kept_edges=PERSON_MATCHES,
         )
         run = probabilistic_edges(
-            con, db_api, "records_to_match", kept.parameters, changed_only=True
+            con, splink, "records_to_match", kept.parameters, changed_only=True
         )
         match_state.keep_unchanged_pairs(
             con,

@@ -10,8 +10,9 @@ with the file and row of each sampled failing value, or an engine error.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlglot
@@ -87,6 +88,23 @@ def run_checks(
 ) -> list[UnitResult]:
     """Every one of UNITS validated on SPARK's tables."""
     return [validate_unit(spark, unit, parameters) for unit in units]
+
+
+def check_build(home: Path, echo: Callable[[str], None] | None = None) -> list[UnitResult]:
+    """Every suite of ``expectations/`` validated on the tables of the Spark build in HOME."""
+    from smarketing.quality.parameters import suite_parameters
+    from smarketing.quality.suites import load_suites
+    from smarketing.spark.session import local_session, register_tables
+
+    units = [unit for suite in load_suites() for unit in suite.units()]
+    if echo is not None:
+        echo(f"Checking {len(units)} datasets on Spark …")
+    spark = local_session(home)
+    try:
+        register_tables(spark, home)
+        return run_checks(spark, units, suite_parameters())
+    finally:
+        spark.stop()
 
 
 def summary(results: Sequence[UnitResult]) -> list[str]:

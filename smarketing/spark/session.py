@@ -48,15 +48,45 @@ def profile_conf(environment: Mapping[str, str] | None = None) -> dict[str, str]
 
 
 def local_session(home: Path) -> SparkSession:
-    """The local Spark session over the tables a build put in HOME (``smarketing spark
-    build --home``); one per process, as Spark allows."""
+    """A local Spark session over the tables a build put in HOME (``smarketing spark build
+    --home``), one per process as Spark allows. Its catalog is its own, in memory
+    (``register_tables``): the metastore belongs to dbt's process, and Derby lets one process
+    open it. Splink's similarity functions (Jaro-Winkler) come with it."""
     from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
 
     conf = profile_conf({**os.environ, HOME_ENV: str(home.resolve())})
-    builder = SparkSession.builder.appName("smarketing").enableHiveSupport()
+    conf.update(
+        {
+            "spark.sql.catalogImplementation": "in-memory",
+            "spark.jars": similarity_jar_location(),
+            # this process's console is the user's: no progress bars
+            "spark.ui.showConsoleProgress": "false",
+        }
+    )
+    builder = SparkSession.builder.appName("smarketing")
     for key, value in conf.items():
         builder = builder.config(key, value)
-    # this process's console is the user's: no progress bars, no JVM warnings
-    session = builder.config("spark.ui.showConsoleProgress", "false").getOrCreate()
+    session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def register_tables(spark: SparkSession, home: Path) -> list[str]:
+    """Every table of HOME (dbt's in ``tables/<schema>.db/<table>/``, the lake's in
+    ``lake/<schema>/<table>/``) in SPARK's catalog, as it is now; the names registered."""
+    folders = [
+        (folder.parent.name.removesuffix(".db"), folder)
+        for folder in sorted((home / "tables").glob("*.db/*"))
+    ] + [(folder.parent.name, folder) for folder in sorted((home / "lake").glob("*/*"))]
+    names = []
+    for schema, folder in folders:
+        if not folder.is_dir():
+            continue
+        name = f"`{schema}`.`{folder.name}`"
+        spark.sql(f"create database if not exists `{schema}`")
+        spark.sql(f"drop table if exists {name}")
+        location = str(folder.resolve()).replace("\\", "\\\\").replace("'", "\\'")
+        spark.sql(f"create table {name} using parquet location '{location}'")
+        names.append(f"{schema}.{folder.name}")
+    return names
