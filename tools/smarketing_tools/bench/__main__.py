@@ -25,7 +25,7 @@ from smarketing_tools.bench.history import (
 )
 from smarketing_tools.bench.measure import StageResult
 from smarketing_tools.bench.report import BenchReport, machine_facts, render_markdown, write_report
-from smarketing_tools.bench.stages import STAGES, BenchContext, Stage, say
+from smarketing_tools.bench.stages import SPARK_STAGES, STAGES, BenchContext, Stage, say
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -73,6 +73,14 @@ def run_stage(stage: Stage, ctx: BenchContext) -> StageResult:
     help="The history every run's figures are added to (commit, date, scale, stage…).",
 )
 @click.option("--scale", type=click.Choice(SCALES), default="large", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(("duckdb", "spark")),
+    default="duckdb",
+    show_default=True,
+    help="spark: the DuckDB stages a Spark build reads, then `smarketing spark build` part by "
+    "part (dbt, identity, marts, checks on a local Spark; the spark extra and Java 17).",
+)
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option(
     "--data",
@@ -89,7 +97,13 @@ def run_stage(stage: Stage, ctx: BenchContext) -> StageResult:
     help="Benchmark this inbox as is (no generation).",
 )
 def main(
-    out: Path, history: Path, scale: str, seed: int, data: Path | None, inbox: Path | None
+    out: Path,
+    history: Path,
+    scale: str,
+    engine: str,
+    seed: int,
+    data: Path | None,
+    inbox: Path | None,
 ) -> None:
     """Benchmark the pipeline stage by stage: wall seconds, rows/s and peak memory."""
     out = out.resolve()
@@ -102,6 +116,7 @@ def main(
     ctx = BenchContext(out=out, inbox=inbox_dir, data=data_dir, scale=scale, seed=seed)
     settings: dict[str, object] = {
         "scale": scale if inbox is None else None,
+        "engine": engine,
         "seed": seed if inbox is None else None,
         "data": str(data_dir) if data_dir else None,
         "inbox": str(inbox_dir),
@@ -109,7 +124,7 @@ def main(
     }
     report = BenchReport(settings=settings, machine=machine_facts())
     failed: StageResult | None = None
-    for stage in STAGES:
+    for stage in STAGES if engine == "duckdb" else SPARK_STAGES:
         say(f"{stage.name}: started")
         result = run_stage(stage, ctx)
         ctx.results[stage.name] = result

@@ -502,6 +502,49 @@ def with_identity_accuracy(runner: StageRunner) -> StageRunner:
     return run
 
 
+def run_spark(ctx: BenchContext, name: str) -> StageResult:
+    """``smarketing spark build`` (export, dbt, identity, marts and checks on a local Spark) of
+    the warehouse the dbt, identity and marts stages built; the JVMs' memory counts too."""
+    home = ctx.out / "spark"
+    shutil.rmtree(home, ignore_errors=True)
+    argv = [
+        *python_module("smarketing.cli"),
+        *("spark", "build", "--warehouse", str(ctx.warehouse), "--home", str(home)),
+    ]
+    result = measure(ctx, name, argv, env=ctx.env(DBT_USE_COLORS="false"), echo=spark_lines)
+    timings = home / "timings.json"
+    if result.ok and not timings.exists():
+        result.status, result.error = "failed", f"the build wrote no {timings}"
+    return result
+
+
+def spark_lines(line: str) -> str | None:
+    """dbt's lines, the identity resolution's and the checks' summary."""
+    if line.startswith(("Identity resolution", "Quality checks", "Stages: ")):
+        return line
+    return dbt_lines(line)
+
+
+def spark_part(part: str, duckdb_stage: str | None = None) -> StageRunner:
+    """One part of the ``spark`` stage's build, from the seconds it recorded, beside the
+    DuckDB stage that does the same work."""
+
+    def run(ctx: BenchContext, name: str) -> StageResult:
+        timings = json.loads((ctx.out / "spark" / "timings.json").read_text(encoding="utf-8"))
+        if part not in timings:
+            return StageResult(name, status="skipped", notes=[f"no {part} in the build"])
+        result = StageResult(name, wall_s=float(timings[part]))
+        same = ctx.results.get(duckdb_stage) if duckdb_stage else None
+        if same is not None and same.ok and same.wall_s and result.wall_s:
+            result.notes.append(
+                f"DuckDB's {duckdb_stage} stage: {same.wall_s:.1f} s "
+                f"(Spark {result.wall_s / same.wall_s:.1f}x)"
+            )
+        return result
+
+    return run
+
+
 STAGES: tuple[Stage, ...] = (
     Stage("generate", run_generate),
     Stage("load", run_load),
@@ -516,3 +559,15 @@ STAGES: tuple[Stage, ...] = (
 )
 PIPELINE_STAGES = ("load", "dbt", "identity", "marts")
 """The stages ``smarketing run`` does in one Dagster job (the dagster stage compares)."""
+
+# `--engine spark`: the DuckDB stages the Spark build reads (and is compared with), then the
+# same work on a local Spark, part by part
+SPARK_STAGES: tuple[Stage, ...] = (
+    *(stage for stage in STAGES if stage.name in ("generate", "load", "floor")),
+    *(stage for stage in STAGES if stage.name in PIPELINE_STAGES[1:]),
+    Stage("spark", run_spark),
+    Stage("spark_dbt", spark_part("dbt", "dbt")),
+    Stage("spark_identity", spark_part("identity", "identity")),
+    Stage("spark_marts", spark_part("marts", "marts")),
+    Stage("spark_checks", spark_part("checks")),
+)
