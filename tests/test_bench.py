@@ -336,3 +336,28 @@ def test_the_marts_stage_scores_the_identity_against_the_truth(tmp_path: Path) -
     ]
     failed = with_identity_accuracy(lambda ctx, name: StageResult(name, status="failed"))
     assert failed(ctx, "marts").notes == []
+
+
+def test_the_spark_build_parts_are_read_from_its_timings_beside_duckdbs_stage(
+    tmp_path: Path,
+) -> None:
+    from smarketing_tools.bench.stages import SPARK_STAGES, BenchContext, spark_part
+
+    ctx = BenchContext(tmp_path / "out", tmp_path / "inbox", None, "small", 7)
+    (ctx.out / "spark").mkdir(parents=True)
+    (ctx.out / "spark" / "timings.json").write_text(
+        json.dumps({"export": 1.5, "dbt": 120.0, "identity": 30.0, "marts": 90.0}),
+        encoding="utf-8",
+    )
+    ctx.results["dbt"] = StageResult("dbt", wall_s=15.0)
+    dbt = spark_part("dbt", "dbt")(ctx, "spark_dbt")
+    assert (dbt.name, dbt.wall_s, dbt.ok) == ("spark_dbt", 120.0, True)
+    assert dbt.notes == ["DuckDB's dbt stage: 15.0 s (Spark 8.0x)"]
+    # a part the build did not reach (the checks were not run) is not a figure
+    checks = spark_part("checks")(ctx, "spark_checks")
+    assert (checks.status, checks.wall_s) == ("skipped", None)
+    # the DuckDB stages the Spark build reads run first, then the build, then its parts
+    assert [stage.name for stage in SPARK_STAGES] == [
+        "generate", "load", "floor", "dbt", "identity", "marts",
+        "spark", "spark_dbt", "spark_identity", "spark_marts", "spark_checks",
+    ]  # fmt: skip
