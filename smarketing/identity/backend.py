@@ -23,12 +23,11 @@ if TYPE_CHECKING:
 class SplinkBackend(Protocol):
     """Splink's database, and the moves of tables between it and the work database."""
 
-    name: str
-
     def api(self) -> DatabaseAPI: ...
 
     def register(self, table: str, *, as_name: str | None = None) -> SplinkDataFrame:
-        """The work database's TABLE, as a table of Splink's database (named AS_NAME)."""
+        """The work database's TABLE, as a table of Splink's database (named AS_NAME where
+        that database keeps the work database's names)."""
         ...
 
     def fetch(self, frame: SplinkDataFrame, into: str, columns: Sequence[str] = ()) -> None:
@@ -41,8 +40,6 @@ class SplinkBackend(Protocol):
 
 class DuckDBSplink:
     """Splink on the work database itself: tables are shared, nothing is moved."""
-
-    name = "duckdb"
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
@@ -67,8 +64,6 @@ class DuckDBSplink:
 class SparkSplink:
     """Splink on Spark: the records go to Spark as Arrow, the scored pairs (and the term
     frequencies a trained model keeps) come back as Arrow."""
-
-    name = "spark"
 
     def __init__(self, con: duckdb.DuckDBPyConnection, spark: SparkSession) -> None:
         from splink import SparkAPI
