@@ -37,3 +37,18 @@ def test_every_suite_query_translates_to_one_spark_statement() -> None:
     )
     with pytest.raises(ValueError, match="one statement"):
         spark_sql("select 1; select 2")
+
+
+def test_splink_on_spark_refuses_sqlglots_compiled_build_which_the_lock_leaves_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import duckdb
+    from sqlglot import tokens
+
+    from smarketing.identity.backend import SparkSplink
+
+    # installed as locked: plain Python, whose dialects Splink's Spark backend subclasses
+    assert not tokens.SQLGLOTC_INSTALLED
+    monkeypatch.setattr(tokens, "SQLGLOTC_INSTALLED", True)  # an environment synced by hand
+    with pytest.raises(RuntimeError, match=r"sqlglotc.*uv sync --extra spark"):
+        SparkSplink(duckdb.connect(), spark=None)  # type: ignore[arg-type]

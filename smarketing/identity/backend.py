@@ -66,6 +66,14 @@ class SparkSplink:
     frequencies a trained model keeps) come back as Arrow."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, spark: SparkSession) -> None:
+        from sqlglot import tokens
+
+        if tokens.SQLGLOTC_INSTALLED:  # Splink's Spark dialect would fail on its first query
+            raise RuntimeError(
+                "sqlglot's compiled build (sqlglotc) is installed, and Splink's Spark backend "
+                "cannot run with it; the lock leaves it out: `uv sync --extra spark` (without "
+                "--inexact) removes it"
+            )
         from splink import SparkAPI
 
         self.con = con

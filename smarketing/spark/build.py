@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -165,9 +166,14 @@ def build(
         lap("dbt")
         if returncode != 0:
             return SparkBuild(home, returncode, seconds=seconds)
-        resolution, links = resolve_on_spark(
-            warehouse, home, datetime.fromisoformat(instant), progress
-        )
+        try:
+            resolution, links = resolve_on_spark(
+                warehouse, home, datetime.fromisoformat(instant), progress
+            )
+        except Exception as exc:  # Splink, Spark or DuckDB: the build stops, said plainly
+            log.write(traceback.format_exc())
+            progress(f"FAILED: {type(exc).__name__}: {exc} (traceback in {result.log})")
+            return SparkBuild(home, 1, seconds=seconds)
         lap("identity")
         tables = lake + links
         after = common(tables, PARTS[1])
