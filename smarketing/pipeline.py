@@ -234,13 +234,8 @@ def print_quality(settings: Settings, run_id: str) -> None:
         con.close()
     if not quality.validations:
         return
-    click.echo(
-        f"Quality checks (Great Expectations): {quality.passed} passed, "
-        f"{quality.blocking_failed} blocking failed, {quality.warnings_failed} warning(s), "
-        f"{quality.errors} engine error(s)"
-    )
-    for line in quality.problems:
-        click.echo(f"  {line}")
+    for line in quality.lines():
+        click.echo(line)
 
 
 def print_publication(settings: Settings) -> None:

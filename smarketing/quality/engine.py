@@ -76,16 +76,23 @@ def validate_unit(
 
 def read_dataset(con: duckdb.DuckDBPyConnection, unit: SuiteUnit) -> pd.DataFrame:
     """UNIT's query, or the columns of its table the expectations read (marts are wide and
-    long). A column the table lacks is left to GX, which reports that expectation alone."""
+    long: ``dataset_columns``)."""
     if unit.sql is not None:
         return con.execute(unit.sql).df()
     assert unit.table is not None
     present = [d[0] for d in con.execute(f"select * from {unit.table} limit 0").description]
-    wanted = unit.suite.columns
-    columns = present if wanted is None else [c for c in wanted if c in present] or present[:1]
-    columns += [c for c in ROW_COLUMNS if c in present and c not in columns]
-    quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+    quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in dataset_columns(unit, present))
     return con.execute(f"select {quoted} from {unit.table}").df()
+
+
+def dataset_columns(unit: SuiteUnit, present: Sequence[str]) -> list[str]:
+    """The columns of UNIT's table (which has PRESENT) its expectations read, all of them for
+    a table-level one, and the file and row of each row. A column the table lacks is left to
+    GX, which reports that expectation alone."""
+    wanted = unit.suite.columns
+    columns = list(present) if wanted is None else [c for c in wanted if c in present]
+    columns = columns or list(present[:1])
+    return columns + [c for c in ROW_COLUMNS if c in present and c not in columns]
 
 
 def validate_frame(

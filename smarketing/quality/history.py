@@ -172,6 +172,14 @@ class RunQuality:
     validations: set[str]
     """The suite units (``validation``) that ran."""
 
+    def lines(self, title: str = "Quality checks (Great Expectations)") -> list[str]:
+        """The counts under TITLE, then every problem, as a run's summary prints them."""
+        return [
+            f"{title}: {self.passed} passed, {self.blocking_failed} blocking failed, "
+            f"{self.warnings_failed} warning(s), {self.errors} engine error(s)",
+            *(f"  {line}" for line in self.problems),
+        ]
+
 
 def run_quality(con: duckdb.DuckDBPyConnection, run_id: str) -> RunQuality:
     """RUN_ID's results (none when the history does not exist yet; CON may be read-only)."""
@@ -185,6 +193,30 @@ def run_quality(con: duckdb.DuckDBPyConnection, run_id: str) -> RunQuality:
         """,
         [run_id],
     )
+    return _quality(rows)
+
+
+def results_quality(results: Sequence[UnitResult]) -> RunQuality:
+    """RESULTS summed up as ``run_quality`` sums up a run's recorded ones."""
+    rows = [
+        (
+            o.status,
+            o.expectation.severity,
+            r.unit.label,
+            o.expectation.check_name,
+            r.unit.asset,
+            o.column,
+            o.details(),
+        )
+        for r in results
+        for o in r.outcomes
+    ]
+    rows.sort(key=lambda row: (row[0] != "error", row[1] != "blocking", row[2], row[3]))
+    return _quality(rows)
+
+
+def _quality(rows: Sequence[tuple]) -> RunQuality:
+    """Rows of (status, severity, validation, check, asset, column, details), in order."""
     problems: list[str] = []
     blocking: list[str] = []
     for status, severity, label, check, asset, column, details in rows:

@@ -28,16 +28,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 import duckdb
 
 from smarketing.identity import DBT_AFTER_IDENTITY
-from smarketing.spark.lake import INPUT_SCHEMAS, LakeTable, export_inputs
+from smarketing.spark.lake import LakeTable, export_inputs
+
+if TYPE_CHECKING:
+    from smarketing.identity.resolve import Resolution
 
 HOME_ENV = "SMARKETING_SPARK_HOME"
 # the engine macros' own tests and dbt's unit tests check code, not data
 EXCLUDED = ("tag:engine", "test_type:unit")
-if TYPE_CHECKING:
-    from smarketing.identity.resolve import Resolution
-
-# the warehouse's tables a build reads: the identity tables are the build's own
-BUILD_INPUTS = tuple(schema for schema in INPUT_SCHEMAS if schema != "identity")
 # the two dbt parts, around the identity resolution (the pipeline's dbt steps)
 PARTS = ("dbt_before_identity", "dbt_after_identity")
 # dbt's own lines (a time first), not the JVM's log
@@ -87,10 +85,8 @@ class SparkBuild:
         return results
 
 
-def export(
-    warehouse: Path, lake: Path, schemas: tuple[str, ...] = BUILD_INPUTS
-) -> tuple[list[LakeTable], str]:
-    """WAREHOUSE's tables of SCHEMAS written to LAKE, and the instant its marts describe
+def export(warehouse: Path, lake: Path) -> tuple[list[LakeTable], str]:
+    """WAREHOUSE's inputs of a build written to LAKE, and the instant its marts describe
     (ISO 8601); the file is only read."""
     con = duckdb.connect()
     try:
@@ -99,7 +95,7 @@ def export(
         found = con.execute("select as_of from marts.fct_data_as_of").fetchone()
         if found is None or found[0] is None:
             raise ValueError(f"{warehouse} has no built marts: run `smarketing run` first")
-        return export_inputs(con, lake, schemas), found[0].isoformat()
+        return export_inputs(con, lake), found[0].isoformat()
     finally:
         con.close()
 

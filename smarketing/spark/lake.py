@@ -1,11 +1,12 @@
 """The tables a Spark build reads and does not build, as Parquet folders Spark registers.
 
-The loader's raw deliveries and load audit, the definition's ``config`` tables and the
-identity resolution's links live in the run's DuckDB file; a Spark build reads them from one
-Parquet folder per table (``<lake>/<schema>/<table>/``), registered as external tables
-before a build (``run-operation register_lake``, var ``spark_lake``:
-smarketing/spark/build.py). The committee KPIs' queries, written by MetricFlow in DuckDB's
-dialect, are written anew in Spark's.
+The loader's raw deliveries and load audit and the definition's ``config`` tables live in
+the run's DuckDB file, the ``identity`` tables of a Spark build in its resolution's
+(``smarketing.spark.identity``); the build reads them from one Parquet folder per table
+(``<lake>/<schema>/<table>/``), registered as external tables before each dbt part
+(``run-operation register_lake``, var ``spark_lake``: smarketing/spark/build.py). The
+committee KPIs' queries, written by MetricFlow in DuckDB's dialect, are written anew in
+Spark's.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import duckdb
 
 from smarketing.config import tables
 
-INPUT_SCHEMAS = ("raw", "audit", "config", "identity")
+# a warehouse's tables a build reads (the identity tables are the build's own)
+INPUT_SCHEMAS = ("raw", "audit", "config")
 QUERIES = (tables.SCHEMA, tables.QUERIES_TABLE)
 
 

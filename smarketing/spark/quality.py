@@ -22,8 +22,10 @@ from smarketing.quality.engine import (
     ROW_COLUMNS,
     _errors,
     _first_line,
+    dataset_columns,
     validate_batch,
 )
+from smarketing.quality.history import results_quality
 from smarketing.quality.results import UnitResult
 from smarketing.quality.suites import SuiteUnit
 
@@ -50,11 +52,7 @@ def read_dataset(spark: SparkSession, unit: SuiteUnit) -> DataFrame:
         return spark.sql(spark_sql(unit.sql))
     assert unit.table is not None
     frame = spark.table(unit.table)
-    present = frame.columns
-    wanted = unit.suite.columns
-    columns = present if wanted is None else [c for c in wanted if c in present] or present[:1]
-    columns += [c for c in ROW_COLUMNS if c in present and c not in columns]
-    return frame.select(*[f"`{c}`" for c in columns])
+    return frame.select(*[f"`{c}`" for c in dataset_columns(unit, frame.columns)])
 
 
 def validate_unit(
@@ -110,19 +108,4 @@ def check_build(home: Path, echo: Callable[[str], None] | None = None) -> list[U
 def summary(results: Sequence[UnitResult]) -> list[str]:
     """The checks' counts, then every expectation not passed (engine errors and blocking
     failures first), as ``smarketing run`` prints them."""
-    outcomes = [o for r in results for o in r.outcomes]
-    blocking = [o for o in outcomes if o.status == "error" or o.is_blocking_failure]
-    warnings = [o for o in outcomes if o.status == "failed" and not o.is_blocking_failure]
-    passed = sum(o.status == "passed" for o in outcomes)
-    errors = sum(o.status == "error" for o in outcomes)
-    lines = [
-        f"Quality checks on Spark (Great Expectations): {passed} passed, "
-        f"{len(blocking) - errors} blocking failed, {len(warnings)} warning(s), "
-        f"{errors} engine error(s)"
-    ]
-    lines += [
-        f"  {'engine error' if o.status == 'error' else 'blocking check failed'}: {o.headline()}"
-        for o in blocking
-    ]
-    lines += [f"  warning: {o.headline()}" for o in warnings]
-    return lines
+    return results_quality(results).lines("Quality checks on Spark (Great Expectations)")

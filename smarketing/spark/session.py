@@ -2,8 +2,9 @@
 
 The Spark settings are written once, in the profile (``dbt/profiles.yml``, output ``spark``,
 ``server_side_parameters``): they are read from there and rendered with this process's
-environment, so the checks run here see the tables dbt built (same warehouse folder, same
-metastore) and read instants as dbt wrote them (UTC).
+environment, so the identity resolution and the checks run here see the tables dbt built
+(same warehouse folder, registered in a catalog of this process's own: ``register_tables``)
+and read instants as dbt wrote them (UTC).
 """
 
 from __future__ import annotations
